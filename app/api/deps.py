@@ -1,0 +1,110 @@
+"""Dependencies: the database session, pagination and controller scoping."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, Query, Request
+from sqlalchemy.orm import Session, sessionmaker
+
+from app.config import Settings
+from app.db import session_scope
+from app.errors import InvalidInput
+from app.register import service
+
+
+def get_settings_dep(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def _factory(request: Request) -> sessionmaker[Session]:
+    factory: sessionmaker[Session] = request.app.state.sessionmaker
+    return factory
+
+
+def read_session(request: Request) -> Iterator[Session]:
+    """A session for a read: one transaction, rolled back at the end."""
+    with _factory(request)() as session:
+        yield session
+
+
+def write_session(request: Request) -> Iterator[Session]:
+    """A session for a write: committed before the response is sent, so a
+    failed commit can never have answered 2xx."""
+    yield from session_scope(_factory(request))
+
+
+ReadSession = Annotated[Session, Depends(read_session)]
+WriteSession = Annotated[Session, Depends(write_session, scope="function")]
+SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
+
+
+def split_values(values: list[str]) -> list[str]:
+    """Accept both ``?x=a&x=b`` and ``?x=a,b``; keep first-seen order, no repeats."""
+    seen: dict[str, None] = {}
+    for value in values:
+        for part in value.split(","):
+            part = part.strip()
+            if part:
+                seen[part] = None
+    return list(seen)
+
+
+@dataclass(frozen=True)
+class Pagination:
+    limit: int
+    offset: int
+
+
+def pagination(
+    request: Request,
+    limit: Annotated[int | None, Query(ge=1, le=10_000, description="Page size.")] = None,
+    offset: Annotated[int, Query(ge=0, le=10_000_000, description="Items to skip.")] = 0,
+) -> Pagination:
+    settings: Settings = request.app.state.settings
+    if limit is not None and limit > settings.max_page_size:
+        raise InvalidInput(
+            f"limit must be at most {settings.max_page_size}.",
+            errors=[{"field": "limit", "msg": f"must be <= {settings.max_page_size}",
+                     "type": "less_than_equal"}],
+        )
+    return Pagination(limit or settings.default_page_size, offset)
+
+
+PaginationDep = Annotated[Pagination, Depends(pagination)]
+
+ControllerParam = Annotated[
+    list[str],
+    Query(
+        description="Controller slug(s); all controllers when omitted.",
+        examples=["cambridgeshire-county-council"],
+        max_length=100,
+    ),
+]
+
+
+def controller_scope(session: ReadSession, controller: ControllerParam = []) -> dict[int, str]:  # noqa: B006
+    return service.resolve_controllers(session, split_values(controller))
+
+
+ControllerScope = Annotated[dict[int, str], Depends(controller_scope)]
+
+
+def only_params(*allowed: str) -> Callable[[Request], None]:
+    """Reject query parameters a route does not know, instead of ignoring them:
+    a misspelt filter must not silently return everything."""
+    known = frozenset(allowed)
+
+    def check(request: Request) -> None:
+        unknown = sorted(set(request.query_params) - known)
+        if unknown:
+            raise InvalidInput(
+                f"Unknown query parameter(s): {', '.join(unknown)}.",
+                errors=[{"field": name, "msg": "unknown query parameter",
+                         "type": "extra_forbidden"} for name in unknown],
+            )
+
+    return check

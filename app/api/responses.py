@@ -1,0 +1,56 @@
+"""JSON responses with validators (ETag) and cache headers."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+import orjson
+from starlette.requests import Request
+from starlette.responses import Response
+
+JSON = "application/json"
+
+
+def etag_for(body: bytes) -> str:
+    return '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+
+
+def if_none_match(request: Request, etag: str) -> bool:
+    header = request.headers.get("if-none-match")
+    if not header:
+        return False
+    if header.strip() == "*":
+        return True
+    candidates = {tag.strip().removeprefix("W/") for tag in header.split(",")}
+    return etag in candidates
+
+
+def cache_control(request: Request) -> str:
+    settings = request.app.state.settings
+    return (
+        f"public, max-age={settings.public_max_age}, "
+        f"stale-while-revalidate={settings.public_stale_while_revalidate}"
+    )
+
+
+def body_response(
+    request: Request,
+    body: bytes,
+    *,
+    media_type: str = JSON,
+    headers: dict[str, str] | None = None,
+    public: bool = True,
+) -> Response:
+    """A response for ``body`` with its ETag; 304 when the client has it."""
+    etag = etag_for(body)
+    all_headers = {"ETag": etag, "Vary": "Accept, Accept-Encoding"}
+    all_headers["Cache-Control"] = cache_control(request) if public else "no-store"
+    all_headers.update(headers or {})
+    if if_none_match(request, etag):
+        return Response(status_code=304, headers=all_headers)
+    return Response(body, media_type=media_type, headers=all_headers)
+
+
+def json_response(request: Request, data: Any, **kwargs: Any) -> Response:
+    return body_response(request, orjson.dumps(data), **kwargs)

@@ -1,0 +1,146 @@
+"""Appending to and verifying the hash chain."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import orjson
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.audit.models import AuditEvent, ChainHead
+
+GENESIS_HASH = "0" * 64
+HEAD_ID = 1
+
+
+@dataclass(frozen=True)
+class Actor:
+    type: str
+    """"system" (seed, migrations, CLI) or "api_key"."""
+    name: str
+    id: str | None = None
+
+
+SYSTEM = Actor(type="system", name="system")
+
+
+def as_utc(moment: datetime) -> datetime:
+    """SQLite hands back naive datetimes: they were stored in UTC."""
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def canonical_json(value: Any) -> bytes:
+    return orjson.dumps(value, option=orjson.OPT_SORT_KEYS)
+
+
+def event_hash(prev_hash: str, fields: dict[str, Any]) -> str:
+    return hashlib.sha256(prev_hash.encode() + canonical_json(fields)).hexdigest()
+
+
+def hashed_fields(event: AuditEvent) -> dict[str, Any]:
+    return {
+        "seq": event.seq,
+        "occurred_at": as_utc(event.occurred_at).isoformat(),
+        "actor_type": event.actor_type,
+        "actor_id": event.actor_id,
+        "actor_name": event.actor_name,
+        "action": event.action,
+        "entity_type": event.entity_type,
+        "controller": event.controller,
+        "slug": event.slug,
+        "before": event.before,
+        "after": event.after,
+        "request_id": event.request_id,
+    }
+
+
+def lock_head(session: Session) -> ChainHead:
+    """Take the writers' lock for this transaction and return the chain head."""
+    head = session.scalars(
+        select(ChainHead).where(ChainHead.id == HEAD_ID).with_for_update()
+    ).one_or_none()
+    if head is None:
+        head = ChainHead(id=HEAD_ID, seq=0, hash=GENESIS_HASH)
+        session.add(head)
+        session.flush()
+    return head
+
+
+def append(
+    session: Session,
+    *,
+    actor: Actor,
+    action: str,
+    entity_type: str,
+    controller: str | None,
+    slug: str,
+    before: dict[str, Any] | None,
+    after: dict[str, Any] | None,
+    request_id: str | None = None,
+) -> AuditEvent:
+    head = lock_head(session)
+    now = datetime.now(UTC)
+    if head.changed_at is not None and as_utc(head.changed_at) > now:
+        now = as_utc(head.changed_at)  # never let time run backwards along the chain
+    event = AuditEvent(
+        seq=head.seq + 1,
+        occurred_at=now,
+        actor_type=actor.type,
+        actor_id=actor.id,
+        actor_name=actor.name,
+        action=action,
+        entity_type=entity_type,
+        controller=controller,
+        slug=slug,
+        before=before,
+        after=after,
+        request_id=request_id,
+        prev_hash=head.hash,
+    )
+    event.hash = event_hash(head.hash, hashed_fields(event))
+    session.add(event)
+    head.seq, head.hash, head.changed_at = event.seq, event.hash, now
+    session.flush()
+    return event
+
+
+@dataclass(frozen=True)
+class Verification:
+    ok: bool
+    events: int
+    first_broken_seq: int | None = None
+    reason: str | None = None
+
+
+def verify(session: Session, batch: int = 1000) -> Verification:
+    """Recompute the chain from the first event; report the first broken link."""
+    prev_hash = GENESIS_HASH
+    expected_seq = 1
+    count = 0
+    last_seq = 0
+    while True:
+        rows = session.scalars(
+            select(AuditEvent).where(AuditEvent.seq > last_seq).order_by(AuditEvent.seq).limit(batch)
+        ).all()
+        if not rows:
+            break
+        for event in rows:
+            if event.seq != expected_seq:
+                return Verification(False, count, expected_seq, "missing event")
+            if event.prev_hash != prev_hash:
+                return Verification(False, count, event.seq, "previous hash does not match")
+            if event_hash(prev_hash, hashed_fields(event)) != event.hash:
+                return Verification(False, count, event.seq, "content does not match its hash")
+            prev_hash = event.hash
+            expected_seq += 1
+            count += 1
+            last_seq = event.seq
+        session.expunge_all()
+    head = session.get(ChainHead, HEAD_ID)
+    if head is not None and (head.seq != last_seq or head.hash != prev_hash):
+        return Verification(False, count, last_seq + 1, "chain head does not match last event")
+    return Verification(True, count)

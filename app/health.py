@@ -1,0 +1,37 @@
+"""Liveness and readiness probes."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from sqlalchemy import text
+from starlette.responses import Response
+
+from app.errors import problem_response
+
+router = APIRouter(tags=["health"])
+
+
+@router.get("/healthz", summary="The process is up")
+def healthz() -> dict[str, str]:
+    return {"status": "ok"}
+
+
+@router.get(
+    "/readyz",
+    summary="The database is reachable",
+    response_model=None,
+    responses={503: {"description": "The database is unreachable."}},
+)
+def readyz(request: Request) -> Response | dict[str, str]:
+    try:
+        with request.app.state.engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+    except Exception:
+        return problem_response(
+            503,
+            "Service Unavailable",
+            "The database is unreachable.",
+            headers={"Retry-After": "5"},
+            checks={"database": "unreachable"},
+        )
+    return {"status": "ok", "database": "ok"}

@@ -1,0 +1,8 @@
+"""Imports every ORM model so that ``Base.metadata`` knows all tables."""
+
+from __future__ import annotations
+
+
+def load_all_models() -> None:
+    import app.audit.models
+    import app.register.models  # noqa: F401

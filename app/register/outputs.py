@@ -1,0 +1,131 @@
+"""Response schemas for the OpenAPI document.
+
+Reads are served from canonical states serialised straight to bytes (see
+``app.api.responses``); these models describe those bytes. They derive from
+the input schemas, so what is written and what is read cannot drift apart.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any, Generic, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field, create_model
+
+from app.register import entities as e
+from app.register import schemas as s
+from app.register.entities import EntityType
+
+T = TypeVar("T")
+
+
+class PageOut(BaseModel, Generic[T]):
+    items: list[T]
+    total: int = Field(ge=0)
+    limit: int = Field(ge=1)
+    offset: int = Field(ge=0)
+
+
+class RefOut(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    slug: str
+    name: str
+
+
+class RecipientRefOut(RefOut):
+    role: s.RecipientRole
+    kind: s.RecipientKind | None = None
+
+
+class SharingExpandedOut(BaseModel):
+    recipient: RecipientRefOut
+    data_categories: list[RefOut]
+    data_subjects: list[RefOut]
+    purposes: list[RefOut]
+    legislation: list[RefOut]
+    lawful_bases: list[RefOut]
+    services: list[RefOut]
+
+
+def _camel(entity_type: EntityType) -> str:
+    return "".join(part.capitalize() for part in entity_type.name.split("-"))
+
+
+@cache
+def item_model(entity_type: EntityType) -> type[BaseModel]:
+    fields: dict[str, Any] = {}
+    if entity_type.scoped:
+        fields["controller"] = (str, Field(description="Slug of the owning controller."))
+    if entity_type is e.SHARING:
+        fields["expanded"] = (SharingExpandedOut, Field(description="Names of linked entities."))
+        fields["not_stated"] = (
+            list[str],
+            Field(description="What the source does not state for this arrangement."),
+        )
+    return create_model(  # type: ignore[call-overload, no-any-return]
+        f"{_camel(entity_type)}Out",
+        __base__=entity_type.schema,
+        __config__=None,
+        **fields,
+    )
+
+
+@cache
+def page_model(entity_type: EntityType) -> type[BaseModel]:
+    return PageOut[item_model(entity_type)]  # type: ignore[misc, no-any-return]
+
+
+class SharingForRecipient(BaseModel):
+    slug: str
+    name: str
+
+
+class ReceivedByOut(BaseModel):
+    recipient: RecipientRefOut
+    sharing: str
+    via: list[str]
+
+
+class SubcategoryOut(BaseModel):
+    slug: str
+    name: str
+    special_category: bool
+
+
+@cache
+def recipient_detail_model() -> type[BaseModel]:
+    return create_model(  # type: ignore[call-overload, no-any-return]
+        "RecipientDetailOut",
+        __base__=item_model(e.RECIPIENTS),
+        sharing=(list[item_model(e.SHARING)], ...),  # type: ignore[valid-type]
+        data_collections=(list[RefOut], ...),
+    )
+
+
+@cache
+def data_category_detail_model() -> type[BaseModel]:
+    return create_model(  # type: ignore[call-overload, no-any-return]
+        "DataCategoryDetailOut",
+        __base__=item_model(e.DATA_CATEGORIES),
+        subcategories=(list[SubcategoryOut], ...),
+        received_by=(list[ReceivedByOut], ...),
+    )
+
+
+def register_document_model() -> type[BaseModel]:
+    fields: dict[str, Any] = {
+        "schema_version": (str, ...),
+        "generated_at": (str, ...),
+        "digest": (str, Field(pattern=r"^sha256:[0-9a-f]{64}$")),
+        "data_version": (int | None, None),
+        "as_of": (str | None, None),
+        "version": (str | None, None),
+        "controller": (s.ControllerIn, ...),
+        "lawful_bases": (list[s.LawfulBasisIn], ...),
+    }
+    for entity_type in e.SCOPED_TYPES:
+        fields[entity_type.name.replace("-", "_")] = (list[entity_type.schema], ...)
+    return create_model("RegisterDocument", **fields)  # type: ignore[call-overload, no-any-return]
+
+
+RegisterDocumentOut = register_document_model()

@@ -1,0 +1,196 @@
+"""Public read routes of the register, generated from the entity declarations."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Path, Query, Request
+from starlette.responses import Response
+
+from app.api.deps import (
+    ControllerParam,
+    ControllerScope,
+    PaginationDep,
+    ReadSession,
+    only_params,
+    split_values,
+)
+from app.api.responses import json_response
+from app.errors import PROBLEM_MEDIA_TYPE, Problem
+from app.register import entities as e
+from app.register import outputs, service
+from app.register.document import document, register_content
+from app.register.entities import EntityType
+from app.register.schemas import SLUG_PATTERN, RecipientRole
+
+router = APIRouter(prefix="/api/v1")
+
+SlugPath = Annotated[str, Path(pattern=SLUG_PATTERN, max_length=120, examples=["nexus"])]
+
+
+def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    return {
+        status: {"model": Problem, "content": {PROBLEM_MEDIA_TYPE: {}},
+                 "description": "Problem details (RFC 9457)."}
+        for status in statuses
+    }
+
+
+LIST_PARAMS = ("controller", "limit", "offset")
+DETAIL_PARAMS = ("controller",)
+
+
+def _list_route(entity_type: EntityType) -> Callable[..., Response]:
+    def list_route(
+        request: Request, session: ReadSession, controllers: ControllerScope,
+        page: PaginationDep,
+    ) -> Response:
+        result = service.list_entities(
+            session, entity_type, controllers=controllers, limit=page.limit, offset=page.offset
+        )
+        return json_response(request, result.as_dict())
+
+    return list_route
+
+
+def _detail_route(entity_type: EntityType) -> Callable[..., Response]:
+    def detail_route(
+        request: Request, slug: SlugPath, session: ReadSession, controllers: ControllerScope
+    ) -> Response:
+        obj = service.get_entity(session, entity_type, slug, controllers)
+        if entity_type is e.RECIPIENTS:
+            data = service.recipient_detail(session, obj, controllers)
+        elif entity_type is e.DATA_CATEGORIES:
+            data = service.data_category_detail(session, obj, controllers)
+        else:
+            data = service.item(entity_type, obj, controllers)
+        return json_response(request, data)
+
+    return detail_route
+
+
+def _detail_model(entity_type: EntityType) -> type[Any]:
+    if entity_type is e.RECIPIENTS:
+        return outputs.recipient_detail_model()
+    if entity_type is e.DATA_CATEGORIES:
+        return outputs.data_category_detail_model()
+    return outputs.item_model(entity_type)
+
+
+def _add_entity_routes(entity_type: EntityType) -> None:
+    tag = entity_type.name
+    if entity_type is not e.SHARING:
+        router.add_api_route(
+            f"/{entity_type.name}",
+            _list_route(entity_type),
+            methods=["GET"],
+            response_model=outputs.page_model(entity_type),
+            summary=f"List {entity_type.label} entries",
+            description=f"Every {entity_type.label}, sorted by notice order then slug.",
+            tags=[tag],
+            operation_id=f"list_{entity_type.name.replace('-', '_')}",
+            dependencies=[Depends(only_params(*LIST_PARAMS))],
+            responses=problem_responses(422),
+        )
+    router.add_api_route(
+        f"/{entity_type.name}/{{slug}}",
+        _detail_route(entity_type),
+        methods=["GET"],
+        response_model=_detail_model(entity_type),
+        summary=f"One {entity_type.label}",
+        tags=[tag],
+        operation_id=f"get_{entity_type.name.replace('-', '_')}",
+        dependencies=[Depends(only_params(*DETAIL_PARAMS))],
+        responses=problem_responses(404, 409, 422),
+    )
+
+
+SHARING_PARAMS = (
+    *LIST_PARAMS, "recipient", "data_category", "data_subject", "purpose", "legislation",
+    "lawful_basis", "service", "role", "special_category", "data_categories_stated", "age",
+)
+SlugFilter = Annotated[list[str], Query(max_length=100)]
+
+
+@router.get(
+    "/sharing",
+    response_model=outputs.page_model(e.SHARING),
+    summary="List sharing arrangements, filtered",
+    tags=["sharing"],
+    operation_id="list_sharing",
+    dependencies=[Depends(only_params(*SHARING_PARAMS))],
+    responses=problem_responses(422),
+)
+def list_sharing(
+    request: Request,
+    session: ReadSession,
+    controllers: ControllerScope,
+    page: PaginationDep,
+    recipient: Annotated[list[str], Query(max_length=100, examples=["department-for-education"])] = [],  # noqa: B006, E501
+    data_category: SlugFilter = [],  # noqa: B006
+    data_subject: SlugFilter = [],  # noqa: B006
+    purpose: SlugFilter = [],  # noqa: B006
+    legislation: Annotated[list[str], Query(max_length=100, examples=["education-act-1996-section-507b"])] = [],  # noqa: B006, E501
+    lawful_basis: SlugFilter = [],  # noqa: B006
+    service_: Annotated[list[str], Query(alias="service", max_length=100)] = [],  # noqa: B006
+    role: Annotated[list[RecipientRole], Query(max_length=10)] = [],  # noqa: B006
+    special_category: Annotated[
+        bool | None, Query(description="Only arrangements that do (or do not) share special category data.")  # noqa: E501
+    ] = None,
+    data_categories_stated: Annotated[
+        bool | None, Query(description="Only arrangements whose data categories are (not) stated.")  # noqa: E501
+    ] = None,
+    age: Annotated[
+        int | None, Query(ge=0, le=130, description="Arrangements that apply to a subject of this age.")  # noqa: E501
+    ] = None,
+) -> Response:
+    """Which recipient receives what, about whom, why and under which law.
+
+    Several values of one filter (repeated, or comma-separated) are ORed;
+    different filters are ANDed. A data category matches its group and its
+    items; an Act matches arrangements resting on any of its provisions.
+    """
+    filters = service.SharingFilters(
+        recipient=split_values(recipient),
+        data_category=split_values(data_category),
+        data_subject=split_values(data_subject),
+        purpose=split_values(purpose),
+        legislation=split_values(legislation),
+        lawful_basis=split_values(lawful_basis),
+        service=split_values(service_),
+        role=role,
+        special_category=special_category,
+        data_categories_stated=data_categories_stated,
+        age=age,
+    )
+    result = service.list_sharing(
+        session, filters, controllers, limit=page.limit, offset=page.offset
+    )
+    return json_response(request, result.as_dict())
+
+
+@router.get(
+    "/register",
+    response_model=outputs.RegisterDocumentOut,
+    summary="The complete register of one controller",
+    tags=["register"],
+    operation_id="get_register",
+    dependencies=[Depends(only_params("controller"))],
+    responses=problem_responses(404, 422),
+)
+def get_register(
+    request: Request,
+    session: ReadSession,
+    controller: ControllerParam = [],  # noqa: B006
+) -> Response:
+    """Every entity and link of one controller's register, with a digest of
+    its content: the same content always has the same digest."""
+    slugs = split_values(controller)
+    subject = service.single_controller(session, slugs[0] if slugs else None)
+    content = register_content(session, subject)
+    return json_response(request, document(content))
+
+
+for _entity_type in e.ALL_TYPES:
+    _add_entity_routes(_entity_type)
