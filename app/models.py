@@ -5,4 +5,6 @@ from __future__ import annotations
 
 def load_all_models() -> None:
     import app.audit.models
-    import app.register.models  # noqa: F401
+    import app.auth.models
+    import app.register.models
+    import app.versions.models  # noqa: F401

@@ -38,7 +38,7 @@ class Page:
 
 
 def controller_slugs(session: Session) -> dict[int, str]:
-    return dict(session.execute(select(m.Controller.id, m.Controller.slug)).tuples().all())
+    return {cid: slug for cid, slug in session.execute(select(m.Controller.id, m.Controller.slug))}
 
 
 def resolve_controllers(session: Session, slugs: Sequence[str]) -> dict[int, str]:
@@ -301,9 +301,10 @@ def sharing_conditions(
         rows = session.execute(
             select(m.Legislation.id, m.Legislation.slug, m.Legislation.part_of_id)
             .where(m.Legislation.controller_id.in_(controllers))
-        ).tuples()
+        ).all()
         # An Act's arrangements include those resting on one of its sections.
-        where.append(sa.legislation.any(m.Legislation.id.in_(_Tree(rows).descendants(ids))))
+        tree = _Tree((r[0], r[1], r[2]) for r in rows)
+        where.append(sa.legislation.any(m.Legislation.id.in_(tree.descendants(ids))))
     if filters.data_categories_stated is not None:
         stated = sa.data_categories.any()
         where.append(stated if filters.data_categories_stated else ~stated)

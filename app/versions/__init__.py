@@ -1,0 +1,1 @@
+"""Published versions: named, dated, frozen copies of a controller's register."""

@@ -1,0 +1,126 @@
+"""Fixtures: every database test runs on SQLite and, when TEST_DATABASE_URL is
+set, on PostgreSQL too. A migrated and seeded *template* database is built
+once per backend; read-only tests share it, tests that write get a copy."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+
+from app.config import PROJECT_ROOT, Settings
+from app.db import make_engine, make_sessionmaker, session_scope
+from app.main import create_app
+from app.migrate import upgrade
+from app.register.seed import load_seed
+from tests.databases import DatabaseFactory, postgres_server_url
+
+SEED_DIR = PROJECT_ROOT / "seed_data"
+BACKENDS = ["sqlite", "postgresql"]
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    name: str = request.param
+    if name == "postgresql" and not postgres_server_url():
+        pytest.skip("PostgreSQL tests need TEST_DATABASE_URL")
+    return name
+
+
+@pytest.fixture(scope="session")
+def databases(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[DatabaseFactory]:
+    factory = DatabaseFactory(backend, tmp_path_factory.mktemp(f"db-{backend}"))
+    yield factory
+    factory.drop_all()
+
+
+def migrate_and_seed(url: str, seed_dir: Path | None = SEED_DIR) -> None:
+    upgrade(url)
+    if seed_dir is not None:
+        engine = make_engine(url, pool_size=1, max_overflow=0)
+        try:
+            for session in session_scope(make_sessionmaker(engine)):
+                load_seed(session, seed_dir)
+        finally:
+            engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def seeded_template(databases: DatabaseFactory) -> str:
+    url = databases.create()
+    migrate_and_seed(url)
+    return url
+
+
+@pytest.fixture(scope="session")
+def empty_template(databases: DatabaseFactory) -> str:
+    url = databases.create()
+    upgrade(url)
+    return url
+
+
+@pytest.fixture
+def seeded_db(databases: DatabaseFactory, seeded_template: str) -> str:
+    """A private, writable copy of the seeded register."""
+    return databases.create(template=seeded_template)
+
+
+@pytest.fixture
+def empty_db(databases: DatabaseFactory, empty_template: str) -> str:
+    return databases.create(template=empty_template)
+
+
+def make_settings(url: str, **overrides: object) -> Settings:
+    return Settings(database_url=url, seed_dir=SEED_DIR, **overrides)  # type: ignore[arg-type]
+
+
+@pytest.fixture(scope="session")
+def shared_db(databases: DatabaseFactory, seeded_template: str) -> str:
+    """One seeded copy shared by every read-only test (the template itself
+    must stay unconnected so PostgreSQL can copy it)."""
+    return databases.create(template=seeded_template)
+
+
+@pytest.fixture(scope="session")
+def shared_app(shared_db: str) -> Iterator[FastAPI]:
+    """The app on the shared seeded copy: for tests that only read."""
+    app = create_app(make_settings(shared_db))
+    yield app
+    app.state.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def client(shared_app: FastAPI) -> Iterator[TestClient]:
+    with TestClient(shared_app) as test_client:
+        yield test_client
+
+
+@pytest.fixture
+def app(seeded_db: str) -> Iterator[FastAPI]:
+    """The app on a private copy of the seeded register: for tests that write."""
+    application = create_app(make_settings(seeded_db))
+    yield application
+    application.state.engine.dispose()
+
+
+@pytest.fixture
+def write_client(app: FastAPI) -> Iterator[TestClient]:
+    with TestClient(app) as test_client:
+        yield test_client
+
+
+@pytest.fixture
+def engine(app: FastAPI) -> Engine:
+    engine: Engine = app.state.engine
+    return engine
+
+
+@pytest.fixture
+def session(app: FastAPI) -> Iterator[Session]:
+    with app.state.sessionmaker() as db_session:
+        yield db_session
