@@ -74,8 +74,9 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("migrate", help="bring the database schema to the latest version")
 
     seed_parser = commands.add_parser("seed", help="load seed_data/ (idempotent)")
-    seed_parser.add_argument("--if-empty", action="store_true",
-                             help="only when the register holds no controller yet")
+    seed_parser.add_argument(
+        "--if-empty", action="store_true", help="only when the register holds no controller yet"
+    )
 
     serve = commands.add_parser("serve", help="migrate, seed an empty database, serve")
     serve.add_argument("--host", default="127.0.0.1")

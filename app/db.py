@@ -46,8 +46,9 @@ def _configure_sqlite(engine: Engine) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.info.get("write") else "BEGIN")
 
 
-def make_engine(url: str, *, pool_size: int = 20, max_overflow: int = 10,
-                pool_timeout: float = 5.0) -> Engine:
+def make_engine(
+    url: str, *, pool_size: int = 20, max_overflow: int = 10, pool_timeout: float = 5.0
+) -> Engine:
     if url.startswith("sqlite"):
         path = url.split("///", 1)[-1]
         if path and path != ":memory:":

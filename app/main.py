@@ -6,12 +6,13 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 import anyio.to_thread
-from fastapi import FastAPI
+from fastapi import APIRouter, FastAPI
 
 from app import health
 from app.config import Settings, get_settings
 from app.db import make_engine, make_sessionmaker
 from app.errors import install_error_handlers
+from app.middleware import install_middleware
 from app.register.router import router as register_router
 
 DESCRIPTION = """
@@ -22,6 +23,11 @@ retention rules, national data collections and the rights of data subjects.
 
 Reads are public. Errors are RFC 9457 problem details.
 """
+
+
+def routers() -> list[APIRouter]:
+    """Every router of the app, in matching order (specific paths first)."""
+    return [health.router, register_router]
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -50,8 +56,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.engine = engine
     app.state.sessionmaker = make_sessionmaker(engine)
     install_error_handlers(app)
-    app.include_router(health.router)
-    app.include_router(register_router)
+    install_middleware(app, settings)
+    for router in routers():
+        app.include_router(router)
     return app
 
 

@@ -4,6 +4,7 @@ once per backend; read-only tests share it, tests that write get a copy."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -28,6 +29,8 @@ BACKENDS = ["sqlite", "postgresql"]
 def backend(request: pytest.FixtureRequest) -> str:
     name: str = request.param
     if name == "postgresql" and not postgres_server_url():
+        if os.environ.get("REQUIRE_POSTGRES") == "1":
+            pytest.fail("REQUIRE_POSTGRES=1 but TEST_DATABASE_URL is not set")
         pytest.skip("PostgreSQL tests need TEST_DATABASE_URL")
     return name
 

@@ -41,9 +41,12 @@ def test_every_list_has_the_page_shape_and_details_by_slug(
     body = response.json()
     assert set(body) == {"items", "total", "limit", "offset"}
     assert body["total"] >= 1
-    assert body["limit"] == 50 and body["offset"] == 0
+    assert body["limit"] == 50
+    assert body["offset"] == 0
     first = body["items"][0]
-    assert first["slug"] and first["name"] and first["sources"]
+    assert first["slug"]
+    assert first["name"]
+    assert first["sources"]
     detail = client.get(f"{API}/{entity_type.name}/{first['slug']}")
     assert detail.status_code == 200
     assert detail.json()["slug"] == first["slug"]
@@ -70,9 +73,17 @@ def test_lists_follow_the_notice_order(client: TestClient) -> None:
 
 def test_recipients_include_every_one_the_notice_names(client: TestClient) -> None:
     recipients = {r["slug"]: r for r in all_items(client, f"{API}/recipients")}
-    for slug in ("department-for-education", "youth-support-services", "police", "nspcc",
-                 "hm-revenue-and-customs", "ofsted", "local-authority-designated-officer",
-                 "foster-carers", "uk-border-agency"):
+    for slug in (
+        "department-for-education",
+        "youth-support-services",
+        "police",
+        "nspcc",
+        "hm-revenue-and-customs",
+        "ofsted",
+        "local-authority-designated-officer",
+        "foster-carers",
+        "uk-border-agency",
+    ):
         assert slug in recipients
     processors = {s for s, r in recipients.items() if r["role"] == "processor"}
     assert {"nexus", "fft-aspire", "casey", "welfare-call"} <= processors
@@ -83,7 +94,10 @@ def test_what_is_shared_with_the_dfe_and_under_which_law(client: TestClient) -> 
     items = all_items(client, f"{API}/sharing", recipient="department-for-education")
     assert items, "the DfE receives data"
     laws = {law["slug"] for item in items for law in item["expanded"]["legislation"]}
-    assert "education-information-about-individual-pupils-england-regulations-2013-regulation-3" in laws
+    assert (
+        "education-information-about-individual-pupils-england-regulations-2013-regulation-3"
+        in laws
+    )
     assert all(item["recipient"] == "department-for-education" for item in items)
     statutory = [i for i in items if "article-6-1-c" in i["lawful_bases"]]
     assert statutory
@@ -99,8 +113,10 @@ def test_recipient_detail_embeds_what_it_receives_and_why(client: TestClient) ->
     kinds = [c["kind"] for c in from_13["conditions"]]
     assert kinds.count("restriction_right") == 2
     parent, child = [c for c in from_13["conditions"] if c["kind"] == "restriction_right"]
-    assert parent["exercised_by"] == "parent_or_guardian" and parent["until_age"] == 16
-    assert child["exercised_by"] == "data_subject" and child["from_age"] == 16
+    assert parent["exercised_by"] == "parent_or_guardian"
+    assert parent["until_age"] == 16
+    assert child["exercised_by"] == "data_subject"
+    assert child["from_age"] == 16
     assert parent["restricted_to"] == ["address", "date-of-birth", "name"]
     assert parent["contact_email"] is None  # redacted in the notice
 
@@ -121,12 +137,15 @@ def test_several_values_of_one_filter_are_ored(client: TestClient) -> None:
     nspcc = {i["slug"] for i in all_items(client, f"{API}/sharing", recipient="nspcc")}
     both = {i["slug"] for i in all_items(client, f"{API}/sharing", recipient=["police", "nspcc"])}
     comma = {i["slug"] for i in all_items(client, f"{API}/sharing", recipient="police,nspcc")}
-    assert police and nspcc
+    assert police
+    assert nspcc
     assert both == comma == police | nspcc
 
 
 def test_filters_combine_with_and(client: TestClient) -> None:
-    ys = {i["slug"] for i in all_items(client, f"{API}/sharing", recipient="youth-support-services")}
+    ys = {
+        i["slug"] for i in all_items(client, f"{API}/sharing", recipient="youth-support-services")
+    }
     ys_at_14 = {
         i["slug"]
         for i in all_items(client, f"{API}/sharing", recipient="youth-support-services", age=14)
@@ -148,7 +167,9 @@ def test_data_category_filter_matches_groups_and_items(client: TestClient) -> No
     by_item = {i["slug"] for i in all_items(client, f"{API}/sharing", data_category="name")}
     by_group = {
         i["slug"]
-        for i in all_items(client, f"{API}/sharing", data_category="personal-identifying-information")
+        for i in all_items(
+            client, f"{API}/sharing", data_category="personal-identifying-information"
+        )
     }
     assert "youth-support-services-from-13" in by_item
     assert by_item <= by_group
@@ -161,9 +182,10 @@ def test_special_category_filter_partitions_stated_arrangements(client: TestClie
     assert special | other == everything
     assert not special & other
     for item in all_items(client, f"{API}/sharing", special_category="true"):
-        assert any(c["special_category"] for c in item["expanded"]["data_categories"]) or item[
-            "data_categories"
-        ]
+        assert (
+            any(c["special_category"] for c in item["expanded"]["data_categories"])
+            or item["data_categories"]
+        )
 
 
 def test_unstated_links_are_reported_not_guessed(client: TestClient) -> None:
@@ -230,7 +252,8 @@ def test_register_document_is_complete_and_digest_stable(client: TestClient) -> 
     first = client.get(f"{API}/register").json()
     second = client.get(f"{API}/register").json()
     assert first["schema_version"] == "1.0"
-    assert first["digest"].startswith("sha256:") and first["digest"] == second["digest"]
+    assert first["digest"].startswith("sha256:")
+    assert first["digest"] == second["digest"]
     assert first["controller"]["slug"] == COUNCIL
     for entity_type in e.SCOPED_TYPES:
         key = entity_type.name.replace("-", "_")
@@ -242,9 +265,17 @@ def test_register_document_is_complete_and_digest_stable(client: TestClient) -> 
 def test_register_digest_changes_with_content(write_client: TestClient, session: Session) -> None:
     before = write_client.get(f"{API}/register").json()["digest"]
     controller = session.scalars(select(Controller)).one()
-    writes.create(session, e.SERVICES, controller,
-                  {"slug": "new-service", "name": "A new service",
-                   "sources": [{"kind": "notice", "quote": "x"}]}, actor=SYSTEM)
+    writes.create(
+        session,
+        e.SERVICES,
+        controller,
+        {
+            "slug": "new-service",
+            "name": "A new service",
+            "sources": [{"kind": "notice", "quote": "x"}],
+        },
+        actor=SYSTEM,
+    )
     session.commit()
     after = write_client.get(f"{API}/register").json()["digest"]
     assert after != before

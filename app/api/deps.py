@@ -68,8 +68,13 @@ def pagination(
     if limit is not None and limit > settings.max_page_size:
         raise InvalidInput(
             f"limit must be at most {settings.max_page_size}.",
-            errors=[{"field": "limit", "msg": f"must be <= {settings.max_page_size}",
-                     "type": "less_than_equal"}],
+            errors=[
+                {
+                    "field": "limit",
+                    "msg": f"must be <= {settings.max_page_size}",
+                    "type": "less_than_equal",
+                }
+            ],
         )
     return Pagination(limit or settings.default_page_size, offset)
 
@@ -103,8 +108,10 @@ def only_params(*allowed: str) -> Callable[[Request], None]:
         if unknown:
             raise InvalidInput(
                 f"Unknown query parameter(s): {', '.join(unknown)}.",
-                errors=[{"field": name, "msg": "unknown query parameter",
-                         "type": "extra_forbidden"} for name in unknown],
+                errors=[
+                    {"field": name, "msg": "unknown query parameter", "type": "extra_forbidden"}
+                    for name in unknown
+                ],
             )
 
     return check

@@ -124,7 +124,10 @@ def verify(session: Session, batch: int = 1000) -> Verification:
     last_seq = 0
     while True:
         rows = session.scalars(
-            select(AuditEvent).where(AuditEvent.seq > last_seq).order_by(AuditEvent.seq).limit(batch)
+            select(AuditEvent)
+            .where(AuditEvent.seq > last_seq)
+            .order_by(AuditEvent.seq)
+            .limit(batch)
         ).all()
         if not rows:
             break

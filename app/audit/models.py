@@ -24,8 +24,9 @@ class AuditEvent(Base):
         Index("ix_audit_events_controller_seq", "controller", "seq"),
     )
 
-    seq: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"),
-                                     primary_key=True, autoincrement=False)
+    seq: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=False
+    )
     occurred_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
     actor_type: Mapped[str] = mapped_column(String(20))
     actor_id: Mapped[str | None] = mapped_column(String(100))

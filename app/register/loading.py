@@ -18,11 +18,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.audit.chain import Actor
+from app.errors import InvalidInput
 from app.register import entities as e
 from app.register import models as m
 from app.register.entities import EntityType, load_options, to_state
 from app.register.writes import Resolver, apply_state, new_entity, record
-from app.errors import InvalidInput
 
 
 @dataclass(frozen=True)
@@ -161,8 +161,9 @@ def sync_register(
             _validated(entity_type, section, issues, number=number_entries) if section else []
         )
     if issues or not controller_data:
-        raise LoadError(issues or [LoadIssue(content.controller.where, "controller", None,
-                                             "missing")])
+        raise LoadError(
+            issues or [LoadIssue(content.controller.where, "controller", None, "missing")]
+        )
 
     summary = LoadSummary()
     wheres = {name: sec.where for name, sec in content.sections.items()}
@@ -176,9 +177,17 @@ def sync_register(
         action = "create" if before is None else "update"
         summary.created += action == "create"
         summary.updated += action == "update"
-        record(session, entity_type, actor=actor, action=action,
-               controller=scope if entity_type.name != "lawful-bases" else None,
-               slug=obj.slug, before=before, after=after, request_id=request_id)
+        record(
+            session,
+            entity_type,
+            actor=actor,
+            action=action,
+            controller=scope if entity_type.name != "lawful-bases" else None,
+            slug=obj.slug,
+            before=before,
+            after=after,
+            request_id=request_id,
+        )
 
     # Types are declared so that each refers only to earlier ones (and to
     # itself), so one pass in declaration order resolves every reference.
@@ -201,8 +210,10 @@ def sync_register(
         rows = _sync_type(session, entity_type, controller, validated[entity_type.name], resolver)
         pending.append((entity_type, rows))
     for entity_type, rows in pending:
-        where = lawful_where if entity_type is e.LAWFUL_BASES else wheres.get(
-            entity_type.name, entity_type.name
+        where = (
+            lawful_where
+            if entity_type is e.LAWFUL_BASES
+            else wheres.get(entity_type.name, entity_type.name)
         )
         for obj, _before, data in rows:
             _apply(session, entity_type, obj, data, resolver, where, issues)
@@ -254,9 +265,17 @@ def _prune(
         ).all()
         # Within one type (groups, parts of Acts), remove children before parents.
         for obj in sorted(stale, key=lambda o: _depth(entity_type, o), reverse=True):
-            record(session, entity_type, actor=actor, action="delete", controller=controller,
-                   slug=obj.slug, before=to_state(entity_type.shape, obj), after=None,
-                   request_id=request_id)
+            record(
+                session,
+                entity_type,
+                actor=actor,
+                action="delete",
+                controller=controller,
+                slug=obj.slug,
+                before=to_state(entity_type.shape, obj),
+                after=None,
+                request_id=request_id,
+            )
             session.delete(obj)
             session.flush()
             deleted += 1

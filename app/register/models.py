@@ -32,9 +32,7 @@ SLUG_LENGTH = 120
 
 
 class Timestamps:
-    created_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), server_default=func.now()
-    )
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now(), onupdate=func.now()
     )
@@ -53,7 +51,8 @@ class NamedEntity(Timestamps):
 
     @declared_attr.directive
     def __mapper_args__(cls) -> dict[str, Any]:  # noqa: N805
-        return {"version_id_col": cls.__table__.c.version}
+        table: Any = cls.__table__  # type: ignore[attr-defined]
+        return {"version_id_col": table.c.version}
 
 
 class ControllerScoped(NamedEntity):
@@ -293,9 +292,7 @@ class RetentionRule(ControllerScoped, Base):
 
 collection_legislation = link_table("collection_legislation", "data_collection", "legislation")
 collection_purposes = link_table("collection_purposes", "data_collection", "purpose")
-collection_data_subjects = link_table(
-    "collection_data_subjects", "data_collection", "data_subject"
-)
+collection_data_subjects = link_table("collection_data_subjects", "data_collection", "data_subject")
 
 
 class DataCollection(ControllerScoped, Base):

@@ -8,7 +8,7 @@ the input schemas, so what is written and what is read cannot drift apart.
 from __future__ import annotations
 
 from functools import cache
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar, cast
 
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
@@ -62,7 +62,7 @@ def item_model(entity_type: EntityType) -> type[BaseModel]:
             list[str],
             Field(description="What the source does not state for this arrangement."),
         )
-    return create_model(  # type: ignore[call-overload, no-any-return]
+    return create_model(
         f"{_camel(entity_type)}Out",
         __base__=entity_type.schema,
         __config__=None,
@@ -72,7 +72,8 @@ def item_model(entity_type: EntityType) -> type[BaseModel]:
 
 @cache
 def page_model(entity_type: EntityType) -> type[BaseModel]:
-    return PageOut[item_model(entity_type)]  # type: ignore[misc, no-any-return]
+    page: Any = PageOut[item_model(entity_type)]  # type: ignore[misc]
+    return cast(type[BaseModel], page)
 
 
 class SharingForRecipient(BaseModel):
@@ -94,17 +95,18 @@ class SubcategoryOut(BaseModel):
 
 @cache
 def recipient_detail_model() -> type[BaseModel]:
-    return create_model(  # type: ignore[call-overload, no-any-return]
+    sharing_item: Any = item_model(e.SHARING)
+    return create_model(
         "RecipientDetailOut",
         __base__=item_model(e.RECIPIENTS),
-        sharing=(list[item_model(e.SHARING)], ...),  # type: ignore[valid-type]
+        sharing=(list[sharing_item], ...),
         data_collections=(list[RefOut], ...),
     )
 
 
 @cache
 def data_category_detail_model() -> type[BaseModel]:
-    return create_model(  # type: ignore[call-overload, no-any-return]
+    return create_model(
         "DataCategoryDetailOut",
         __base__=item_model(e.DATA_CATEGORIES),
         subcategories=(list[SubcategoryOut], ...),
@@ -124,8 +126,9 @@ def register_document_model() -> type[BaseModel]:
         "lawful_bases": (list[s.LawfulBasisIn], ...),
     }
     for entity_type in e.SCOPED_TYPES:
-        fields[entity_type.name.replace("-", "_")] = (list[entity_type.schema], ...)
-    return create_model("RegisterDocument", **fields)  # type: ignore[call-overload, no-any-return]
+        schema: Any = entity_type.schema
+        fields[entity_type.name.replace("-", "_")] = (list[schema], ...)
+    return create_model("RegisterDocument", **fields)
 
 
 RegisterDocumentOut = register_document_model()

@@ -31,8 +31,11 @@ SlugPath = Annotated[str, Path(pattern=SLUG_PATTERN, max_length=120, examples=["
 
 def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
     return {
-        status: {"model": Problem, "content": {PROBLEM_MEDIA_TYPE: {}},
-                 "description": "Problem details (RFC 9457)."}
+        status: {
+            "model": Problem,
+            "content": {PROBLEM_MEDIA_TYPE: {}},
+            "description": "Problem details (RFC 9457).",
+        }
         for status in statuses
     }
 
@@ -43,7 +46,9 @@ DETAIL_PARAMS = ("controller",)
 
 def _list_route(entity_type: EntityType) -> Callable[..., Response]:
     def list_route(
-        request: Request, session: ReadSession, controllers: ControllerScope,
+        request: Request,
+        session: ReadSession,
+        controllers: ControllerScope,
         page: PaginationDep,
     ) -> Response:
         result = service.list_entities(
@@ -107,8 +112,18 @@ def _add_entity_routes(entity_type: EntityType) -> None:
 
 
 SHARING_PARAMS = (
-    *LIST_PARAMS, "recipient", "data_category", "data_subject", "purpose", "legislation",
-    "lawful_basis", "service", "role", "special_category", "data_categories_stated", "age",
+    *LIST_PARAMS,
+    "recipient",
+    "data_category",
+    "data_subject",
+    "purpose",
+    "legislation",
+    "lawful_basis",
+    "service",
+    "role",
+    "special_category",
+    "data_categories_stated",
+    "age",
 )
 SlugFilter = Annotated[list[str], Query(max_length=100)]
 
@@ -127,22 +142,28 @@ def list_sharing(
     session: ReadSession,
     controllers: ControllerScope,
     page: PaginationDep,
-    recipient: Annotated[list[str], Query(max_length=100, examples=["department-for-education"])] = [],  # noqa: B006, E501
+    recipient: Annotated[
+        list[str], Query(max_length=100, examples=["department-for-education"])
+    ] = [],  # noqa: B006
     data_category: SlugFilter = [],  # noqa: B006
     data_subject: SlugFilter = [],  # noqa: B006
     purpose: SlugFilter = [],  # noqa: B006
-    legislation: Annotated[list[str], Query(max_length=100, examples=["education-act-1996-section-507b"])] = [],  # noqa: B006, E501
+    legislation: Annotated[
+        list[str], Query(max_length=100, examples=["education-act-1996-section-507b"])
+    ] = [],  # noqa: B006
     lawful_basis: SlugFilter = [],  # noqa: B006
     service_: Annotated[list[str], Query(alias="service", max_length=100)] = [],  # noqa: B006
     role: Annotated[list[RecipientRole], Query(max_length=10)] = [],  # noqa: B006
     special_category: Annotated[
-        bool | None, Query(description="Only arrangements that do (or do not) share special category data.")  # noqa: E501
+        bool | None,
+        Query(description="Only arrangements that do (or do not) share special category data."),
     ] = None,
     data_categories_stated: Annotated[
-        bool | None, Query(description="Only arrangements whose data categories are (not) stated.")  # noqa: E501
+        bool | None, Query(description="Only arrangements whose data categories are (not) stated.")
     ] = None,
     age: Annotated[
-        int | None, Query(ge=0, le=130, description="Arrangements that apply to a subject of this age.")  # noqa: E501
+        int | None,
+        Query(ge=0, le=130, description="Arrangements that apply to a subject of this age."),
     ] = None,
 ) -> Response:
     """Which recipient receives what, about whom, why and under which law.

@@ -28,9 +28,7 @@ from pydantic import (
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 ISO_DURATION_PATTERN = r"^P(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(\d+H)?(\d+M)?(\d+S)?)?$"
 
-Slug = Annotated[
-    str, StringConstraints(pattern=SLUG_PATTERN, min_length=1, max_length=120)
-]
+Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, min_length=1, max_length=120)]
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
 Text = Annotated[str, StringConstraints(max_length=10_000)]
 Age = Annotated[int, Field(ge=0, le=130)]
@@ -52,7 +50,9 @@ def _some_duration(value: str) -> str:
 
 
 Duration = Annotated[
-    str, StringConstraints(pattern=ISO_DURATION_PATTERN, max_length=40), AfterValidator(_some_duration)
+    str,
+    StringConstraints(pattern=ISO_DURATION_PATTERN, max_length=40),
+    AfterValidator(_some_duration),
 ]
 
 
@@ -306,9 +306,9 @@ class ConditionIn(StrictModel):
 
     @model_validator(mode="after")
     def _ages_ordered(self) -> ConditionIn:
-        if self.from_age is not None and self.until_age is not None:
-            if self.until_age <= self.from_age:
-                raise ValueError("until_age must be greater than from_age")
+        low, high = self.from_age, self.until_age
+        if low is not None and high is not None and high <= low:
+            raise ValueError("until_age must be greater than from_age")
         return self
 
 
@@ -366,7 +366,8 @@ class RightIn(EntityIn):
 
 class DataSourceIn(EntityIn):
     mandatory: bool | None = Field(
-        default=None, description="Whether providing the data is required by law; null if not stated."
+        default=None,
+        description="Whether providing the data is required by law; null if not stated.",
     )
     providers: SlugList = Field(
         default_factory=list, description="Slugs of recipients that also provide data."

@@ -30,15 +30,19 @@ class Page:
     offset: int
 
     def as_dict(self) -> dict[str, Any]:
-        return {"items": self.items, "total": self.total, "limit": self.limit,
-                "offset": self.offset}
+        return {
+            "items": self.items,
+            "total": self.total,
+            "limit": self.limit,
+            "offset": self.offset,
+        }
 
 
 # --- controllers ---------------------------------------------------------------
 
 
 def controller_slugs(session: Session) -> dict[int, str]:
-    return {cid: slug for cid, slug in session.execute(select(m.Controller.id, m.Controller.slug))}
+    return dict(session.execute(select(m.Controller.id, m.Controller.slug)).all())
 
 
 def resolve_controllers(session: Session, slugs: Sequence[str]) -> dict[int, str]:
@@ -51,8 +55,14 @@ def resolve_controllers(session: Session, slugs: Sequence[str]) -> dict[int, str
     if unknown:
         raise InvalidInput(
             f"Unknown controller: {', '.join(unknown)}.",
-            errors=[{"field": "controller", "msg": f"unknown controller {s!r}",
-                     "type": "unknown_reference"} for s in unknown],
+            errors=[
+                {
+                    "field": "controller",
+                    "msg": f"unknown controller {s!r}",
+                    "type": "unknown_reference",
+                }
+                for s in unknown
+            ],
         )
     return {by_slug[slug]: slug for slug in slugs}
 
@@ -72,8 +82,13 @@ def single_controller(session: Session, slug: str | None) -> m.Controller:
     if len(controllers) > 1:
         raise InvalidInput(
             "The register holds several controllers: name one with ?controller=<slug>.",
-            errors=[{"field": "controller", "msg": "required when several controllers exist",
-                     "type": "missing"}],
+            errors=[
+                {
+                    "field": "controller",
+                    "msg": "required when several controllers exist",
+                    "type": "missing",
+                }
+            ],
         )
     return controllers[0]
 
@@ -152,17 +167,14 @@ def get_entity(
 
 
 def _refs_view(objs: Iterable[Any], *extra: str) -> list[dict[str, Any]]:
-    return [
-        {"slug": o.slug, "name": o.name, **{k: getattr(o, k) for k in extra}} for o in objs
-    ]
+    return [{"slug": o.slug, "name": o.name, **{k: getattr(o, k) for k in extra}} for o in objs]
 
 
 def sharing_extras(obj: m.SharingArrangement) -> dict[str, Any]:
     """Names of what an arrangement links to, and what it leaves unstated."""
     not_stated = [
         name
-        for name in ("data_categories", "data_subjects", "purposes", "legislation",
-                     "lawful_bases")
+        for name in ("data_categories", "data_subjects", "purposes", "legislation", "lawful_bases")
         if not getattr(obj, name)
     ]
     not_stated += [name for name in ("frequency", "consent") if getattr(obj, name) == "not_stated"]
@@ -170,8 +182,12 @@ def sharing_extras(obj: m.SharingArrangement) -> dict[str, Any]:
         not_stated.append("recipient_role")
     return {
         "expanded": {
-            "recipient": {"slug": obj.recipient.slug, "name": obj.recipient.name,
-                          "role": obj.recipient.role, "kind": obj.recipient.kind},
+            "recipient": {
+                "slug": obj.recipient.slug,
+                "name": obj.recipient.name,
+                "role": obj.recipient.role,
+                "kind": obj.recipient.kind,
+            },
             "data_categories": _refs_view(obj.data_categories, "special_category"),
             "data_subjects": _refs_view(obj.data_subjects),
             "purposes": _refs_view(obj.purposes),
@@ -232,7 +248,10 @@ class _Tree:
 
 
 def _known(
-    session: Session, entity_type: EntityType, param: str, slugs: Sequence[str],
+    session: Session,
+    entity_type: EntityType,
+    param: str,
+    slugs: Sequence[str],
     controllers: dict[int, str],
 ) -> list[int]:
     """Ids of the named entities; unknown slugs are a 422 naming the filter."""
@@ -246,17 +265,26 @@ def _known(
     if unknown:
         raise InvalidInput(
             f"Unknown {entity_type.label} in filter {param!r}: {', '.join(unknown)}.",
-            errors=[{"field": param, "msg": f"unknown {entity_type.label} {s!r}",
-                     "type": "unknown_reference"} for s in unknown],
+            errors=[
+                {
+                    "field": param,
+                    "msg": f"unknown {entity_type.label} {s!r}",
+                    "type": "unknown_reference",
+                }
+                for s in unknown
+            ],
         )
     return [ident for ident, _ in rows]
 
 
 def _category_tree(session: Session, controllers: dict[int, str]) -> tuple[_Tree, set[int]]:
     rows = session.execute(
-        select(m.DataCategory.id, m.DataCategory.slug, m.DataCategory.group_id,
-               m.DataCategory.special_category)
-        .where(m.DataCategory.controller_id.in_(controllers))
+        select(
+            m.DataCategory.id,
+            m.DataCategory.slug,
+            m.DataCategory.group_id,
+            m.DataCategory.special_category,
+        ).where(m.DataCategory.controller_id.in_(controllers))
     ).all()
     tree = _Tree((r[0], r[1], r[2]) for r in rows)
     special = {r[0] for r in rows if r[3]}
@@ -277,8 +305,9 @@ def sharing_conditions(
     if filters.data_category or filters.special_category is not None:
         tree, special = _category_tree(session, controllers)
         if filters.data_category:
-            ids = _known(session, e.DATA_CATEGORIES, "data_category", filters.data_category,
-                         controllers)
+            ids = _known(
+                session, e.DATA_CATEGORIES, "data_category", filters.data_category, controllers
+            )
             # Sharing a group shares its items; sharing an item shares part of its group.
             related = tree.descendants(ids) | tree.ancestors(ids)
             where.append(sa.data_categories.any(m.DataCategory.id.in_(related)))
@@ -299,8 +328,9 @@ def sharing_conditions(
     if filters.legislation:
         ids = _known(session, e.LEGISLATION, "legislation", filters.legislation, controllers)
         rows = session.execute(
-            select(m.Legislation.id, m.Legislation.slug, m.Legislation.part_of_id)
-            .where(m.Legislation.controller_id.in_(controllers))
+            select(m.Legislation.id, m.Legislation.slug, m.Legislation.part_of_id).where(
+                m.Legislation.controller_id.in_(controllers)
+            )
         ).all()
         # An Act's arrangements include those resting on one of its sections.
         tree = _Tree((r[0], r[1], r[2]) for r in rows)
@@ -315,11 +345,19 @@ def sharing_conditions(
 
 
 def list_sharing(
-    session: Session, filters: SharingFilters, controllers: dict[int, str], *, limit: int,
+    session: Session,
+    filters: SharingFilters,
+    controllers: dict[int, str],
+    *,
+    limit: int,
     offset: int,
 ) -> Page:
     return list_entities(
-        session, e.SHARING, controllers=controllers, limit=limit, offset=offset,
+        session,
+        e.SHARING,
+        controllers=controllers,
+        limit=limit,
+        offset=offset,
         where=sharing_conditions(session, filters, controllers),
     )
 
@@ -328,8 +366,9 @@ def sharing_detail_options() -> list[Any]:
     return load_options(e.SHARING.shape)
 
 
-def arrangements_for_recipient(session: Session, recipient: m.Recipient,
-                               controllers: dict[int, str]) -> list[dict[str, Any]]:
+def arrangements_for_recipient(
+    session: Session, recipient: m.Recipient, controllers: dict[int, str]
+) -> list[dict[str, Any]]:
     query = _ordered(
         e.SHARING,
         select(m.SharingArrangement)
@@ -339,26 +378,30 @@ def arrangements_for_recipient(session: Session, recipient: m.Recipient,
     return [item(e.SHARING, obj, controllers) for obj in session.scalars(query)]
 
 
-def recipient_detail(session: Session, recipient: m.Recipient,
-                     controllers: dict[int, str]) -> dict[str, Any]:
+def recipient_detail(
+    session: Session, recipient: m.Recipient, controllers: dict[int, str]
+) -> dict[str, Any]:
     detail = item(e.RECIPIENTS, recipient, controllers)
     detail["sharing"] = arrangements_for_recipient(session, recipient, controllers)
     collections = session.scalars(
-        select(m.DataCollection).where(m.DataCollection.owner_id == recipient.id)
+        select(m.DataCollection)
+        .where(m.DataCollection.owner_id == recipient.id)
         .order_by(m.DataCollection.position, m.DataCollection.slug)
     ).all()
     detail["data_collections"] = [{"slug": c.slug, "name": c.name} for c in collections]
     return detail
 
 
-def data_category_detail(session: Session, category: m.DataCategory,
-                         controllers: dict[int, str]) -> dict[str, Any]:
+def data_category_detail(
+    session: Session, category: m.DataCategory, controllers: dict[int, str]
+) -> dict[str, Any]:
     detail = item(e.DATA_CATEGORIES, category, controllers)
     tree, _special = _category_tree(session, {category.controller_id: ""})
     subcategory_ids = tree.children.get(category.id, [])
     related = tree.descendants([category.id]) | tree.ancestors([category.id])
     subs = session.scalars(
-        select(m.DataCategory).where(m.DataCategory.id.in_(subcategory_ids))
+        select(m.DataCategory)
+        .where(m.DataCategory.id.in_(subcategory_ids))
         .order_by(m.DataCategory.position, m.DataCategory.slug)
     ).all()
     detail["subcategories"] = [
@@ -374,8 +417,11 @@ def data_category_detail(session: Session, category: m.DataCategory,
     ).all()
     detail["received_by"] = [
         {
-            "recipient": {"slug": a.recipient.slug, "name": a.recipient.name,
-                          "role": a.recipient.role},
+            "recipient": {
+                "slug": a.recipient.slug,
+                "name": a.recipient.name,
+                "role": a.recipient.role,
+            },
             "sharing": a.slug,
             "via": sorted(c.slug for c in a.data_categories if c.id in related),
         }

@@ -258,8 +258,17 @@ def create(
     session.flush()
     after = to_state(entity_type.shape, obj)
     scope = obj if entity_type is e.CONTROLLERS else controller
-    record(session, entity_type, actor=actor, action="create", controller=scope,
-           slug=obj.slug, before=None, after=after, request_id=request_id)
+    record(
+        session,
+        entity_type,
+        actor=actor,
+        action="create",
+        controller=scope,
+        slug=obj.slug,
+        before=None,
+        after=after,
+        request_id=request_id,
+    )
     return obj
 
 
@@ -294,12 +303,23 @@ def update(
         controller_id = controller.id if controller is not None else None
         if slug_taken(session, entity_type, controller_id, clean["slug"]):
             raise Conflict(f"A {entity_type.label} with slug {clean['slug']!r} already exists.")
-    apply_state(session, entity_type, obj, clean, Resolver(session, getattr(obj, "controller_id", None)))
+    apply_state(
+        session, entity_type, obj, clean, Resolver(session, getattr(obj, "controller_id", None))
+    )
     session.flush()
     after = to_state(entity_type.shape, obj)
     scope = obj if entity_type is e.CONTROLLERS else controller
-    record(session, entity_type, actor=actor, action="update", controller=scope,
-           slug=obj.slug, before=before, after=after, request_id=request_id)
+    record(
+        session,
+        entity_type,
+        actor=actor,
+        action="update",
+        controller=scope,
+        slug=obj.slug,
+        before=before,
+        after=after,
+        request_id=request_id,
+    )
     return obj
 
 
@@ -327,13 +347,14 @@ def references_to(session: Session, entity_type: EntityType, obj: Any) -> list[d
     if entity_type is e.CONTROLLERS:
         for scoped in e.SCOPED_TYPES:
             count = session.scalar(
-                select(func.count()).select_from(scoped.model).where(
-                    scoped.model.controller_id == obj.id
-                )
+                select(func.count())
+                .select_from(scoped.model)
+                .where(scoped.model.controller_id == obj.id)
             )
             if count:
-                found.append({"entity_type": scoped.name, "slug": f"{count} entries",
-                              "field": "controller"})
+                found.append(
+                    {"entity_type": scoped.name, "slug": f"{count} entries", "field": "controller"}
+                )
     return found
 
 
@@ -356,7 +377,16 @@ def delete(
         )
     before = to_state(entity_type.shape, obj)
     scope = obj if entity_type is e.CONTROLLERS else controller
-    record(session, entity_type, actor=actor, action="delete", controller=scope,
-           slug=obj.slug, before=before, after=None, request_id=request_id)
+    record(
+        session,
+        entity_type,
+        actor=actor,
+        action="delete",
+        controller=scope,
+        slug=obj.slug,
+        before=before,
+        after=None,
+        request_id=request_id,
+    )
     session.delete(obj)
     session.flush()

@@ -1,0 +1,1 @@
+"""What the register said at any past moment, reconstructed from the audit trail."""

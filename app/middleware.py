@@ -1,0 +1,21 @@
+"""The ASGI layers around the app, in one place so their order is explicit.
+
+Starlette wraps the router with each middleware added; the last one added is
+the outermost. Layers that add headers must sit outside layers that answer
+early (the response cache), so that every response carries them.
+"""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from app.config import Settings
+
+
+def install_middleware(app: FastAPI, settings: Settings) -> None:
+    """Innermost first."""
+    # 1. response cache for hot public reads (performance)
+    # 2. CORS: any origin may GET the read endpoints; nothing else
+    # 3. security headers, CSP, framing rules
+    # 4. request id, structured access logs, metrics (outermost)
+    del app, settings
