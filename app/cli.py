@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from app.config import Settings, get_settings
 from app.db import make_engine, make_sessionmaker, session_scope
+from app.errors import ProblemError
 from app.migrate import upgrade
 from app.register.loading import LoadError
 from app.register.models import Controller
@@ -29,7 +30,7 @@ def cmd_migrate(settings: Settings, _args: argparse.Namespace) -> int:
 def seed(settings: Settings, *, only_if_empty: bool) -> int:
     factory = _session_factory(settings)
     try:
-        for session in session_scope(factory):
+        with session_scope(factory) as session:
             if only_if_empty and session.scalar(select(func.count()).select_from(Controller)):
                 print("register already holds data: seed not loaded")
                 return 0
@@ -67,6 +68,52 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_keys(settings: Settings, args: argparse.Namespace) -> int:
+    from app.auth import keys
+
+    factory = _session_factory(settings)
+    try:
+        with session_scope(factory) as session:
+            if args.keys_command == "create":
+                new = keys.create_key(
+                    session, name=args.name, scopes=args.scope, controller=args.controller
+                )
+                print(
+                    f"created key {new.key.key_id} ({new.key.name}): "
+                    f"scopes {', '.join(new.key.scopes)}; shown once, store it now:"
+                )
+                print(new.secret)
+            elif args.keys_command == "revoke":
+                key = keys.revoke_key(session, args.key_id)
+                print(f"revoked key {key.key_id} ({key.name})")
+            else:
+                from app.auth.models import ApiKey
+
+                for key in session.scalars(select(ApiKey).order_by(ApiKey.id)):
+                    state = "revoked" if key.revoked_at else "active"
+                    print(f"{key.key_id}  {state:8} {','.join(key.scopes):28} {key.name}")
+    except ProblemError as exc:
+        print(f"error: {exc.detail}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def cmd_audit_verify(settings: Settings, _args: argparse.Namespace) -> int:
+    from app.audit.chain import verify
+
+    with _session_factory(settings)() as session:
+        result = verify(session)
+    if result.ok:
+        print(f"audit trail intact: {result.events} events")
+        return 0
+    print(
+        f"audit trail BROKEN at event {result.first_broken_seq}: {result.reason} "
+        f"({result.events} events verified before it)",
+        file=sys.stderr,
+    )
+    return 1
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="sharing-register", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -84,6 +131,23 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--workers", type=int, default=1)
     serve.add_argument("--no-seed", action="store_true")
     serve.add_argument("--access-log", action="store_true")
+
+    keys_parser = commands.add_parser("keys", help="create, revoke and list API keys")
+    keys_commands = keys_parser.add_subparsers(dest="keys_command", required=True)
+    create = keys_commands.add_parser(
+        "create", help="create a key; prints it alone on the last line"
+    )
+    create.add_argument("--name", required=True)
+    create.add_argument(
+        "--scope", action="append", required=True, choices=["register:write", "keys:admin"]
+    )
+    create.add_argument("--controller", help="limit the key to one controller (slug)")
+    revoke = keys_commands.add_parser("revoke", help="revoke a key by its id")
+    revoke.add_argument("key_id")
+    keys_commands.add_parser("list", help="list keys (never the keys themselves)")
+
+    audit = commands.add_parser("audit-verify", help="recompute the audit trail's hash chain")
+    del audit
     return parser
 
 
@@ -91,6 +155,8 @@ COMMANDS: dict[str, Callable[[Settings, argparse.Namespace], int]] = {
     "migrate": cmd_migrate,
     "seed": cmd_seed,
     "serve": cmd_serve,
+    "keys": cmd_keys,
+    "audit-verify": cmd_audit_verify,
 }
 
 

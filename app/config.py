@@ -20,13 +20,25 @@ class Settings(BaseSettings):
         description="SQLAlchemy URL; SQLite by default, postgresql+psycopg://... in production.",
     )
     seed_dir: Path = PROJECT_ROOT / "seed_data"
-    # The pool and the thread pool are sized together: every sync route holds
-    # one connection for its whole run, so a pool smaller than the number of
-    # worker threads makes threads queue on the pool while holding nothing.
+    # The pool and the thread pool are sized together (see app/cache/admission.py):
+    # at most db_pool_size + db_max_overflow requests enter the routed path at
+    # once, each holding at most one connection, and the thread pool is larger
+    # than that, so an admitted request never waits for a connection or a
+    # thread; the remaining headroom serves compression and version checks.
     db_pool_size: int = 20
     db_max_overflow: int = 10
     db_pool_timeout: float = 5.0
     thread_pool_size: int = 40
+    # Response cache for public reads (app/cache/).
+    response_cache_enabled: bool = True
+    response_cache_max_bytes: int = Field(default=256 * 1024 * 1024, ge=0)
+    cache_version_interval: float = Field(
+        default=0.5, gt=0, description="Seconds between re-reads of the data version."
+    )
+    cache_version_max_age: float = Field(
+        default=0.9, gt=0, description="An older reading of the data version is never trusted."
+    )
+    compress_min_bytes: int = 1024
     max_page_size: int = 500
     default_page_size: int = 50
     public_max_age: int = 5

@@ -9,11 +9,17 @@ import anyio.to_thread
 from fastapi import APIRouter, FastAPI
 
 from app import health
+from app.audit.router import router as audit_router
+from app.auth.router import router as keys_router
+from app.cache import routed_concurrency
 from app.config import Settings, get_settings
 from app.db import make_engine, make_sessionmaker
 from app.errors import install_error_handlers
+from app.history.router import router as history_router
 from app.middleware import install_middleware
 from app.register.router import router as register_router
+from app.register.write_router import router as write_router
+from app.web.router import router as web_router
 
 DESCRIPTION = """
 A machine-readable register of what a public body does with personal data:
@@ -27,7 +33,15 @@ Reads are public. Errors are RFC 9457 problem details.
 
 def routers() -> list[APIRouter]:
     """Every router of the app, in matching order (specific paths first)."""
-    return [health.router, register_router]
+    return [
+        health.router,
+        history_router,
+        audit_router,
+        keys_router,
+        register_router,
+        write_router,
+        web_router,
+    ]
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -41,9 +55,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        # More threads than admitted requests (app/cache/admission.py): an
+        # admitted request never waits for a thread.
         limiter = anyio.to_thread.current_default_thread_limiter()
-        limiter.total_tokens = settings.thread_pool_size
+        limiter.total_tokens = max(settings.thread_pool_size, routed_concurrency(settings) + 4)
         yield
+        app.state.cache.close()
         engine.dispose()
 
     app = FastAPI(
@@ -55,6 +72,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.engine = engine
     app.state.sessionmaker = make_sessionmaker(engine)
+    app.state.after_write = []  # callables run after every committed API write
     install_error_handlers(app)
     install_middleware(app, settings)
     for router in routers():

@@ -9,13 +9,19 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
+from app.cache import install as install_response_cache
 from app.config import Settings
+from app.security_headers import ReadOnlyCORSMiddleware, SecurityHeadersMiddleware
+from app.web import embed
 
 
 def install_middleware(app: FastAPI, settings: Settings) -> None:
     """Innermost first."""
     # 1. response cache for hot public reads (performance)
+    install_response_cache(app, settings)
     # 2. CORS: any origin may GET the read endpoints; nothing else
+    app.add_middleware(ReadOnlyCORSMiddleware)
     # 3. security headers, CSP, framing rules
+    app.add_middleware(SecurityHeadersMiddleware, embed_style_hashes=embed.STYLE_HASHES)
     # 4. request id, structured access logs, metrics (outermost)
     del app, settings

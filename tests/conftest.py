@@ -47,7 +47,7 @@ def migrate_and_seed(url: str, seed_dir: Path | None = SEED_DIR) -> None:
     if seed_dir is not None:
         engine = make_engine(url, pool_size=1, max_overflow=0)
         try:
-            for session in session_scope(make_sessionmaker(engine)):
+            with session_scope(make_sessionmaker(engine)) as session:
                 load_seed(session, seed_dir)
         finally:
             engine.dispose()
@@ -127,3 +127,22 @@ def engine(app: FastAPI) -> Engine:
 def session(app: FastAPI) -> Iterator[Session]:
     with app.state.sessionmaker() as db_session:
         yield db_session
+
+
+def make_key(app: FastAPI, *scopes: str, controller: str | None = None, name: str = "test") -> str:
+    from app.auth.keys import create_key
+
+    with session_scope(app.state.sessionmaker) as db_session:
+        return create_key(
+            db_session, name=name, scopes=list(scopes or ("register:write",)), controller=controller
+        ).secret
+
+
+@pytest.fixture
+def writer_key(app: FastAPI) -> str:
+    return make_key(app, "register:write", name="DP team")
+
+
+@pytest.fixture
+def auth(writer_key: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {writer_key}"}

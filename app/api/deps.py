@@ -9,6 +9,7 @@ from typing import Annotated
 from fastapi import Depends, Query, Request
 from sqlalchemy.orm import Session, sessionmaker
 
+from app.audit.chain import begin_write
 from app.config import Settings
 from app.db import session_scope
 from app.errors import InvalidInput
@@ -32,9 +33,15 @@ def read_session(request: Request) -> Iterator[Session]:
 
 
 def write_session(request: Request) -> Iterator[Session]:
-    """A session for a write: committed before the response is sent, so a
-    failed commit can never have answered 2xx."""
-    yield from session_scope(_factory(request))
+    """A session for a write: one transaction holding the writers' lock from
+    its first statement, committed before the response is sent (so a failed
+    commit can never have answered 2xx), then the after-write hooks run
+    (cache invalidation: read-your-writes)."""
+    with session_scope(_factory(request)) as session:
+        begin_write(session)
+        yield session
+    for hook in request.app.state.after_write:
+        hook()
 
 
 ReadSession = Annotated[Session, Depends(read_session)]

@@ -16,14 +16,22 @@ def etag_for(body: bytes) -> str:
     return '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
 
 
+def weak_etag(*parts: str) -> str:
+    """A validator for a document whose bytes may differ in details that do
+    not matter (a generation time) while its content stays the same: derived
+    from the content's digest and stamps, so every worker gives the same one."""
+    return 'W/"' + hashlib.sha256("\n".join(parts).encode()).hexdigest()[:32] + '"'
+
+
 def if_none_match(request: Request, etag: str) -> bool:
     header = request.headers.get("if-none-match")
     if not header:
         return False
     if header.strip() == "*":
         return True
+    # Weak comparison (RFC 9110, 13.1.2): W/ prefixes do not count.
     candidates = {tag.strip().removeprefix("W/") for tag in header.split(",")}
-    return etag in candidates
+    return etag.removeprefix("W/") in candidates
 
 
 def cache_control(request: Request) -> str:
@@ -41,15 +49,17 @@ def body_response(
     media_type: str = JSON,
     headers: dict[str, str] | None = None,
     public: bool = True,
+    status_code: int = 200,
+    etag: str | None = None,
 ) -> Response:
     """A response for ``body`` with its ETag; 304 when the client has it."""
-    etag = etag_for(body)
+    etag = etag or etag_for(body)
     all_headers = {"ETag": etag, "Vary": "Accept, Accept-Encoding"}
     all_headers["Cache-Control"] = cache_control(request) if public else "no-store"
     all_headers.update(headers or {})
     if if_none_match(request, etag):
         return Response(status_code=304, headers=all_headers)
-    return Response(body, media_type=media_type, headers=all_headers)
+    return Response(body, status_code=status_code, media_type=media_type, headers=all_headers)
 
 
 def json_response(request: Request, data: Any, **kwargs: Any) -> Response:

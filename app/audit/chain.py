@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import orjson
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from app.audit.models import AuditEvent, ChainHead
@@ -56,6 +56,20 @@ def hashed_fields(event: AuditEvent) -> dict[str, Any]:
         "after": event.after,
         "request_id": event.request_id,
     }
+
+
+def begin_write(session: Session) -> None:
+    """Take the writers' lock before reading anything a write depends on.
+
+    All writes are serialised on the chain head row: checks such as
+    ``If-Match`` or an idempotency record and the change they guard then
+    happen atomically. On SQLite a no-op UPDATE takes the database's write
+    lock up front (a read-then-write transaction could not upgrade later).
+    """
+    if session.get_bind().dialect.name == "sqlite":
+        session.execute(update(ChainHead).where(ChainHead.id == HEAD_ID).values(seq=ChainHead.seq))
+    else:
+        lock_head(session)
 
 
 def lock_head(session: Session) -> ChainHead:

@@ -1,18 +1,133 @@
-"""Past states of a register: ``as_of`` a moment and published versions."""
+"""Past states of a register: ``as_of`` a moment, published versions, diffs.
+
+The register at a moment is replayed from the audit trail: every event
+carries the entity's whole canonical state after the change, so the latest
+``after`` of each entity up to the moment *is* that entity then, exactly as
+it was served. Nothing is approximated.
+"""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from datetime import datetime
+from typing import Any
 
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from app.errors import ProblemError
+from app.audit.chain import as_utc
+from app.audit.models import AuditEvent
+from app.errors import NotFound
+from app.register import entities as e
+from app.register import models as m
+from app.register import service
+from app.register.document import section_key, sort_states
 from app.register.snapshots import Snapshot
+from app.versions.models import PublishedVersion
+
+
+def _controller_slug(session: Session, controller_slug: str | None) -> str:
+    if controller_slug is not None:
+        return controller_slug
+    return service.single_controller(session, None).slug
+
+
+def content_at(session: Session, controller_slug: str, moment: datetime) -> dict[str, Any]:
+    events = session.scalars(
+        select(AuditEvent)
+        .where(
+            AuditEvent.occurred_at <= moment,
+            or_(
+                AuditEvent.controller == controller_slug,
+                AuditEvent.entity_type == e.LAWFUL_BASES.name,
+            ),
+        )
+        .order_by(AuditEvent.seq)
+    )
+    states: dict[str, dict[str, dict[str, Any]]] = defaultdict(dict)
+    for event in events:
+        if event.entity_type not in e.BY_NAME:
+            continue  # publications and other non-entity events
+        bucket = states[event.entity_type]
+        if event.before is not None:
+            bucket.pop(event.before["slug"], None)
+        if event.after is not None:
+            bucket[event.after["slug"]] = event.after
+    controller = states[e.CONTROLLERS.name].get(controller_slug)
+    if controller is None:
+        raise NotFound(
+            f"The register held no controller {controller_slug!r} at {moment.isoformat()}."
+        )
+    content: dict[str, Any] = {
+        "controller": controller,
+        "lawful_bases": sort_states(list(states[e.LAWFUL_BASES.name].values())),
+    }
+    for entity_type in e.SCOPED_TYPES:
+        content[section_key(entity_type)] = sort_states(list(states[entity_type.name].values()))
+    return content
 
 
 def as_of(session: Session, controller_slug: str | None, moment: datetime) -> Snapshot:
-    raise ProblemError("History is not available yet.", status=501)
+    slug = _controller_slug(session, controller_slug)
+    content = content_at(session, slug, moment)
+    seq = session.scalar(select(func.max(AuditEvent.seq)).where(AuditEvent.occurred_at <= moment))
+    return Snapshot(
+        controller=slug,
+        content=content,
+        stamps={"as_of": as_utc(moment).isoformat(), "data_version": seq or 0},
+    )
 
 
 def published(session: Session, controller_slug: str | None, version: str) -> Snapshot:
-    raise ProblemError("Published versions are not available yet.", status=501)
+    slug = _controller_slug(session, controller_slug)
+    row = session.scalars(
+        select(PublishedVersion)
+        .join(m.Controller, m.Controller.id == PublishedVersion.controller_id)
+        .where(m.Controller.slug == slug, PublishedVersion.slug == version)
+    ).one_or_none()
+    if row is None:
+        raise NotFound(f"No published version {version!r} of {slug!r}.")
+    return Snapshot(controller=slug, content=row.content, stamps=version_stamps(row))
+
+
+def version_stamps(row: PublishedVersion) -> dict[str, Any]:
+    return {
+        "version": row.slug,
+        "version_name": row.name,
+        "published_at": as_utc(row.published_at).isoformat(),
+        "data_version": row.audit_seq,
+    }
+
+
+def _by_slug(states: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    return {state["slug"]: state for state in states}
+
+
+def field_changes(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
+    return {
+        name: {"from": before.get(name), "to": after.get(name)}
+        for name in sorted(set(before) | set(after))
+        if before.get(name) != after.get(name)
+    }
+
+
+def diff(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
+    """What was added, removed and changed (field by field) between two contents."""
+    sections: dict[str, Any] = {}
+    controller_changes = field_changes(old["controller"], new["controller"])
+    for key in ["lawful_bases", *(section_key(t) for t in e.SCOPED_TYPES)]:
+        before, after = _by_slug(old.get(key, [])), _by_slug(new.get(key, []))
+        added = sorted(after.keys() - before.keys())
+        removed = sorted(before.keys() - after.keys())
+        changed = [
+            {"slug": slug, "fields": field_changes(before[slug], after[slug])}
+            for slug in sorted(before.keys() & after.keys())
+            if before[slug] != after[slug]
+        ]
+        if added or removed or changed:
+            sections[key] = {
+                "added": [after[s] for s in added],
+                "removed": [before[s] for s in removed],
+                "changed": changed,
+            }
+    return {"controller": controller_changes, "sections": sections}

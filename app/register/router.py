@@ -16,13 +16,14 @@ from app.api.deps import (
     only_params,
     split_values,
 )
-from app.api.responses import json_response
+from app.api.responses import json_response, weak_etag
 from app.errors import PROBLEM_MEDIA_TYPE, Problem
+from app.history.moments import parse_moment
 from app.register import entities as e
 from app.register import outputs, service
-from app.register.document import document, register_content
 from app.register.entities import EntityType
 from app.register.schemas import SLUG_PATTERN, RecipientRole
+from app.register.snapshots import load_snapshot
 
 router = APIRouter(prefix="/api/v1")
 
@@ -64,13 +65,7 @@ def _detail_route(entity_type: EntityType) -> Callable[..., Response]:
         request: Request, slug: SlugPath, session: ReadSession, controllers: ControllerScope
     ) -> Response:
         obj = service.get_entity(session, entity_type, slug, controllers)
-        if entity_type is e.RECIPIENTS:
-            data = service.recipient_detail(session, obj, controllers)
-        elif entity_type is e.DATA_CATEGORIES:
-            data = service.data_category_detail(session, obj, controllers)
-        else:
-            data = service.item(entity_type, obj, controllers)
-        return json_response(request, data)
+        return json_response(request, service.detail(session, entity_type, obj, controllers))
 
     return detail_route
 
@@ -191,26 +186,53 @@ def list_sharing(
     return json_response(request, result.as_dict())
 
 
+AsOfParam = Annotated[
+    str | None,
+    Query(
+        max_length=64,
+        description="An ISO 8601 time: the register exactly as it was then.",
+        examples=["2026-11-30T09:00:00Z"],
+    ),
+]
+VersionParam = Annotated[
+    str | None,
+    Query(pattern=SLUG_PATTERN, max_length=120, description="A published version's slug."),
+]
+
+
 @router.get(
     "/register",
     response_model=outputs.RegisterDocumentOut,
     summary="The complete register of one controller",
     tags=["register"],
     operation_id="get_register",
-    dependencies=[Depends(only_params("controller"))],
+    dependencies=[Depends(only_params("controller", "as_of", "version"))],
     responses=problem_responses(404, 422),
 )
 def get_register(
     request: Request,
     session: ReadSession,
     controller: ControllerParam = [],  # noqa: B006
+    as_of: AsOfParam = None,
+    version: VersionParam = None,
 ) -> Response:
     """Every entity and link of one controller's register, with a digest of
-    its content: the same content always has the same digest."""
+    its content: the same content always has the same digest. ``as_of``
+    gives the register as it was at a past moment; ``version`` a published
+    version."""
     slugs = split_values(controller)
-    subject = service.single_controller(session, slugs[0] if slugs else None)
-    content = register_content(session, subject)
-    return json_response(request, document(content))
+    snapshot = load_snapshot(
+        session,
+        slugs[0] if slugs else None,
+        as_of=parse_moment(as_of, "as_of") if as_of else None,
+        version=version,
+    )
+    # Built once per data version by the response cache; the validator comes
+    # from content and stamps (not generated_at) so every worker agrees on it.
+    stamps = [f"{key}={value}" for key, value in sorted(snapshot.stamps.items())]
+    return json_response(
+        request, snapshot.document(), etag=weak_etag(snapshot.controller, snapshot.digest, *stamps)
+    )
 
 
 for _entity_type in e.ALL_TYPES:

@@ -163,6 +163,17 @@ def get_entity(
     return rows[0]
 
 
+def detail(
+    session: Session, entity_type: EntityType, obj: Any, controllers: dict[int, str]
+) -> dict[str, Any]:
+    """What ``GET /api/v1/<type>/<slug>`` serves; its bytes give the entity's ETag."""
+    if entity_type is e.RECIPIENTS:
+        return recipient_detail(session, obj, controllers)
+    if entity_type is e.DATA_CATEGORIES:
+        return data_category_detail(session, obj, controllers)
+    return item(entity_type, obj, controllers)
+
+
 # --- sharing arrangements --------------------------------------------------------
 
 

@@ -299,6 +299,12 @@ def update(
     clean = validate(entity_type, merge_patch(before, dict(patch)))
     if clean == before:
         return obj
+    if clean["slug"] != before["slug"] and entity_type is e.CONTROLLERS:
+        # History and exports name a controller by slug: it must stay put.
+        raise InvalidInput(
+            "A controller's slug cannot change.",
+            errors=[{"field": "slug", "msg": "immutable", "type": "immutable"}],
+        )
     if clean["slug"] != before["slug"]:
         controller_id = controller.id if controller is not None else None
         if slug_taken(session, entity_type, controller_id, clean["slug"]):

@@ -1276,11 +1276,42 @@ def upgrade() -> None:
             unique=False,
         )
 
+    op.create_table(
+        "security_events",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("occurred_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("status_code", sa.Integer(), nullable=False),
+        sa.Column("reason", sa.String(length=200), nullable=False),
+        sa.Column("key_id", sa.String(length=40), nullable=True),
+        sa.Column("method", sa.String(length=10), nullable=False),
+        sa.Column("path", sa.String(length=2000), nullable=False),
+        sa.Column("client", sa.String(length=100), nullable=True),
+        sa.Column("request_id", sa.String(length=100), nullable=True),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_security_events")),
+    )
+    with op.batch_alter_table("security_events", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_security_events_occurred_at"), ["occurred_at"], unique=False
+        )
+    # The chain head exists from the start, so concurrent first writers lock
+    # an existing row instead of racing to create it.
+    op.bulk_insert(
+        sa.table(
+            "audit_chain_head",
+            sa.column("id", sa.Integer()),
+            sa.column("seq", sa.Integer()),
+            sa.column("hash", sa.String()),
+        ),
+        [{"id": 1, "seq": 0, "hash": "0" * 64}],
+    )
     _create_append_only_trigger()
 
 
 def downgrade() -> None:
     _drop_append_only_trigger()
+    with op.batch_alter_table("security_events", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_security_events_occurred_at"))
+    op.drop_table("security_events")
     with op.batch_alter_table("condition_data_categories", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_condition_data_categories_data_category_id"))
 

@@ -1,0 +1,130 @@
+"""The change feed and the chain verification endpoint."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Request
+from pydantic import BaseModel
+from starlette.responses import Response
+
+from app.api.deps import ReadSession, only_params
+from app.api.responses import json_response
+from app.audit.chain import verify
+from app.audit.queries import ChangeFilters, list_changes
+from app.errors import InvalidInput
+from app.history.moments import parse_moment
+from app.register import entities as e
+from app.register.router import problem_responses
+
+router = APIRouter(prefix="/api/v1", tags=["changes"])
+
+
+class ActorOut(BaseModel):
+    type: str
+    id: str | None
+    name: str
+
+
+class ChangeOut(BaseModel):
+    seq: int
+    occurred_at: str
+    actor: ActorOut
+    action: str
+    entity_type: str
+    controller: str | None
+    slug: str
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+    request_id: str | None
+    hash: str
+    prev_hash: str
+
+
+class ChangesOut(BaseModel):
+    items: list[ChangeOut]
+    next_cursor: str | None
+    next: str | None
+
+
+class VerificationOut(BaseModel):
+    ok: bool
+    events: int
+    first_broken_seq: int | None
+    reason: str | None
+
+
+ENTITY_NAMES = sorted([t.name for t in e.ALL_TYPES] + ["versions"])
+
+
+@router.get(
+    "/changes",
+    response_model=ChangesOut,
+    summary="What changed, in order",
+    dependencies=[
+        Depends(only_params("since", "entity", "slug", "actor", "controller", "cursor", "limit"))
+    ],
+    responses=problem_responses(422),
+)
+def changes(
+    request: Request,
+    session: ReadSession,
+    since: Annotated[
+        str | None,
+        Query(
+            description="A sequence number or an ISO 8601 time: only later changes.",
+            max_length=64,
+            examples=["120", "2026-11-30T09:00:00Z"],
+        ),
+    ] = None,
+    entity: Annotated[
+        str | None, Query(description="Entity type, e.g. sharing.", max_length=40)
+    ] = None,
+    slug: Annotated[str | None, Query(max_length=120)] = None,
+    actor: Annotated[str | None, Query(description="Key id or name.", max_length=200)] = None,
+    controller: Annotated[str | None, Query(max_length=120)] = None,
+    cursor: Annotated[str | None, Query(pattern=r"^\d{1,18}$")] = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+) -> Response:
+    """Poll with ``since=<last seq seen>`` and follow ``next`` until it is null."""
+    if entity is not None and entity not in ENTITY_NAMES:
+        raise InvalidInput(
+            f"Unknown entity type {entity!r}.",
+            errors=[
+                {"field": "entity", "msg": f"one of {', '.join(ENTITY_NAMES)}", "type": "enum"}
+            ],
+        )
+    filters = ChangeFilters(entity=entity, slug=slug, actor=actor, controller=controller)
+    if since is not None:
+        if since.isdigit():
+            filters = ChangeFilters(**{**filters.__dict__, "since_seq": int(since)})
+        else:
+            moment: datetime = parse_moment(since, "since")
+            filters = ChangeFilters(**{**filters.__dict__, "since_time": moment})
+    items, next_cursor = list_changes(
+        session, filters, after=int(cursor) if cursor else None, limit=limit
+    )
+    next_url = None
+    if next_cursor is not None:
+        params = dict(request.query_params)
+        params["cursor"] = str(next_cursor)
+        next_url = str(request.url.replace_query_params(**params))
+    body = {
+        "items": items,
+        "next_cursor": str(next_cursor) if next_cursor else None,
+        "next": next_url,
+    }
+    return json_response(request, body, public=False)
+
+
+@router.get(
+    "/changes/verify",
+    response_model=VerificationOut,
+    summary="Recompute the audit trail's hash chain",
+    dependencies=[Depends(only_params())],
+)
+def verify_chain(request: Request, session: ReadSession) -> Response:
+    """Reports the first event whose hash or link does not match."""
+    result = verify(session)
+    return json_response(request, result.__dict__, public=False)

@@ -1,0 +1,118 @@
+"""Response cache for hot public reads, invalidated by the data version.
+
+Wiring (``install``): the ASGI layer goes innermost in ``app.middleware``;
+the app's sessionmaker reports every commit that advanced the audit chain,
+so a write committed through ``app.state.sessionmaker`` is visible to the
+next read of this process without anyone calling anything. Code that
+commits writes some other way calls ``note_write(app.state, seq)``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from fastapi import FastAPI
+from sqlalchemy import event
+from sqlalchemy.orm import Session, sessionmaker
+
+from app.audit.models import ChainHead
+from app.cache.admission import Gate
+from app.cache.layer import ResponseCache
+from app.cache.lru import ByteLRU
+from app.cache.version import VersionWatcher
+from app.config import Settings
+
+__all__ = ["CacheState", "ResponseCache", "install", "note_write", "routed_concurrency"]
+
+_PENDING_SEQ = "cache.pending_seq"
+
+
+@dataclass
+class CacheState:
+    lru: ByteLRU
+    watcher: VersionWatcher
+    gate: Gate
+    enabled: bool
+
+    def close(self) -> None:
+        self.watcher.close()
+
+
+def routed_concurrency(settings: Settings) -> int:
+    """Requests the routed path serves at once: one per pooled connection."""
+    return settings.db_pool_size + settings.db_max_overflow
+
+
+def install(app: FastAPI, settings: Settings) -> None:
+    """Add the cache layer (call it first: innermost) and the commit hook."""
+    state = CacheState(
+        lru=ByteLRU(settings.response_cache_max_bytes),
+        watcher=VersionWatcher(
+            settings.database_url,
+            interval=settings.cache_version_interval,
+            max_age=settings.cache_version_max_age,
+        ),
+        gate=Gate(routed_concurrency(settings)),
+        enabled=settings.response_cache_enabled,
+    )
+    app.state.cache = state
+    if state.enabled:
+        app.add_middleware(
+            ResponseCache,
+            lru=state.lru,
+            watcher=state.watcher,
+            gate=state.gate,
+            max_entry_bytes=settings.response_cache_max_bytes // 8,
+            min_compress_bytes=settings.compress_min_bytes,
+        )
+    else:
+        app.add_middleware(_GateOnly, gate=state.gate)
+    factory = getattr(app.state, "sessionmaker", None)
+    if factory is not None:
+        watch_commits(factory, state.watcher)
+    hooks = getattr(app.state, "after_write", None)
+    if isinstance(hooks, list):  # API writes: re-check even if no ORM head was seen
+        hooks.append(lambda: state.watcher.note_write(None))
+
+
+def note_write(app_state: Any, seq: int | None = None) -> None:
+    """Tell this process's cache that a write committed (``seq``: the new
+    ``audit_chain_head.seq``; None makes the next read re-check)."""
+    state: CacheState | None = getattr(app_state, "cache", None)
+    if state is not None:
+        state.watcher.note_write(seq)
+
+
+def watch_commits(factory: sessionmaker[Session], watcher: VersionWatcher) -> None:
+    """Report the chain head's new sequence number after each commit that moved it."""
+
+    @event.listens_for(factory, "after_flush")
+    def _after_flush(session: Session, _context: Any) -> None:
+        for obj in (*session.new, *session.dirty):
+            if isinstance(obj, ChainHead):
+                session.info[_PENDING_SEQ] = obj.seq
+
+    @event.listens_for(factory, "after_commit")
+    def _after_commit(session: Session) -> None:
+        seq = session.info.pop(_PENDING_SEQ, None)
+        if seq is not None:
+            watcher.note_write(int(seq))
+
+    @event.listens_for(factory, "after_soft_rollback")
+    def _after_rollback(session: Session, _previous: Any) -> None:
+        session.info.pop(_PENDING_SEQ, None)
+
+
+class _GateOnly:
+    """The admission gate without the cache (``RESPONSE_CACHE_ENABLED=false``)."""
+
+    def __init__(self, app: Any, *, gate: Gate) -> None:
+        self.app = app
+        self.gate = gate
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        await self.gate.run(self.app, scope, receive, send)

@@ -1,0 +1,120 @@
+"""A cached response: the routed path's exact status line, headers and body,
+plus its compressed variants, built once and replayed as is."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from urllib.parse import unquote_to_bytes
+
+from app.cache.encoding import IDENTITY, compressible
+
+Headers = list[tuple[bytes, bytes]]
+CACHEABLE_VARY = frozenset({b"accept", b"accept-encoding"})
+ENTRY_OVERHEAD = 512
+"""Bytes counted per entry on top of its bodies (key, headers, objects)."""
+
+
+@dataclass
+class Variant:
+    headers: Headers
+    body: bytes
+
+
+@dataclass
+class Entry:
+    version: int
+    headers: Headers
+    """The routed headers, in their order."""
+    etag: bytes | None
+    compress: bool
+    variants: dict[str, Variant] = field(default_factory=dict)
+    not_modified: Headers = field(default_factory=list)
+
+    @property
+    def size(self) -> int:
+        return ENTRY_OVERHEAD + sum(len(v.body) for v in self.variants.values())
+
+    def variant_headers(self, body: bytes, coding: str) -> Headers:
+        length = (b"content-length", str(len(body)).encode())
+        headers = [length if k.lower() == b"content-length" else (k, v) for k, v in self.headers]
+        if length not in headers:
+            headers.append(length)
+        if coding != IDENTITY:
+            headers.append((b"content-encoding", coding.encode()))
+        return headers
+
+    def add(self, coding: str, body: bytes) -> Variant:
+        variant = Variant(self.variant_headers(body, coding), body)
+        self.variants[coding] = variant
+        return variant
+
+
+def header(headers: Headers, name: bytes) -> bytes | None:
+    for key, value in headers:
+        if key.lower() == name:
+            return value
+    return None
+
+
+def cacheable(status: int, headers: Headers) -> bool:
+    """Only what the routed path marked public, for every client alike."""
+    if status != 200:
+        return False
+    control = (header(headers, b"cache-control") or b"").lower()
+    if b"public" not in control or b"no-store" in control or b"private" in control:
+        return False
+    if header(headers, b"set-cookie") is not None:
+        return False
+    if header(headers, b"content-encoding") is not None:
+        return False
+    vary = header(headers, b"vary") or b""
+    tokens = {t.strip().lower() for t in vary.split(b",") if t.strip()}
+    return tokens <= CACHEABLE_VARY
+
+
+def make_entry(version: int, headers: Headers, body: bytes, min_compress: int) -> Entry:
+    vary = (header(headers, b"vary") or b"").lower()
+    content_type = header(headers, b"content-type") or b""
+    entry = Entry(
+        version=version,
+        headers=headers,
+        etag=header(headers, b"etag"),
+        compress=(
+            len(body) >= min_compress and b"accept-encoding" in vary and compressible(content_type)
+        ),
+        # What the routed path answers to a matching If-None-Match.
+        not_modified=[
+            (k, v)
+            for k, v in headers
+            if k.lower() not in (b"content-type", b"content-length", b"content-encoding")
+        ],
+    )
+    entry.add(IDENTITY, body)
+    return entry
+
+
+def etag_matches(if_none_match: bytes, etag: bytes) -> bool:
+    """Weak comparison, as RFC 9110 prescribes for If-None-Match."""
+    if if_none_match.strip() == b"*":
+        return True
+    opaque = etag.removeprefix(b"W/")
+    return any(tag.strip().removeprefix(b"W/") == opaque for tag in if_none_match.split(b","))
+
+
+def normalise_query(query: bytes) -> bytes:
+    """Parameters in a canonical order: stable-sorted by decoded name, so the
+    values of one name keep their order and every parse of the result gives
+    the same multidict as the original. Empty pairs are dropped, as parsers do."""
+    if not query:
+        return query
+    parts = [part for part in query.split(b"&") if part]
+    if len(parts) < 2:
+        return b"&".join(parts)
+    return b"&".join(sorted(parts, key=_decoded_name))
+
+
+def _decoded_name(part: bytes) -> bytes:
+    name = part.partition(b"=")[0]
+    if b"%" in name or b"+" in name:
+        return unquote_to_bytes(name.replace(b"+", b" "))
+    return name

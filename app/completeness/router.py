@@ -1,0 +1,71 @@
+"""``GET /api/v1/register/audit``: the completeness audit of one register."""
+
+from __future__ import annotations
+
+import orjson
+from fastapi import APIRouter, Depends, Request
+from pydantic import BaseModel, Field
+from starlette.responses import Response
+
+from app.api.deps import only_params
+from app.completeness import report
+from app.completeness.rules import Severity
+from app.exports.common import SNAPSHOT_PARAMS, ExportDep, ExportFormat, export_response
+from app.register.router import problem_responses
+
+router = APIRouter(prefix="/api/v1")
+
+FORMAT = ExportFormat("audit", "application/json", "audit.json", attachment=False)
+
+
+class EntityRefOut(BaseModel):
+    type: str = Field(description="Entity type (URL segment), e.g. 'sharing'.")
+    slug: str
+    name: str
+    field: str | None = None
+
+
+class FindingOut(BaseModel):
+    rule: str
+    severity: Severity
+    entities: list[EntityRefOut]
+    message: str
+
+
+class RuleOut(BaseModel):
+    id: str
+    severity: Severity
+    title: str
+    reference: str
+    findings: int
+    passed: bool
+
+
+class AuditOut(BaseModel):
+    controller: str
+    generated_at: str
+    digest: str
+    data_version: int | None = None
+    as_of: str | None = None
+    version: str | None = None
+    passed: bool = Field(description="No rule of severity 'error' fails.")
+    summary: dict[str, int]
+    rules: list[RuleOut]
+    findings: list[FindingOut]
+
+
+@router.get(
+    "/register/audit",
+    response_model=AuditOut,
+    summary="What the register (and its notice) leaves out",
+    tags=["register"],
+    operation_id="audit_register",
+    dependencies=[Depends(only_params(*SNAPSHOT_PARAMS))],
+    responses=problem_responses(404, 422, 501),
+)
+def audit_register(request: Request, export: ExportDep) -> Response:
+    """Every gap against UK GDPR Article 30(1), Articles 13/14 and the ICO
+    template: rule, severity, the entities concerned and a plain-English message."""
+    return export_response(
+        request, export, FORMAT, lambda: orjson.dumps(report.run(export).as_dict())
+    )

@@ -1,0 +1,207 @@
+"""What every export shares: which register it is made from (current, ``as_of``
+or a published version), its stamps, file name, validator and headers.
+
+An export's body carries its generation time, so two downloads of the same
+register differ byte for byte; their ETag is therefore weak and derived from
+what they state (format, content digest and version stamps), which lets a
+client revalidate cheaply without the body being rendered again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Annotated, Any
+
+import orjson
+from fastapi import Depends, Query, Request
+from starlette.responses import Response
+
+from app.api.deps import ControllerParam, ReadSession, split_values
+from app.api.responses import cache_control
+from app.errors import InvalidInput
+from app.register.schemas import SLUG_PATTERN
+from app.register.snapshots import Snapshot, load_snapshot
+
+SNAPSHOT_PARAMS = ("controller", "as_of", "version")
+NOT_STATED = "Not stated"
+
+STAMP_LABELS: dict[str, str] = {
+    "data_version": "Register data version",
+    "as_of": "As of",
+    "version": "Published version",
+    "version_name": "Published version name",
+    "published_at": "Published at",
+}
+
+
+@dataclass(frozen=True)
+class ExportFormat:
+    name: str
+    media_type: str
+    extension: str
+    attachment: bool = True
+
+
+@dataclass(frozen=True)
+class Export:
+    """A snapshot being exported now."""
+
+    snapshot: Snapshot
+    generated_at: str = field(default_factory=lambda: datetime.now(UTC).isoformat())
+
+    @property
+    def controller(self) -> str:
+        return self.snapshot.controller
+
+    @property
+    def digest(self) -> str:
+        return self.snapshot.digest
+
+    @property
+    def stamps(self) -> dict[str, Any]:
+        return dict(self.snapshot.stamps)
+
+    def stamp_rows(self) -> list[tuple[str, str]]:
+        """Generation time, version stamps and digest as (label, value) pairs."""
+        rows = [("Generated at", self.generated_at)]
+        for key, value in self.stamps.items():
+            if value is not None:
+                rows.append((STAMP_LABELS.get(key, key.replace("_", " ").capitalize()), str(value)))
+        rows.append(("Content digest (SHA-256)", self.digest))
+        return rows
+
+    def filename(self, fmt: ExportFormat) -> str:
+        stamps = self.stamps
+        if stamps.get("version"):
+            label = f"version-{stamps['version']}"
+        elif stamps.get("as_of"):
+            label = "as-of-" + re.sub(r"[^0-9T]", "", str(stamps["as_of"])[:19]) + "Z"
+        else:
+            label = f"v{stamps.get('data_version', 0)}"
+        return f"{self.controller}-register-{label}.{fmt.extension}"
+
+    def etag(self, fmt: ExportFormat, variant: str = "") -> str:
+        stated = orjson.dumps(
+            [fmt.name, self.controller, self.digest, self.stamps, variant],
+            option=orjson.OPT_SORT_KEYS,
+        )
+        return 'W/"' + hashlib.sha256(stated).hexdigest()[:32] + '"'
+
+    def headers(self, request: Request, fmt: ExportFormat, etag: str) -> dict[str, str]:
+        disposition = "attachment" if fmt.attachment else "inline"
+        headers = {
+            "ETag": etag,
+            "Cache-Control": cache_control(request),
+            "Vary": "Accept, Accept-Encoding",
+            "Content-Disposition": f'{disposition}; filename="{self.filename(fmt)}"',
+            "Register-Generated-At": self.generated_at,
+            "Register-Digest": self.digest,
+        }
+        for key in ("data_version", "as_of", "version"):
+            if self.stamps.get(key) is not None:
+                headers["Register-" + key.replace("_", "-").title()] = str(self.stamps[key])
+        return headers
+
+
+def _opaque(tag: str) -> str:
+    return tag.strip().removeprefix("W/")
+
+
+def not_modified(request: Request, etag: str) -> bool:
+    """Weak comparison (RFC 9110 13.1.2), as If-None-Match requires."""
+    header = request.headers.get("if-none-match")
+    if not header:
+        return False
+    if header.strip() == "*":
+        return True
+    return _opaque(etag) in {_opaque(tag) for tag in header.split(",")}
+
+
+def export_response(
+    request: Request,
+    export: Export,
+    fmt: ExportFormat,
+    render: Callable[[], bytes],
+    *,
+    variant: str = "",
+) -> Response:
+    """The rendered export, or 304 before rendering when the client has it."""
+    etag = export.etag(fmt, variant)
+    headers = export.headers(request, fmt, etag)
+    if not_modified(request, etag):
+        return Response(status_code=304, headers=headers)
+    return Response(render(), media_type=fmt.media_type, headers=headers)
+
+
+def parse_as_of(value: str) -> datetime:
+    """An ISO 8601 date or time; naive values are taken as UTC."""
+    text = value.strip()
+    if text[-1:] in ("Z", "z"):
+        text = text[:-1] + "+00:00"
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise InvalidInput(
+            "as_of must be an ISO 8601 date or time, e.g. 2026-11-30T09:00:00Z.",
+            errors=[
+                {"field": "as_of", "msg": "not an ISO 8601 date or time", "type": "datetime_parsing"}
+            ],
+        ) from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC)
+
+
+@dataclass(frozen=True)
+class SnapshotQuery:
+    controller: str | None
+    as_of: datetime | None
+    version: str | None
+
+
+def snapshot_query(
+    controller: ControllerParam = [],  # noqa: B006
+    as_of: Annotated[
+        str | None,
+        Query(
+            max_length=64,
+            description="An ISO 8601 time: the register exactly as it was then.",
+            examples=["2026-11-30T09:00:00Z"],
+        ),
+    ] = None,
+    version: Annotated[
+        str | None,
+        Query(pattern=SLUG_PATTERN, max_length=120, description="A published version's slug."),
+    ] = None,
+) -> SnapshotQuery:
+    slugs = split_values(controller)
+    if len(slugs) > 1:
+        raise InvalidInput(
+            "An export is of one controller: name one with ?controller=<slug>.",
+            errors=[{"field": "controller", "msg": "one controller only", "type": "too_long"}],
+        )
+    if as_of is not None and version is not None:
+        raise InvalidInput(
+            "Ask for either as_of or version, not both.",
+            errors=[{"field": "version", "msg": "conflicts with as_of", "type": "conflict"}],
+        )
+    return SnapshotQuery(
+        controller=slugs[0] if slugs else None,
+        as_of=parse_as_of(as_of) if as_of is not None else None,
+        version=version,
+    )
+
+
+SnapshotQueryDep = Annotated[SnapshotQuery, Depends(snapshot_query)]
+
+
+def load_export(session: ReadSession, query: SnapshotQueryDep) -> Export:
+    snapshot = load_snapshot(session, query.controller, as_of=query.as_of, version=query.version)
+    return Export(snapshot)
+
+
+ExportDep = Annotated[Export, Depends(load_export)]

@@ -1,0 +1,161 @@
+"""History routes: diffs between moments and published versions."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Request
+from pydantic import BaseModel, Field
+from starlette.responses import Response
+
+from app.api.deps import (
+    ControllerParam,
+    ControllerScope,
+    ReadSession,
+    WriteSession,
+    only_params,
+    split_values,
+)
+from app.api.responses import json_response
+from app.auth.deps import RegisterWriter, WritableController, request_id
+from app.history import past
+from app.history.moments import parse_moment
+from app.register import models as m
+from app.register import outputs
+from app.register.router import SlugPath, problem_responses
+from app.register.schemas import Name, Slug
+from app.register.snapshots import load_snapshot
+from app.versions import service as versions
+
+router = APIRouter(prefix="/api/v1")
+
+
+class DiffOut(BaseModel):
+    controller_slug: str = Field(alias="controller_slug")
+    from_: str = Field(alias="from")
+    to: str
+    from_digest: str
+    to_digest: str
+    controller: dict[str, Any]
+    sections: dict[str, Any]
+
+
+@router.get(
+    "/register/diff",
+    tags=["register"],
+    summary="What changed between two moments",
+    response_model=DiffOut,
+    dependencies=[Depends(only_params("controller", "from", "to"))],
+    responses=problem_responses(404, 422),
+)
+def register_diff(
+    request: Request,
+    session: ReadSession,
+    from_: Annotated[str, Query(alias="from", max_length=64, examples=["2026-11-01T00:00:00Z"])],
+    to: Annotated[str | None, Query(max_length=64, description="Default: now.")] = None,
+    controller: ControllerParam = [],  # noqa: B006
+) -> Response:
+    """Entries added, removed and changed, field by field, from ``from`` to ``to``."""
+    slugs = split_values(controller)
+    start = parse_moment(from_, "from")
+    end = parse_moment(to, "to") if to else datetime.now(UTC)
+    old = past.as_of(session, slugs[0] if slugs else None, start)
+    new = past.as_of(session, old.controller, end)
+    body = {
+        "controller_slug": old.controller,
+        "from": start.isoformat(),
+        "to": end.isoformat(),
+        "from_digest": old.digest,
+        "to_digest": new.digest,
+        **past.diff(old.content, new.content),
+    }
+    return json_response(request, body)
+
+
+class VersionIn(BaseModel):
+    name: Name = Field(examples=["Education privacy notice, November 2026"])
+    slug: Slug | None = Field(default=None, description="Default: derived from the name.")
+
+
+class VersionOut(BaseModel):
+    slug: str
+    name: str
+    controller: str
+    published_at: str
+    published_by: str
+    digest: str
+    data_version: int
+    register_url: str
+
+
+class VersionsOut(BaseModel):
+    items: list[VersionOut]
+
+
+@router.post(
+    "/versions",
+    tags=["versions"],
+    status_code=201,
+    response_model=VersionOut,
+    summary="Publish the current register as a named, dated version",
+    responses=problem_responses(401, 403, 404, 409, 422),
+)
+def publish_version(
+    request: Request,
+    principal: RegisterWriter,
+    target_id: WritableController,
+    session: WriteSession,
+    body: VersionIn,
+) -> Response:
+    target = session.get(m.Controller, target_id)
+    assert target is not None
+    row = versions.publish(
+        session,
+        target,
+        name=body.name,
+        slug=body.slug,
+        actor=principal.actor,
+        request_id=request_id(request),
+    )
+    view = versions.version_view(row, target.slug)
+    return json_response(
+        request,
+        view,
+        public=False,
+        status_code=201,
+        headers={"Location": f"/api/v1/versions/{row.slug}"},
+    )
+
+
+@router.get(
+    "/versions",
+    tags=["versions"],
+    response_model=VersionsOut,
+    summary="Published versions",
+    dependencies=[Depends(only_params("controller"))],
+    responses=problem_responses(422),
+)
+def list_versions(request: Request, session: ReadSession, controllers: ControllerScope) -> Response:
+    return json_response(request, {"items": versions.list_versions(session, controllers)})
+
+
+@router.get(
+    "/versions/{slug}/register",
+    tags=["versions"],
+    response_model=outputs.RegisterDocumentOut,
+    summary="A published version's register, unchanged forever",
+    dependencies=[Depends(only_params("controller"))],
+    responses=problem_responses(404, 422),
+)
+def version_register(
+    request: Request,
+    slug: SlugPath,
+    session: ReadSession,
+    controller: ControllerParam = [],  # noqa: B006
+) -> Response:
+    slugs = split_values(controller)
+    snapshot = load_snapshot(session, slugs[0] if slugs else None, version=slug)
+    document = snapshot.document()
+    document["generated_at"] = snapshot.stamps["published_at"]
+    return json_response(request, document)

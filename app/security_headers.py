@@ -1,0 +1,137 @@
+"""Security headers on every response, and CORS for reads only.
+
+Pure ASGI (no ``BaseHTTPMiddleware``): headers are added to the
+``http.response.start`` message, so streaming and the response cache are
+untouched and the cost is a dictionary lookup per response.
+
+- Content-Security-Policy everywhere. Pages load only their own static files;
+  ``frame-ancestors 'none'`` everywhere except ``/embed/*``, which any site may
+  frame (and whose inline stylesheet is allowed by its hash only).
+- The interactive API docs (``/docs``, ``/redoc``) load Swagger UI / ReDoc from
+  their CDN with an inline bootstrap script; they get a policy that allows
+  exactly that, and still may not be framed.
+- Strict-Transport-Security only on requests that came over HTTPS (directly,
+  or as told by a proxy's ``X-Forwarded-Proto``): sending it over plain HTTP
+  is meaningless and would pin a developer's localhost.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from starlette.datastructures import MutableHeaders
+from starlette.middleware.cors import CORSMiddleware
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+EMBED_PREFIX = "/embed/"
+DOCS_PATHS = frozenset({"/docs", "/docs/oauth2-redirect", "/redoc"})
+HSTS = "max-age=31536000; includeSubDomains"
+
+
+def _policy(directives: dict[str, str]) -> str:
+    return "; ".join(f"{name} {value}" for name, value in directives.items())
+
+
+BASE: dict[str, str] = {
+    "default-src": "'none'",
+    "script-src": "'self'",
+    "style-src": "'self'",
+    "img-src": "'self' data:",
+    "connect-src": "'self'",
+    "font-src": "'self'",
+    "form-action": "'self'",
+    "base-uri": "'none'",
+    "object-src": "'none'",
+    "frame-ancestors": "'none'",
+}
+DOCS: dict[str, str] = {
+    **BASE,
+    "script-src": "'self' 'unsafe-inline' https://cdn.jsdelivr.net",
+    "style-src": "'self' 'unsafe-inline' https://cdn.jsdelivr.net https://fonts.googleapis.com",
+    "font-src": "'self' https://fonts.gstatic.com",
+    "img-src": "'self' data: https://fastapi.tiangolo.com https://cdn.redoc.ly",
+    "worker-src": "blob:",
+}
+
+
+def policies(embed_style_hashes: Iterable[str] = ()) -> tuple[str, str, str]:
+    """The (page, embed, docs) policies."""
+    embed = {
+        **BASE,
+        "style-src": " ".join(["'self'", *embed_style_hashes]),
+        "frame-ancestors": "*",
+        # A framed list opens the full notice in a new tab, nothing else.
+        "form-action": "'none'",
+    }
+    return _policy(BASE), _policy(embed), _policy(DOCS)
+
+
+def _https(scope: Scope) -> bool:
+    if scope.get("scheme") == "https":
+        return True
+    for name, value in scope.get("headers", ()):
+        if name == b"x-forwarded-proto":
+            return value.split(b",")[0].strip().lower() == b"https"
+    return False
+
+
+class SecurityHeadersMiddleware:
+    def __init__(self, app: ASGIApp, embed_style_hashes: Iterable[str] = ()) -> None:
+        self.app = app
+        self.page_policy, self.embed_policy, self.docs_policy = policies(embed_style_hashes)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        path: str = scope.get("path", "")
+        embed = path.startswith(EMBED_PREFIX)
+        if embed:
+            policy = self.embed_policy
+        elif path in DOCS_PATHS:
+            policy = self.docs_policy
+        else:
+            policy = self.page_policy
+        https = _https(scope)
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                headers["Content-Security-Policy"] = policy
+                headers["X-Content-Type-Options"] = "nosniff"
+                headers["Referrer-Policy"] = "strict-origin-when-cross-origin"
+                if not embed:
+                    headers["X-Frame-Options"] = "DENY"
+                if https:
+                    headers["Strict-Transport-Security"] = HSTS
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+READ_METHODS = frozenset({"GET", "HEAD"})
+
+
+class ReadOnlyCORSMiddleware(CORSMiddleware):
+    """Starlette's CORS, for reads only: any origin may GET (and preflight a
+    GET); a write never carries CORS headers, whatever its Origin."""
+
+    def __init__(self, app: ASGIApp, **_: Any) -> None:
+        super().__init__(
+            app,
+            allow_origins=["*"],
+            allow_methods=["GET"],
+            allow_headers=["Accept", "If-None-Match"],
+            expose_headers=["ETag"],
+            allow_credentials=False,
+            max_age=600,
+        )
+        self.inner = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["method"] not in READ_METHODS:
+            if scope["method"] != "OPTIONS":
+                await self.inner(scope, receive, send)
+                return
+        await super().__call__(scope, receive, send)

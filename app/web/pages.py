@@ -1,0 +1,164 @@
+"""What the page routes need besides templates: reading the version a reader
+asked for, loading the register through ``load_snapshot``, and the few
+page-specific queries (the list of controllers)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.api.deps import split_values
+from app.errors import InvalidInput
+from app.register import models as m
+from app.register.snapshots import load_snapshot
+from app.web.register_view import Filters, RegisterView
+from app.web.templating import Links
+
+VERSION_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:+-]{0,99}$")
+MAX_QUERY = 200
+
+
+def _invalid(field: str, message: str, kind: str = "value_error") -> InvalidInput:
+    return InvalidInput(message, errors=[{"field": field, "msg": message, "type": kind}])
+
+
+@dataclass(frozen=True)
+class When:
+    """Which register a page shows: now (both ``None``), ``as_of`` a moment,
+    or a published ``version``."""
+
+    as_of: datetime | None = None
+    version: str | None = None
+
+    @property
+    def stamps(self) -> tuple[tuple[str, str], ...]:
+        if self.as_of is not None:
+            return (("as_of", self.as_of.isoformat()),)
+        if self.version is not None:
+            return (("version", self.version),)
+        return ()
+
+
+def parse_moment(raw: str) -> datetime:
+    """An ISO 8601 date or date-time; a date means its first moment, a time
+    without offset means UTC."""
+    text = raw.strip()
+    try:
+        moment = (
+            datetime.combine(date.fromisoformat(text), datetime.min.time())
+            if len(text) == 10
+            else datetime.fromisoformat(text.replace("Z", "+00:00"))
+        )
+    except ValueError:
+        raise _invalid(
+            "as_of", "as_of must be an ISO 8601 date or date-time, e.g. 2025-01-31T12:00:00Z."
+        ) from None
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
+
+
+def parse_when(as_of: str | None, version: str | None) -> When:
+    if as_of and version:
+        raise _invalid("version", "Ask for as_of or for version, not both.")
+    if version is not None:
+        if not VERSION_PATTERN.match(version):
+            raise _invalid("version", "version must be a published version label.")
+        return When(version=version)
+    if as_of:
+        return When(as_of=parse_moment(as_of))
+    return When()
+
+
+def parse_filters(
+    q: str | None = None,
+    data_subject: list[str] | None = None,
+    data_category: list[str] | None = None,
+    recipient: list[str] | None = None,
+    service: list[str] | None = None,
+) -> Filters:
+    text = (q or "").strip()
+    if len(text) > MAX_QUERY:
+        raise _invalid("q", f"Search for at most {MAX_QUERY} characters.", "string_too_long")
+    return Filters(
+        q=text,
+        data_subject=split_values(data_subject or []),
+        data_category=split_values(data_category or []),
+        recipient=split_values(recipient or []),
+        service=split_values(service or []),
+    )
+
+
+def load_register(session: Session, controller: str | None, when: When) -> RegisterView:
+    snapshot = load_snapshot(session, controller, as_of=when.as_of, version=when.version)
+    return RegisterView(snapshot)
+
+
+def links_for(register: RegisterView, when: When) -> Links:
+    return Links(register.snapshot.controller, when.stamps)
+
+
+def controllers(session: Session) -> list[dict[str, Any]]:
+    rows = session.execute(
+        select(m.Controller.slug, m.Controller.name, m.Controller.notice_title).order_by(
+            m.Controller.name, m.Controller.slug
+        )
+    ).all()
+    return [{"slug": r[0], "name": r[1], "notice_title": r[2]} for r in rows]
+
+
+
+
+def banner(register: RegisterView, when: When) -> str | None:
+    """The banner's words for a past or published register (None for now)."""
+    stamps = register.snapshot.stamps
+    if when.version is not None or stamps.get("version"):
+        return f"published version {stamps.get('version') or when.version}"
+    if when.as_of is not None or stamps.get("as_of"):
+        moment = stamps.get("as_of") or when.as_of
+        if isinstance(moment, str):
+            moment = parse_moment(moment)
+        assert isinstance(moment, datetime)
+        return f"the register as it was on {moment.strftime('%-d %B %Y at %H:%M')} UTC"
+    return None
+
+
+def notice_context(register: RegisterView, filters: Filters, when: When) -> dict[str, Any]:
+    arrangements = register.filter(filters)
+    groups = register.group_by_recipient(arrangements)
+    links = links_for(register, when)
+    diagram_url: str | None = links.diagram()
+    if not groups:
+        diagram_url = None
+    elif filters.active:
+        # The diagram shows the recipients listed below it.
+        diagram_url = links.diagram(
+            recipient=[g.recipient["slug"] for g in groups],
+            data_subject=filters.data_subject,
+            data_category=filters.data_category,
+        )
+    used = [s for s in register.section("recipients") if register.referenced_by("recipients", s["slug"])]
+    return {
+        "register": register,
+        "links": links,
+        "banner": banner(register, when),
+        "filters": filters,
+        "groups": groups,
+        "shown": len(arrangements),
+        "total_recipients": len(used),
+        "search_hits": register.search(filters.q),
+        "diagram_url": diagram_url,
+        "filter_fields": [
+            ("data_subject", "About whom", register.section("data_subjects"), filters.data_subject),
+            (
+                "data_category",
+                "What data",
+                register.section("data_categories"),
+                filters.data_category,
+            ),
+            ("recipient", "Recipient", used, filters.recipient),
+        ],
+    }

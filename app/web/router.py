@@ -1,0 +1,269 @@
+"""Routes of the pages for people, the embed and the diagram. Thin: they read
+parameters, call ``app.web.pages`` and the view modules, and render."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Path, Query, Request
+from starlette.responses import Response
+
+from app.api.deps import ReadSession, only_params
+from app.api.responses import body_response
+from app.errors import InvalidInput, NotFound
+from app.register.schemas import SLUG_PATTERN
+from app.web import child, diagram, embed, pages
+from app.web.changes import change_page, parse_page
+from app.web.entity_view import entity_page
+from app.web.html_errors import HTMLErrorRoute
+from app.web.register_view import Filters
+from app.web.templating import STATIC, Links, render
+
+HTML = "text/html; charset=utf-8"
+STAMP_PARAMS = ("as_of", "version")
+NOTICE_PARAMS = ("q", "data_subject", "data_category", "recipient", *STAMP_PARAMS)
+
+Slug = Annotated[str, Path(pattern=SLUG_PATTERN, max_length=120)]
+Values = Annotated[list[str], Query(max_length=100)]
+Text = Annotated[str | None, Query(max_length=500)]
+
+page_router = APIRouter(route_class=HTMLErrorRoute, include_in_schema=False)
+asset_router = APIRouter(tags=["pages"])
+
+
+def html(request: Request, body: str, status: int = 200) -> Response:
+    if status != 200:
+        return Response(body, status_code=status, media_type=HTML)
+    return body_response(request, body.encode(), media_type=HTML)
+
+
+def _notice(
+    request: Request,
+    session: ReadSession,
+    controller: str | None,
+    filters: Filters,
+    as_of: str | None,
+    version: str | None,
+) -> Response:
+    when = pages.parse_when(as_of, version)
+    register = pages.load_register(session, controller, when)
+    return html(request, render("notice.html", **pages.notice_context(register, filters, when)))
+
+
+@page_router.get("/", dependencies=[Depends(only_params(*NOTICE_PARAMS))])
+def home(
+    request: Request,
+    session: ReadSession,
+    q: Text = None,
+    data_subject: Values = [],  # noqa: B006
+    data_category: Values = [],  # noqa: B006
+    recipient: Values = [],  # noqa: B006
+    as_of: Text = None,
+    version: Text = None,
+) -> Response:
+    """The notice when the register holds one controller, else the list."""
+    controllers = pages.controllers(session)
+    if len(controllers) != 1:
+        return html(request, render("controllers.html", controllers=controllers))
+    filters = pages.parse_filters(q, data_subject, data_category, recipient)
+    return _notice(request, session, controllers[0]["slug"], filters, as_of, version)
+
+
+@page_router.get("/controllers/{controller}", dependencies=[Depends(only_params(*NOTICE_PARAMS))])
+def notice(
+    request: Request,
+    session: ReadSession,
+    controller: Slug,
+    q: Text = None,
+    data_subject: Values = [],  # noqa: B006
+    data_category: Values = [],  # noqa: B006
+    recipient: Values = [],  # noqa: B006
+    as_of: Text = None,
+    version: Text = None,
+) -> Response:
+    filters = pages.parse_filters(q, data_subject, data_category, recipient)
+    return _notice(request, session, controller, filters, as_of, version)
+
+
+@page_router.get(
+    "/controllers/{controller}/child",
+    dependencies=[Depends(only_params("data_subject", "age", *STAMP_PARAMS))],
+)
+def child_data(
+    request: Request,
+    session: ReadSession,
+    controller: Slug,
+    data_subject: Values = [],  # noqa: B006
+    age: Text = None,
+    as_of: Text = None,
+    version: Text = None,
+) -> Response:
+    """What happens to a child's data at an age. Form errors re-render the
+    form with an error summary (status 422), as GOV.UK forms do."""
+    when = pages.parse_when(as_of, version)
+    register = pages.load_register(session, controller, when)
+    subjects = [s for s in data_subject if s]
+    context = {
+        "register": register,
+        "links": pages.links_for(register, when),
+        "banner": pages.banner(register, when),
+        "subjects": subjects,
+        "age_text": age or "",
+        "view": None,
+        "error": None,
+    }
+    status = 200
+    try:
+        years = child.parse_age(age)
+        if years is not None and not subjects:
+            raise InvalidInput(
+                "Select who the data is about.",
+                errors=[{"field": "data_subject", "msg": "required", "type": "missing"}],
+            )
+        if years is None and subjects:
+            raise InvalidInput(
+                "Enter an age.", errors=[{"field": "age", "msg": "required", "type": "missing"}]
+            )
+        if years is not None:
+            context["view"] = child.child_view(register, subjects, years)
+    except InvalidInput as exc:
+        field = (exc.extensions.get("errors") or [{}])[0].get("field", "age")
+        context["error"] = {"field": field, "message": exc.detail}
+        status = 422
+    if age is None and not subjects:
+        first = register.section("data_subjects")[:1]
+        context["subjects"] = [s["slug"] for s in first]
+    return html(request, render("child.html", **context), status)
+
+
+@page_router.get(
+    "/controllers/{controller}/changes", dependencies=[Depends(only_params("page"))]
+)
+def changes(
+    request: Request, session: ReadSession, controller: Slug, page: Text = None
+) -> Response:
+    register = pages.load_register(session, controller, pages.When())
+    result = change_page(session, controller, parse_page(page))
+    body = render(
+        "changes.html",
+        controller=register.controller,
+        links=Links(controller),
+        page=result,
+    )
+    return html(request, body)
+
+
+@page_router.get(
+    "/controllers/{controller}/{section}/{slug}",
+    dependencies=[Depends(only_params(*STAMP_PARAMS))],
+)
+def entity(
+    request: Request,
+    session: ReadSession,
+    controller: Slug,
+    section: Slug,
+    slug: Slug,
+    as_of: Text = None,
+    version: Text = None,
+) -> Response:
+    when = pages.parse_when(as_of, version)
+    register = pages.load_register(session, controller, when)
+    page = entity_page(register, section, slug)
+    body = render(
+        "entity.html",
+        register=register,
+        links=pages.links_for(register, when),
+        banner=pages.banner(register, when),
+        page=page,
+    )
+    return html(request, body)
+
+
+@page_router.get(
+    "/embed/recipients", dependencies=[Depends(only_params(*embed.PARAMS, *STAMP_PARAMS))]
+)
+def embed_recipients(
+    request: Request,
+    session: ReadSession,
+    controller: Text = None,
+    service: Values = [],  # noqa: B006
+    data_subject: Values = [],  # noqa: B006
+    data_category: Values = [],  # noqa: B006
+    as_of: Text = None,
+    version: Text = None,
+) -> Response:
+    """A small page listing recipients, made to be framed by other sites."""
+    when = pages.parse_when(as_of, version)
+    register = pages.load_register(session, controller or None, when)
+    filters = pages.parse_filters(None, data_subject, data_category, None, service)
+    groups = register.group_by_recipient(register.filter(filters))
+    notice_url = str(request.base_url).rstrip("/") + pages.links_for(register, when).notice()
+    body = render(
+        "embed_recipients.html",
+        register=register,
+        groups=groups,
+        rows=embed.rows,
+        css=embed.EMBED_CSS,
+        notice_url=notice_url,
+    )
+    return html(request, body)
+
+
+@asset_router.get(
+    "/diagram.svg",
+    summary="The data-flow diagram (SVG)",
+    response_class=Response,
+    responses={200: {"content": {"image/svg+xml": {}}}},
+    dependencies=[
+        Depends(only_params("controller", "recipient", "data_subject", "data_category", *STAMP_PARAMS))
+    ],
+)
+def diagram_svg(
+    request: Request,
+    session: ReadSession,
+    controller: Text = None,
+    recipient: Values = [],  # noqa: B006
+    data_subject: Values = [],  # noqa: B006
+    data_category: Values = [],  # noqa: B006
+    as_of: Text = None,
+    version: Text = None,
+) -> Response:
+    """Who the data is about, what it is and who receives it, drawn
+    server-side; processors and special category data are marked."""
+    when = pages.parse_when(as_of, version)
+    register = pages.load_register(session, controller or None, when)
+    filters = pages.parse_filters(None, data_subject, data_category, recipient)
+    svg = diagram.diagram(register, register.filter(filters))
+    return body_response(request, svg.encode(), media_type="image/svg+xml")
+
+
+@asset_router.get(
+    "/embed/recipients.js",
+    summary="Script rendering the recipient list into a host page",
+    response_class=Response,
+    responses={200: {"content": {"text/javascript": {}}}},
+    dependencies=[Depends(only_params())],
+)
+def embed_script(request: Request) -> Response:
+    return body_response(
+        request, embed.SCRIPT.body, media_type="text/javascript; charset=utf-8"
+    )
+
+
+@asset_router.get("/static/{name}", include_in_schema=False)
+def static_file(request: Request, name: str) -> Response:
+    found = STATIC.get(name)
+    if found is None:
+        raise NotFound(f"No static file {name!r}.")
+    versioned = request.query_params.get("v") == found.digest
+    return body_response(
+        request,
+        found.body,
+        media_type=found.media_type,
+        headers={"Cache-Control": "public, max-age=31536000, immutable"} if versioned else None,
+    )
+
+
+router = APIRouter()
+router.include_router(page_router)
+router.include_router(asset_router)
