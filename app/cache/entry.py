@@ -4,6 +4,7 @@ plus its compressed variants, built once and replayed as is."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import unquote_to_bytes
 
 from app.cache.encoding import IDENTITY, compressible
@@ -107,14 +108,14 @@ def normalise_query(query: bytes) -> bytes:
     the same multidict as the original. Empty pairs are dropped, as parsers do."""
     if not query:
         return query
-    parts = [part for part in query.split(b"&") if part]
+    parts: list[bytes] = [part for part in query.split(b"&") if part]
     if len(parts) < 2:
         return b"&".join(parts)
     return b"&".join(sorted(parts, key=_decoded_name))
 
 
-def _decoded_name(part: bytes) -> bytes:
-    name = part.partition(b"=")[0]
+def _decoded_name(part: Any) -> bytes:
+    name: bytes = bytes(part).partition(b"=")[0]
     if b"%" in name or b"+" in name:
         return unquote_to_bytes(name.replace(b"+", b" "))
     return name

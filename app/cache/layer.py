@@ -137,13 +137,16 @@ class ResponseCache:
         accept_encoding: bytes,
         send: Send,
     ) -> None:
-        if if_none_match is not None and entry.etag is not None:
-            if etag_matches(if_none_match, entry.etag):
-                await send(
-                    {"type": "http.response.start", "status": 304, "headers": entry.not_modified}
-                )
-                await send({"type": "http.response.body", "body": b""})
-                return
+        if (
+            if_none_match is not None
+            and entry.etag is not None
+            and etag_matches(if_none_match, entry.etag)
+        ):
+            await send(
+                {"type": "http.response.start", "status": 304, "headers": entry.not_modified}
+            )
+            await send({"type": "http.response.body", "body": b""})
+            return
         coding = negotiate(accept_encoding) if entry.compress else IDENTITY
         variant = entry.variants.get(coding)
         if variant is None:
