@@ -299,16 +299,13 @@ def update(
     clean = validate(entity_type, merge_patch(before, dict(patch)))
     if clean == before:
         return obj
-    if clean["slug"] != before["slug"] and entity_type is e.CONTROLLERS:
-        # History and exports name a controller by slug: it must stay put.
-        raise InvalidInput(
-            "A controller's slug cannot change.",
-            errors=[{"field": "slug", "msg": "immutable", "type": "immutable"}],
-        )
     if clean["slug"] != before["slug"]:
-        controller_id = controller.id if controller is not None else None
-        if slug_taken(session, entity_type, controller_id, clean["slug"]):
-            raise Conflict(f"A {entity_type.label} with slug {clean['slug']!r} already exists.")
+        # Slugs are the stable names clients, exports and the audit trail use;
+        # renaming one would silently change every entry that refers to it.
+        raise InvalidInput(
+            "A slug cannot change: create the entry under its new slug and delete this one.",
+            errors=[{"field": "slug", "msg": "slugs are immutable", "type": "immutable"}],
+        )
     apply_state(
         session, entity_type, obj, clean, Resolver(session, getattr(obj, "controller_id", None))
     )
