@@ -122,6 +122,8 @@ def register_document_model() -> type[BaseModel]:
         "data_version": (int | None, None),
         "as_of": (str | None, None),
         "version": (str | None, None),
+        "version_name": (str | None, None),
+        "published_at": (str | None, None),
         "controller": (s.ControllerIn, ...),
         "lawful_bases": (list[s.LawfulBasisIn], ...),
     }

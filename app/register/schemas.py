@@ -282,6 +282,21 @@ class LawfulBasisIn(EntityIn):
 
 
 class RecipientIn(EntityIn):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "slug": "nexus",
+                    "name": "Nexus",
+                    "role": "processor",
+                    "kind": "company",
+                    "contract_reference": None,
+                    "sources": [{"kind": "notice", "quote": "Nexus"}],
+                }
+            ]
+        }
+    )
+
     role: RecipientRole = RecipientRole.NOT_STATED
     kind: RecipientKind = RecipientKind.OTHER
     contract_reference: OptionalText = None
@@ -313,6 +328,48 @@ class ConditionIn(StrictModel):
 
 
 class SharingIn(EntityIn):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "slug": "youth-support-services-from-13",
+                    "name": "Youth support services – pupils aged 13 and over",
+                    "recipient": "youth-support-services",
+                    "frequency": "routine",
+                    "consent": "without_consent_where_law_allows",
+                    "applies_from_age": 13,
+                    "data_categories": ["address", "date-of-birth", "name"],
+                    "data_subjects": ["children-and-young-people"],
+                    "legislation": ["education-act-1996-section-507b"],
+                    "conditions": [
+                        {
+                            "kind": "restriction_right",
+                            "description": "A parent / guardian can request that only "
+                            "their child’s name, address and date of birth be passed on.",
+                            "until_age": 16,
+                            "exercised_by": "parent_or_guardian",
+                            "restricted_to": ["address", "date-of-birth", "name"],
+                            "sources": [
+                                {
+                                    "kind": "notice",
+                                    "quote": "This right is transferred "
+                                    "to the child/pupil once he/she reaches the age of 16.",
+                                }
+                            ],
+                        }
+                    ],
+                    "sources": [
+                        {
+                            "kind": "notice",
+                            "quote": "Youth support services – under "
+                            "section 507B of the Education Act 1996 :",
+                        }
+                    ],
+                }
+            ]
+        }
+    )
+
     recipient: Slug
     frequency: Frequency = Frequency.NOT_STATED
     consent: ConsentRequirement = ConsentRequirement.NOT_STATED
