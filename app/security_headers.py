@@ -18,7 +18,6 @@ untouched and the cost is a dictionary lookup per response.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
 
 from starlette.datastructures import MutableHeaders
 from starlette.middleware.cors import CORSMiddleware
@@ -70,9 +69,11 @@ def policies(embed_style_hashes: Iterable[str] = ()) -> tuple[str, str, str]:
 def _https(scope: Scope) -> bool:
     if scope.get("scheme") == "https":
         return True
+    header: bytes
     for name, value in scope.get("headers", ()):
         if name == b"x-forwarded-proto":
-            return value.split(b",")[0].strip().lower() == b"https"
+            header = value
+            return header.split(b",")[0].strip().lower() == b"https"
     return False
 
 
@@ -117,7 +118,7 @@ class ReadOnlyCORSMiddleware(CORSMiddleware):
     """Starlette's CORS, for reads only: any origin may GET (and preflight a
     GET); a write never carries CORS headers, whatever its Origin."""
 
-    def __init__(self, app: ASGIApp, **_: Any) -> None:
+    def __init__(self, app: ASGIApp) -> None:
         super().__init__(
             app,
             allow_origins=["*"],
@@ -130,8 +131,7 @@ class ReadOnlyCORSMiddleware(CORSMiddleware):
         self.inner = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and scope["method"] not in READ_METHODS:
-            if scope["method"] != "OPTIONS":
-                await self.inner(scope, receive, send)
-                return
+        if scope["type"] == "http" and scope["method"] not in READ_METHODS | {"OPTIONS"}:
+            await self.inner(scope, receive, send)
+            return
         await super().__call__(scope, receive, send)

@@ -1,4 +1,4 @@
-""""What happens to my child's data": every arrangement that applies to a
+""" "What happens to my child's data": every arrangement that applies to a
 child of a given age, what changes as the child grows up, and what no longer
 applies. Ages come from the register's data (``applies_from_age``,
 ``applies_until_age`` and the conditions' ``from_age``/``until_age``), so a
@@ -20,6 +20,16 @@ class Applying:
     now: list[Condition]
     later: list[Condition]
     ended: list[Condition]
+
+    @property
+    def age_specific(self) -> bool:
+        """Whether the age matters: the arrangement or a condition has an age."""
+        if self.arrangement.ages is not None:
+            return True
+        return any(
+            c.state.get("from_age") is not None or c.state.get("until_age") is not None
+            for c in self.arrangement.conditions
+        )
 
 
 @dataclass(frozen=True)

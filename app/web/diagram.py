@@ -17,7 +17,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from html import escape
 
-from app.web.register_view import Arrangement, RegisterView
+from app.web.register_view import Arrangement, RegisterView, State
 
 NOT_STATED = "__not_stated__"
 FONT = "Arial, Helvetica, sans-serif"
@@ -64,8 +64,8 @@ def build_graph(register: RegisterView, arrangements: list[Arrangement]) -> Grap
     recipients: dict[str, Node] = {}
     edges: set[tuple[str, str]] = set()
     for a in arrangements:
-        about = a.data_subjects or [None]
-        what = a.data_categories or [None]
+        about: list[State | None] = [*a.data_subjects] or [None]
+        what: list[State | None] = [*a.data_categories] or [None]
         r = a.recipient
         recipients.setdefault(
             r["slug"],
@@ -153,8 +153,7 @@ def _layout(graph: Graph) -> tuple[float, float]:
         offset = HEADER + (tallest - height) / 2
         for node in column:
             node.y += offset
-    width = x - EDGE_SPACE + MARGIN
-    return width, HEADER + tallest + MARGIN + 2 * LINE
+    return x - EDGE_SPACE + MARGIN, HEADER + tallest + MARGIN + 2 * LINE
 
 
 def _ports(graph: Graph) -> dict[tuple[int, int], tuple[float, float]]:

@@ -18,7 +18,7 @@ from app.web.templating import render
 HINTS = {
     400: "Check the address or the form, then try again.",
     404: "The page may have moved, or the entry may have been removed from the register.",
-    409: "Several controllers have an entry with this name: choose one from the list of controllers.",
+    409: "Several controllers have an entry with this name: choose one from the list.",
     422: "Check the address or the form, then try again.",
     501: "Past versions of the register cannot be shown yet. The current register is available.",
 }

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from app.api.deps import split_values
 from app.errors import InvalidInput
 from app.register import models as m
+from app.register import service
 from app.register.snapshots import load_snapshot
 from app.web.register_view import Filters, RegisterView
 from app.web.templating import Links
@@ -92,7 +93,13 @@ def parse_filters(
     )
 
 
-def load_register(session: Session, controller: str | None, when: When) -> RegisterView:
+def load_register(
+    session: Session, controller: str | None, when: When, *, from_query: bool = False
+) -> RegisterView:
+    """The register to show. A controller named in the query string (not the
+    path) that does not exist is bad input (422), as in the API."""
+    if from_query and controller is not None:
+        service.resolve_controllers(session, [controller])
     snapshot = load_snapshot(session, controller, as_of=when.as_of, version=when.version)
     return RegisterView(snapshot)
 
@@ -108,8 +115,6 @@ def controllers(session: Session) -> list[dict[str, Any]]:
         )
     ).all()
     return [{"slug": r[0], "name": r[1], "notice_title": r[2]} for r in rows]
-
-
 
 
 def banner(register: RegisterView, when: When) -> str | None:
@@ -140,7 +145,9 @@ def notice_context(register: RegisterView, filters: Filters, when: When) -> dict
             data_subject=filters.data_subject,
             data_category=filters.data_category,
         )
-    used = [s for s in register.section("recipients") if register.referenced_by("recipients", s["slug"])]
+    used = [
+        s for s in register.section("recipients") if register.referenced_by("recipients", s["slug"])
+    ]
     return {
         "register": register,
         "links": links,

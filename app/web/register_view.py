@@ -285,14 +285,22 @@ class RegisterView:
         for state in self.section("data_categories"):
             if state.get("group"):
                 items[state["group"]].append(state)
-        return [(s, items.get(s["slug"], [])) for s in self.section("data_categories") if not s.get("group")]
+        return [
+            (s, items.get(s["slug"], []))
+            for s in self.section("data_categories")
+            if not s.get("group")
+        ]
 
     def law_tree(self) -> list[tuple[State, list[State]]]:
         parts: dict[str, list[State]] = defaultdict(list)
         for state in self.section("legislation"):
             if state.get("part_of"):
                 parts[state["part_of"]].append(state)
-        return [(s, parts.get(s["slug"], [])) for s in self.section("legislation") if not s.get("part_of")]
+        return [
+            (s, parts.get(s["slug"], []))
+            for s in self.section("legislation")
+            if not s.get("part_of")
+        ]
 
     def purposes(self, *kinds: str) -> list[State]:
         return [p for p in self.section("purposes") if p.get("kind") in kinds]

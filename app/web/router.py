@@ -136,9 +136,7 @@ def child_data(
     return html(request, render("child.html", **context), status)
 
 
-@page_router.get(
-    "/controllers/{controller}/changes", dependencies=[Depends(only_params("page"))]
-)
+@page_router.get("/controllers/{controller}/changes", dependencies=[Depends(only_params("page"))])
 def changes(
     request: Request, session: ReadSession, controller: Slug, page: Text = None
 ) -> Response:
@@ -194,7 +192,7 @@ def embed_recipients(
 ) -> Response:
     """A small page listing recipients, made to be framed by other sites."""
     when = pages.parse_when(as_of, version)
-    register = pages.load_register(session, controller or None, when)
+    register = pages.load_register(session, controller or None, when, from_query=True)
     filters = pages.parse_filters(None, data_subject, data_category, None, service)
     groups = register.group_by_recipient(register.filter(filters))
     notice_url = str(request.base_url).rstrip("/") + pages.links_for(register, when).notice()
@@ -215,7 +213,9 @@ def embed_recipients(
     response_class=Response,
     responses={200: {"content": {"image/svg+xml": {}}}},
     dependencies=[
-        Depends(only_params("controller", "recipient", "data_subject", "data_category", *STAMP_PARAMS))
+        Depends(
+            only_params("controller", "recipient", "data_subject", "data_category", *STAMP_PARAMS)
+        )
     ],
 )
 def diagram_svg(
@@ -231,7 +231,7 @@ def diagram_svg(
     """Who the data is about, what it is and who receives it, drawn
     server-side; processors and special category data are marked."""
     when = pages.parse_when(as_of, version)
-    register = pages.load_register(session, controller or None, when)
+    register = pages.load_register(session, controller or None, when, from_query=True)
     filters = pages.parse_filters(None, data_subject, data_category, recipient)
     svg = diagram.diagram(register, register.filter(filters))
     return body_response(request, svg.encode(), media_type="image/svg+xml")
@@ -245,9 +245,7 @@ def diagram_svg(
     dependencies=[Depends(only_params())],
 )
 def embed_script(request: Request) -> Response:
-    return body_response(
-        request, embed.SCRIPT.body, media_type="text/javascript; charset=utf-8"
-    )
+    return body_response(request, embed.SCRIPT.body, media_type="text/javascript; charset=utf-8")
 
 
 @asset_router.get("/static/{name}", include_in_schema=False)

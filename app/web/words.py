@@ -96,7 +96,9 @@ def condition_summary(condition: dict[str, Any], category_names: list[str]) -> s
     """One condition as a plain sentence built from its data (the notice's own
     words are shown beside it)."""
     kind = condition["kind"]
-    window = age_window(condition.get("from_age"), condition.get("until_age"), inclusive_until=False)
+    window = age_window(
+        condition.get("from_age"), condition.get("until_age"), inclusive_until=False
+    )
     if kind == "restriction_right":
         who = EXERCISED_BY.get(condition.get("exercised_by") or "", "Someone")
         limited = and_list(category_names) or "some of the data"
