@@ -1,0 +1,51 @@
+"""Baseline servers for bench/http.py: the exact bytes the product returned,
+served by a bare Starlette route and by a minimal FastAPI ``async def`` route.
+
+The bytes and headers come from the JSON file named by ``BENCH_BODIES``
+(written by bench/http.py): ``{path: {"body": latin-1 text, "headers": {...}}}``.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import orjson
+from fastapi import FastAPI, Request
+from starlette.applications import Starlette
+from starlette.responses import Response
+from starlette.routing import Route
+
+
+def _load() -> dict[str, tuple[bytes, dict[str, str]]]:
+    path = os.environ.get("BENCH_BODIES")
+    if not path:
+        return {}
+    raw: dict[str, Any] = orjson.loads(Path(path).read_bytes())
+    return {k: (v["body"].encode("latin-1"), v["headers"]) for k, v in raw.items()}
+
+
+BODIES = _load()
+
+
+def _answer(path: str, request: Request) -> Response:
+    body, headers = BODIES[path]
+    if request.headers.get("if-none-match") == headers.get("etag"):
+        kept = {k: v for k, v in headers.items() if k != "content-type"}
+        return Response(status_code=304, headers=kept)
+    return Response(body, headers=headers)
+
+
+def _endpoint(path: str) -> Any:
+    async def endpoint(request: Request) -> Response:
+        return _answer(path, request)
+
+    return endpoint
+
+
+starlette_app = Starlette(routes=[Route(p, _endpoint(p)) for p in BODIES])
+
+fastapi_app = FastAPI()
+for _path in BODIES:
+    fastapi_app.add_api_route(_path, _endpoint(_path), methods=["GET"])

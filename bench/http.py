@@ -1,0 +1,339 @@
+"""HTTP benchmark: the product against baselines serving the same bytes.
+
+Starts, in one run: a bare Starlette app and a minimal FastAPI ``async def``
+app serving the exact bytes (and validators) the product returns for each
+measured endpoint, then the product itself (one uvicorn worker) on SQLite and
+on PostgreSQL, plus the product on SQLite with the response cache off (for
+uncached filtered queries). wrk drives each server in turn, round after
+round (alternation spreads drift over all servers), and the median of the
+rounds is reported: req/s, p50, p99, and the ratios the performance issue
+sets. Finally every endpoint is hit with 256 connections to show nothing
+stalls.
+
+    .venv/bin/python bench/http.py [--duration 3] [--rounds 2] [--postgres URL]
+
+Needs ``wrk`` (Debian package) and, for the PostgreSQL run, a server
+reachable at --postgres (default: the machine's, as in the test setup).
+"""
+
+# ruff: noqa: E402
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+# This file is named like the standard library's ``http``: run as a script,
+# its folder must not shadow it.
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
+
+import argparse
+import os
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import tempfile
+import time
+import urllib.request
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import orjson
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from app.db import make_engine, make_sessionmaker, session_scope
+from app.migrate import upgrade
+from app.register.seed import load_seed
+
+PYTHON = str(ROOT / ".venv" / "bin" / "python")
+API = "/api/v1"
+ENDPOINTS = {
+    "register": f"{API}/register",
+    "recipients": f"{API}/recipients",
+    "recipient": f"{API}/recipients/department-for-education",
+    "sharing": f"{API}/sharing",
+}
+BASELINE_HEADERS = ("content-type", "etag", "cache-control", "vary")
+FILTERED = f"{API}/sharing?data_category=name&age=14"
+DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+
+
+@dataclass
+class Server:
+    name: str
+    port: int
+    argv: list[str]
+    env: dict[str, str] = field(default_factory=dict)
+    process: subprocess.Popen[bytes] | None = None
+
+    def url(self, path: str) -> str:
+        return f"http://127.0.0.1:{self.port}{path}"
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            self.argv,
+            cwd=ROOT,
+            env={**os.environ, **self.env},
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=0.2):
+                    return
+            except OSError:
+                time.sleep(0.1)
+        raise RuntimeError(f"{self.name} did not start")
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def uvicorn(name: str, target: str, env: dict[str, str]) -> Server:
+    port = free_port()
+    argv = [PYTHON, "-m", "uvicorn", target, "--port", str(port), "--no-access-log"]
+    return Server(name, port, [*argv, "--log-level", "warning"], env)
+
+
+def prepare(url: str) -> None:
+    upgrade(url)
+    engine = make_engine(url, pool_size=1, max_overflow=0)
+    try:
+        with session_scope(make_sessionmaker(engine)) as session:
+            load_seed(session, ROOT / "seed_data")
+    finally:
+        engine.dispose()
+
+
+def create_pg_database(server_url: str) -> tuple[str, str]:
+    name = f"bench_http_{uuid.uuid4().hex[:8]}"
+    admin_url = make_url(server_url).set(database="postgres")
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return name, make_url(server_url).set(database=name).render_as_string(hide_password=False)
+
+
+def drop_pg_database(server_url: str, name: str) -> None:
+    admin = create_engine(
+        make_url(server_url).set(database="postgres"), isolation_level="AUTOCOMMIT"
+    )
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def fetch(url: str, headers: dict[str, str] | None = None) -> tuple[int, bytes, dict[str, str]]:
+    request = urllib.request.Request(url, headers=headers or {})
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, response.read(), dict(response.headers.items())
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read(), dict(exc.headers.items())
+
+
+UNITS = {"us": 1e-3, "ms": 1.0, "s": 1e3, "m": 6e4}
+
+
+def _ms(value: str) -> float:
+    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s|m)", value.strip()).groups()  # type: ignore[union-attr]
+    return float(number) * UNITS[unit]
+
+
+@dataclass
+class Result:
+    rps: float
+    p50: float
+    p99: float
+    errors: int
+
+
+def wrk(url: str, *, duration: int, connections: int = 32, etag: str | None = None) -> Result:
+    argv = [
+        "wrk",
+        "-t1",
+        f"-c{connections}",
+        f"-d{max(1, duration)}s",
+        "--latency",
+        "--timeout",
+        "5s",
+    ]
+    if etag:
+        argv += ["-H", f"If-None-Match: {etag}"]
+    out = subprocess.run([*argv, url], capture_output=True, text=True, check=True).stdout
+    if "Latency Distribution" not in out:
+        raise RuntimeError(f"unexpected wrk output for {url}:\n{out}")
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
+    p50 = _ms(re.search(r"50%\s+(\S+)", out).group(1))  # type: ignore[union-attr]
+    p99 = _ms(re.search(r"99%\s+(\S+)", out).group(1))  # type: ignore[union-attr]
+    errors = 0
+    if match := re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out):
+        errors += int(match.group(1))
+    if match := re.search(
+        r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out
+    ):
+        errors += sum(int(g) for g in match.groups())
+    return Result(rps, p50, p99, errors)
+
+
+def median(results: list[Result]) -> Result:
+    return Result(
+        statistics.median(r.rps for r in results),
+        statistics.median(r.p50 for r in results),
+        statistics.median(r.p99 for r in results),
+        sum(r.errors for r in results),
+    )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--duration", type=int, default=3, help="seconds per wrk run")
+    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--postgres", default=os.environ.get("TEST_DATABASE_URL", DEFAULT_PG))
+    parser.add_argument("--no-postgres", action="store_true")
+    args = parser.parse_args()
+    if shutil.which("wrk") is None:
+        print("wrk not found: apt-get install -y wrk", file=sys.stderr)
+        return 2
+
+    workdir = Path(tempfile.mkdtemp(prefix="bench-http-"))
+    sqlite_url = f"sqlite:///{workdir / 'register.sqlite3'}"
+    prepare(sqlite_url)
+    pg_name = pg_url = None
+    if not args.no_postgres:
+        pg_name, pg_url = create_pg_database(args.postgres)
+        prepare(pg_url)
+
+    product_env = {"DATABASE_URL": sqlite_url}
+    servers = [uvicorn("product-sqlite", "app.main:app", product_env)]
+    uncached = uvicorn(
+        "uncached-sqlite", "app.main:app", {**product_env, "RESPONSE_CACHE_ENABLED": "false"}
+    )
+    started: list[Server] = []
+    try:
+        servers[0].start()
+        started.append(servers[0])
+        bodies = {}
+        for path in ENDPOINTS.values():
+            status, body, headers = fetch(servers[0].url(path))
+            assert status == 200, (path, status)
+            kept = {k.lower(): v for k, v in headers.items()}
+            bodies[path] = {
+                "body": body.decode("latin-1"),
+                "headers": {
+                    k: kept[k]
+                    for k in ("content-type", "etag", "cache-control", "vary")
+                    if k in kept
+                },
+            }
+        bodies_file = workdir / "bodies.json"
+        bodies_file.write_bytes(orjson.dumps(bodies))
+        baseline_env = {"BENCH_BODIES": str(bodies_file), "PYTHONPATH": str(ROOT)}
+        baselines = [
+            uvicorn("starlette", "bench.baselines:starlette_app", baseline_env),
+            uvicorn("fastapi", "bench.baselines:fastapi_app", baseline_env),
+        ]
+        others = [*baselines]
+        if pg_url:
+            others.append(uvicorn("product-postgres", "app.main:app", {"DATABASE_URL": pg_url}))
+        for server in [*others, uncached]:
+            server.start()
+            started.append(server)
+        order = [baselines[0], baselines[1], servers[0], *others[2:]]
+
+        for server in order:  # warm every cache and connection once
+            for path in ENDPOINTS.values():
+                fetch(server.url(path))
+        etags = {name: bodies[path]["headers"]["etag"] for name, path in ENDPOINTS.items()}
+        runs: dict[tuple[str, str], list[Result]] = {}
+        for round_no in range(args.rounds):
+            print(f"round {round_no + 1}/{args.rounds} ...", file=sys.stderr)
+            for name, path in ENDPOINTS.items():
+                for server in order:
+                    for conditional in (False, True):
+                        label = f"{name} (304)" if conditional else name
+                        result = wrk(
+                            server.url(path),
+                            duration=args.duration,
+                            etag=etags[name] if conditional else None,
+                        )
+                        runs.setdefault((server.name, label), []).append(result)
+            runs.setdefault((uncached.name, "sharing filtered, uncached"), []).append(
+                wrk(uncached.url(FILTERED), duration=args.duration)
+            )
+        table = {key: median(results) for key, results in runs.items()}
+        report(table, [s.name for s in order])
+
+        print("\n256 concurrent connections (errors = non-2xx/3xx + socket errors):")
+        # The uncached server only for the filtered query: its register takes
+        # ~0.1 s, so 256 clients would queue seconds of work past wrk's end.
+        checks = [
+            (s, p) for s in [servers[0], *others[2:]] for p in [*ENDPOINTS.values(), FILTERED]
+        ]
+        for server, path in [*checks, (uncached, FILTERED)]:
+            if True:
+                result = wrk(server.url(path), duration=args.duration, connections=256)
+                print(
+                    f"  {server.name:<17} {path:<48} {result.rps:>9.0f} req/s  "
+                    f"p99 {result.p99:>8.1f} ms  errors {result.errors}"
+                )
+        register = table[("product-sqlite", "register")].rps
+        fastapi = table[("fastapi", "register")].rps
+        print(f"ratio register/fastapi-baseline: {register / fastapi:.2f}")
+    finally:
+        for server in started:
+            server.stop()
+        if pg_name and args.postgres:
+            drop_pg_database(args.postgres, pg_name)
+        shutil.rmtree(workdir, ignore_errors=True)
+    return 0
+
+
+def report(table: dict[tuple[str, str], Result], servers: list[str]) -> None:
+    labels = []
+    for _server, label in table:
+        if label not in labels:
+            labels.append(label)
+    print(f"\n{'endpoint':<28} {'server':<17} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8}  ratios")
+    for label in labels:
+        for server in [*servers, "uncached-sqlite"]:
+            result = table.get((server, label))
+            if result is None:
+                continue
+            ratios = ""
+            base_fastapi = table.get(("fastapi", label))
+            base_starlette = table.get(("starlette", label))
+            if server.startswith("product") and base_fastapi and base_starlette:
+                ratios = (
+                    f"{result.rps / base_fastapi.rps:.2f}x fastapi, "
+                    f"{result.rps / base_starlette.rps:.2f}x starlette"
+                )
+            errors = f"  ({result.errors} errors)" if result.errors else ""
+            print(
+                f"{label:<28} {server:<17} {result.rps:>9.0f} {result.p50:>8.2f} "
+                f"{result.p99:>8.2f}  {ratios}{errors}"
+            )
+
+
+if __name__ == "__main__":
+    sys.exit(main())
