@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from app.config import Settings, get_settings
 from app.db import make_engine, make_sessionmaker, session_scope
 from app.errors import ProblemError
+from app.exports import commands as interchange
 from app.migrate import upgrade
 from app.register.loading import LoadError
 from app.register.models import Controller
@@ -148,6 +149,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     audit = commands.add_parser("audit-verify", help="recompute the audit trail's hash chain")
     del audit
+    interchange.add_parsers(commands)
     return parser
 
 
@@ -157,6 +159,8 @@ COMMANDS: dict[str, Callable[[Settings, argparse.Namespace], int]] = {
     "serve": cmd_serve,
     "keys": cmd_keys,
     "audit-verify": cmd_audit_verify,
+    "import": interchange.cmd_import,
+    "audit": interchange.cmd_audit,
 }
 
 

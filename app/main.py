@@ -12,9 +12,11 @@ from app import health
 from app.audit.router import router as audit_router
 from app.auth.router import router as keys_router
 from app.cache import routed_concurrency
+from app.completeness.router import router as completeness_router
 from app.config import Settings, get_settings
 from app.db import make_engine, make_sessionmaker
 from app.errors import install_error_handlers
+from app.exports.router import router as exports_router
 from app.history.router import router as history_router
 from app.middleware import install_middleware
 from app.register.router import router as register_router
@@ -36,6 +38,8 @@ def routers() -> list[APIRouter]:
     return [
         health.router,
         history_router,
+        completeness_router,
+        exports_router,
         audit_router,
         keys_router,
         register_router,

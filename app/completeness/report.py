@@ -64,14 +64,16 @@ def run(export: Export) -> Report:
 
 def _columns(rows: list[list[str]]) -> list[str]:
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    return ["  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
-            for row in rows]
+    return [
+        "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
+        for row in rows
+    ]
 
 
 def as_table(report: Report) -> str:
     """Rules with their counts, then every finding: what ``sharing-register audit`` prints."""
     export = report.export
-    stamps = ", ".join(f"{label.lower()}: {value}" for label, value in export.stamp_rows())
+    stamps = ", ".join(f"{label}: {value}" for label, value in export.stamp_rows())
     lines = [f"Completeness audit of {export.controller} ({stamps})", ""]
     rule_rows = [["SEVERITY", "RULE", "FINDINGS", "CHECKS"]]
     for rule in RULES:

@@ -55,7 +55,8 @@ class Finding:
         }
 
 
-Check = Callable[[RegisterView], Iterator[tuple[tuple[EntityRef, ...], str]]]
+Found = Iterator[tuple[tuple[EntityRef, ...], str]]
+Check = Callable[[RegisterView], Found]
 
 
 @dataclass(frozen=True)
@@ -92,7 +93,7 @@ def _redacted(state: State) -> bool:
 # --- sharing arrangements ------------------------------------------------------
 
 
-def sharing_without_data_categories(view: RegisterView) -> Iterator[tuple[tuple[EntityRef, ...], str]]:
+def sharing_without_data_categories(view: RegisterView) -> Found:
     for sharing in view.section("sharing"):
         if not sharing["data_categories"]:
             yield (
@@ -101,7 +102,7 @@ def sharing_without_data_categories(view: RegisterView) -> Iterator[tuple[tuple[
             )
 
 
-def sharing_without_lawful_basis(view: RegisterView) -> Iterator[tuple[tuple[EntityRef, ...], str]]:
+def sharing_without_lawful_basis(view: RegisterView) -> Found:
     for sharing in view.section("sharing"):
         if not sharing["lawful_bases"]:
             yield (
@@ -110,7 +111,7 @@ def sharing_without_lawful_basis(view: RegisterView) -> Iterator[tuple[tuple[Ent
             )
 
 
-def sharing_without_legislation(view: RegisterView) -> Iterator[tuple[tuple[EntityRef, ...], str]]:
+def sharing_without_legislation(view: RegisterView) -> Found:
     for sharing in view.section("sharing"):
         bases = set(sharing["lawful_bases"])
         if sharing["legislation"] or (bases and not bases & OBLIGATION_BASES):
@@ -125,7 +126,7 @@ def sharing_without_legislation(view: RegisterView) -> Iterator[tuple[tuple[Enti
 # --- data categories -------------------------------------------------------------
 
 
-def special_without_condition(view: RegisterView) -> Iterator[tuple[tuple[EntityRef, ...], str]]:
+def special_without_condition(view: RegisterView) -> Found:
     for category in view.section("data_categories"):
         if category["special_category"] and not category["article9_condition"]:
             yield (
@@ -135,7 +136,7 @@ def special_without_condition(view: RegisterView) -> Iterator[tuple[tuple[Entity
             )
 
 
-def category_without_retention(view: RegisterView) -> Iterator[tuple[tuple[EntityRef, ...], str]]:
+def category_without_retention(view: RegisterView) -> Found:
     covered: set[str] = set()
     for rule in view.section("retention_rules"):
         if rule["duration"]:
@@ -153,7 +154,7 @@ def category_without_retention(view: RegisterView) -> Iterator[tuple[tuple[Entit
 # --- recipients ------------------------------------------------------------------
 
 
-def processor_without_contract(view: RegisterView) -> Iterator[tuple[tuple[EntityRef, ...], str]]:
+def processor_without_contract(view: RegisterView) -> Found:
     for recipient in view.section("recipients"):
         if recipient["role"] == "processor" and not recipient["contract_reference"]:
             yield (
@@ -163,7 +164,7 @@ def processor_without_contract(view: RegisterView) -> Iterator[tuple[tuple[Entit
             )
 
 
-def recipient_without_purpose(view: RegisterView) -> Iterator[tuple[tuple[EntityRef, ...], str]]:
+def recipient_without_purpose(view: RegisterView) -> Found:
     for recipient in view.section("recipients"):
         slug = recipient["slug"]
         arrangements = [s for s in view.section("sharing") if s["recipient"] == slug]
@@ -179,7 +180,7 @@ def recipient_without_purpose(view: RegisterView) -> Iterator[tuple[tuple[Entity
 # --- the controller --------------------------------------------------------------
 
 
-def dpo_contact_missing(view: RegisterView) -> Iterator[tuple[tuple[EntityRef, ...], str]]:
+def dpo_contact_missing(view: RegisterView) -> Found:
     dpo = view.controller["dpo"]
     if not any(dpo.get(key) for key in ("email", "phone", "address", "url")):
         yield (
@@ -188,7 +189,7 @@ def dpo_contact_missing(view: RegisterView) -> Iterator[tuple[tuple[EntityRef, .
         )
 
 
-def email_not_stated(view: RegisterView) -> Iterator[tuple[tuple[EntityRef, ...], str]]:
+def email_not_stated(view: RegisterView) -> Found:
     controller = view.controller
     if not controller["dpo"].get("email"):
         how = " (the notice shows it redacted)" if _redacted(controller) else ""
@@ -208,7 +209,7 @@ def email_not_stated(view: RegisterView) -> Iterator[tuple[tuple[EntityRef, ...]
             )
 
 
-def security_not_described(view: RegisterView) -> Iterator[tuple[tuple[EntityRef, ...], str]]:
+def security_not_described(view: RegisterView) -> Found:
     if not view.controller["security_measures"]:
         yield (
             (ref("controllers", view.controller, "security_measures"),),
@@ -216,7 +217,7 @@ def security_not_described(view: RegisterView) -> Iterator[tuple[tuple[EntityRef
         )
 
 
-def transfers_not_stated(view: RegisterView) -> Iterator[tuple[tuple[EntityRef, ...], str]]:
+def transfers_not_stated(view: RegisterView) -> Found:
     controller = view.controller
     status = controller["third_country_transfers"]
     if status == "not_stated":

@@ -9,7 +9,6 @@ client revalidate cheaply without the body being rendered again.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -21,8 +20,9 @@ from fastapi import Depends, Query, Request
 from starlette.responses import Response
 
 from app.api.deps import ControllerParam, ReadSession, split_values
-from app.api.responses import cache_control
+from app.api.responses import cache_control, if_none_match, weak_etag
 from app.errors import InvalidInput
+from app.history.moments import parse_moment
 from app.register.schemas import SLUG_PATTERN
 from app.register.snapshots import Snapshot, load_snapshot
 
@@ -85,11 +85,8 @@ class Export:
         return f"{self.controller}-register-{label}.{fmt.extension}"
 
     def etag(self, fmt: ExportFormat, variant: str = "") -> str:
-        stated = orjson.dumps(
-            [fmt.name, self.controller, self.digest, self.stamps, variant],
-            option=orjson.OPT_SORT_KEYS,
-        )
-        return 'W/"' + hashlib.sha256(stated).hexdigest()[:32] + '"'
+        stamps = orjson.dumps(self.stamps, option=orjson.OPT_SORT_KEYS).decode()
+        return weak_etag(fmt.name, self.controller, self.digest, stamps, variant)
 
     def headers(self, request: Request, fmt: ExportFormat, etag: str) -> dict[str, str]:
         disposition = "attachment" if fmt.attachment else "inline"
@@ -107,20 +104,6 @@ class Export:
         return headers
 
 
-def _opaque(tag: str) -> str:
-    return tag.strip().removeprefix("W/")
-
-
-def not_modified(request: Request, etag: str) -> bool:
-    """Weak comparison (RFC 9110 13.1.2), as If-None-Match requires."""
-    header = request.headers.get("if-none-match")
-    if not header:
-        return False
-    if header.strip() == "*":
-        return True
-    return _opaque(etag) in {_opaque(tag) for tag in header.split(",")}
-
-
 def export_response(
     request: Request,
     export: Export,
@@ -132,28 +115,9 @@ def export_response(
     """The rendered export, or 304 before rendering when the client has it."""
     etag = export.etag(fmt, variant)
     headers = export.headers(request, fmt, etag)
-    if not_modified(request, etag):
+    if if_none_match(request, etag):
         return Response(status_code=304, headers=headers)
     return Response(render(), media_type=fmt.media_type, headers=headers)
-
-
-def parse_as_of(value: str) -> datetime:
-    """An ISO 8601 date or time; naive values are taken as UTC."""
-    text = value.strip()
-    if text[-1:] in ("Z", "z"):
-        text = text[:-1] + "+00:00"
-    try:
-        moment = datetime.fromisoformat(text)
-    except ValueError:
-        raise InvalidInput(
-            "as_of must be an ISO 8601 date or time, e.g. 2026-11-30T09:00:00Z.",
-            errors=[
-                {"field": "as_of", "msg": "not an ISO 8601 date or time", "type": "datetime_parsing"}
-            ],
-        ) from None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC)
 
 
 @dataclass(frozen=True)
@@ -191,7 +155,7 @@ def snapshot_query(
         )
     return SnapshotQuery(
         controller=slugs[0] if slugs else None,
-        as_of=parse_as_of(as_of) if as_of is not None else None,
+        as_of=parse_moment(as_of, "as_of") if as_of is not None else None,
         version=version,
     )
 

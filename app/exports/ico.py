@@ -190,8 +190,8 @@ class _Rows:
         recipient, joint, contract = self.recipient_cells(
             view.get("recipients", activity.recipient)
         )
-        if activity.kind == PURPOSE:
-            recipient = joint = contract = NOT_APPLICABLE
+        if activity.kind == PURPOSE:  # the register links purposes to no recipient
+            recipient = joint = contract = NOT_STATED
         retention = [
             f"{r['name']}: {r['duration'] or 'period not stated'}"
             for r in view.retention_rules(activity)

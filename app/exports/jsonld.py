@@ -107,7 +107,7 @@ class _Builder:
 
     def law_iri(self, law: State) -> str:
         if law["legislation_gov_uk_id"]:
-            return LEGISLATION_ID + law["legislation_gov_uk_id"]
+            return LEGISLATION_ID + str(law["legislation_gov_uk_id"])
         return self.iri("legislation", law["slug"])
 
     def basis_iri(self, basis: State) -> str:
@@ -164,6 +164,7 @@ class _Builder:
 
     def entity_nodes(self) -> list[dict[str, Any]]:
         nodes: list[dict[str, Any]] = []
+        node: dict[str, Any]
         for subject in self.view.section("data_subjects"):
             types = ["dpv:DataSubject"]
             if _term(subject["dpv_term"]):
@@ -174,7 +175,7 @@ class _Builder:
             types = ["dpv:PersonalData"]
             if category["special_category"]:
                 types.append("dpv:SpecialCategoryPersonalData")
-            broader = []
+            broader: list[dict[str, str]] = []
             if category["group"]:
                 broader.append(_ref(self.iri("data-categories", category["group"])))
             if _term(category["dpv_term"]):
@@ -207,7 +208,10 @@ class _Builder:
                 node["dsr:citedAs"] = law["cited_as"]
             nodes.append(self.described(node, law))
         for rule in self.view.section("retention_rules"):
-            node = {"@id": self.iri("retention-rules", rule["slug"]), "@type": "dpv:StorageDuration"}
+            node = {
+                "@id": self.iri("retention-rules", rule["slug"]),
+                "@type": "dpv:StorageDuration",
+            }
             if rule["duration"]:
                 node["dpv:hasDuration"] = rule["duration"]
             nodes.append(self.described(node, rule))
@@ -243,7 +247,9 @@ class _Builder:
             node["dpv:hasPersonalData"] = data
         recipient = view.get("recipients", activity.recipient)
         if recipient is not None:
-            prop = "dpv:hasDataProcessor" if recipient["role"] == "processor" else "dpv:hasRecipient"
+            prop = (
+                "dpv:hasDataProcessor" if recipient["role"] == "processor" else "dpv:hasRecipient"
+            )
             node[prop] = _ref(self.iri("recipients", recipient["slug"]))
         bases: list[dict[str, Any]] = [_ref(self.basis_iri(b)) for b in view.legal_bases(activity)]
         laws = view.resolve("legislation", activity.legislation)

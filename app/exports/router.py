@@ -3,6 +3,7 @@ of a register document (``POST /api/v1/register/import``)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
@@ -10,12 +11,11 @@ from starlette.responses import Response
 
 from app.api.deps import WriteSession, only_params
 from app.api.responses import json_response
-from app.auth.deps import Principal, request_id, require_controller, require_scope
+from app.auth.deps import Principal, refuse, request_id, require_controller, require_scope
 from app.errors import ProblemError
 from app.exports import ico, jsonld, tilt
 from app.exports.common import SNAPSHOT_PARAMS, ExportDep
 from app.register import importing
-from app.register.loading import LoadError
 from app.register.router import problem_responses
 
 router = APIRouter()
@@ -24,74 +24,67 @@ EXPORT_ERRORS = problem_responses(404, 422, 501)
 MAX_IMPORT_BYTES = 20 * 1024 * 1024
 
 
-def _content(media_type: str, description: str) -> dict[int | str, dict[str, Any]]:
-    return {200: {"content": {media_type: {}}, "description": description}, **EXPORT_ERRORS}
-
-
-def _export_route(path: str, *, summary: str, media_type: str, tags: list[str]) -> Any:
-    return router.get(
-        path,
-        summary=summary,
-        tags=tags,
-        response_class=Response,
-        dependencies=[Depends(only_params(*SNAPSHOT_PARAMS))],
-        responses=_content(media_type, summary),
-    )
-
-
-@_export_route(
-    "/api/v1/register.jsonld",
-    summary="The register as JSON-LD with the W3C Data Privacy Vocabulary (DPV 2.3)",
-    media_type=jsonld.MEDIA_TYPE,
-    tags=["exports"],
-)
 def register_jsonld(request: Request, export: ExportDep) -> Response:
     """Also served by ``GET /api/v1/register`` with ``Accept: application/ld+json``."""
     return jsonld.response(request, export)
 
 
-@_export_route(
-    "/api/v1/register.tilt.json",
-    summary="The register in TILT (Transparency Information Language)",
-    media_type=tilt.FORMAT.media_type,
-    tags=["exports"],
-)
 def register_tilt(request: Request, export: ExportDep) -> Response:
-    """Validates against the TILT JSON Schema; facts TILT has no field for are ``x-`` fields."""
+    """Validates against the TILT JSON Schema; facts TILT has no field for are ``x-`` fields.
+    Also served at ``/tilt.json``, where TILT tools look for it."""
     return tilt.response(request, export)
 
 
-@_export_route(
-    "/tilt.json",
-    summary="TILT at the well-known place TILT tools look for it",
-    media_type=tilt.FORMAT.media_type,
-    tags=["exports"],
-)
-def well_known_tilt(request: Request, export: ExportDep) -> Response:
-    """The same document as ``/api/v1/register.tilt.json``."""
-    return tilt.response(request, export)
-
-
-@_export_route(
-    "/api/v1/register.csv",
-    summary="The ICO record of processing activities, as CSV",
-    media_type="text/csv",
-    tags=["exports"],
-)
 def register_csv(request: Request, export: ExportDep) -> Response:
     """The ICO template's header block and its 30 columns, one row per processing activity."""
     return ico.csv_response(request, export)
 
 
-@_export_route(
-    "/api/v1/register.xlsx",
-    summary="The ICO record of processing activities, as an Excel workbook",
-    media_type=ico.XLSX.media_type,
-    tags=["exports"],
-)
 def register_xlsx(request: Request, export: ExportDep) -> Response:
     """The same sheet as the CSV export."""
     return ico.xlsx_response(request, export)
+
+
+EXPORTS: tuple[tuple[str, Callable[..., Response], str, str], ...] = (
+    (
+        "/api/v1/register.jsonld",
+        register_jsonld,
+        jsonld.MEDIA_TYPE,
+        "The register as JSON-LD with the W3C Data Privacy Vocabulary (DPV 2.3)",
+    ),
+    (
+        "/api/v1/register.tilt.json",
+        register_tilt,
+        tilt.FORMAT.media_type,
+        "The register in TILT (Transparency Information Language)",
+    ),
+    ("/tilt.json", register_tilt, tilt.FORMAT.media_type, "TILT where TILT tools look for it"),
+    (
+        "/api/v1/register.csv",
+        register_csv,
+        "text/csv",
+        "The ICO record of processing activities, as CSV",
+    ),
+    (
+        "/api/v1/register.xlsx",
+        register_xlsx,
+        ico.XLSX.media_type,
+        "The ICO record of processing activities, as an Excel workbook",
+    ),
+)
+
+for _path, _endpoint, _media_type, _summary in EXPORTS:
+    router.add_api_route(
+        _path,
+        _endpoint,
+        methods=["GET"],
+        summary=_summary,
+        tags=["exports"],
+        operation_id="export_" + _path.strip("/").replace("/", "_").replace(".", "_"),
+        response_class=Response,
+        dependencies=[Depends(only_params(*SNAPSHOT_PARAMS))],
+        responses={200: {"content": {_media_type: {}}, "description": _summary}, **EXPORT_ERRORS},
+    )
 
 
 # --- import ---------------------------------------------------------------------
@@ -146,15 +139,15 @@ def import_register(
     twice changes nothing."""
     target = importing.target_controller(session, document)
     require_controller(request, principal, target.id if target is not None else None)
-    if principal.controller_id is not None and importing.changes_reference_data(
-        session, document
-    ):
-        require_controller(request, principal, None)
-    try:
-        result = importing.import_document(
-            session, document, actor=principal.actor, request_id=request_id(request)
+    if principal.controller_id is not None and importing.changes_reference_data(session, document):
+        refuse(
+            request,
+            403,
+            "The document adds or changes lawful bases, which all controllers share: "
+            "that needs a key not limited to one controller.",
+            key_id=principal.key_id,
         )
-    except LoadError:
-        session.rollback()
-        raise
+    result = importing.import_document(
+        session, document, actor=principal.actor, request_id=request_id(request)
+    )
     return json_response(request, result.as_dict(), public=False)

@@ -234,7 +234,9 @@ class _Builder:
                 "_id": str(uuid.uuid5(uuid.NAMESPACE_URL, f"sharing-register:{c['slug']}")),
                 "name": c["name"],
                 "created": export.generated_at,
-                "modified": stamps.get("as_of") or stamps.get("published_at") or export.generated_at,
+                "modified": stamps.get("as_of")
+                or stamps.get("published_at")
+                or export.generated_at,
                 "version": max(1, int(stamps.get("data_version") or 1)),
                 "language": "en",
                 "status": "active",

@@ -18,6 +18,8 @@ from app.api.deps import (
 )
 from app.api.responses import json_response, weak_etag
 from app.errors import PROBLEM_MEDIA_TYPE, Problem
+from app.exports import jsonld
+from app.exports.common import Export
 from app.history.moments import parse_moment
 from app.register import entities as e
 from app.register import outputs, service
@@ -207,7 +209,10 @@ VersionParam = Annotated[
     tags=["register"],
     operation_id="get_register",
     dependencies=[Depends(only_params("controller", "as_of", "version"))],
-    responses=problem_responses(404, 422),
+    responses={
+        200: {"content": {"application/ld+json": {}}, "description": "Also as JSON-LD (DPV)."},
+        **problem_responses(404, 422),
+    },
 )
 def get_register(
     request: Request,
@@ -227,6 +232,8 @@ def get_register(
         as_of=parse_moment(as_of, "as_of") if as_of else None,
         version=version,
     )
+    if jsonld.prefers_jsonld(request):  # content negotiation: the DPV export
+        return jsonld.response(request, Export(snapshot))
     # Built once per data version by the response cache; the validator comes
     # from content and stamps (not generated_at) so every worker agrees on it.
     stamps = [f"{key}={value}" for key, value in sorted(snapshot.stamps.items())]

@@ -1,0 +1,156 @@
+"""The TILT export, validated against the vendored TILT JSON Schema."""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import cache
+from typing import Any
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from jsonschema import Draft7Validator
+
+from app.exports.tilt import basis_reference, tilt_duration
+from tests.exports_helpers import API, REFERENCE, change
+
+TILT = REFERENCE / "tilt"
+
+
+@cache
+def validator() -> Draft7Validator:
+    schema = json.loads((TILT / "tilt-schema.json").read_text(encoding="utf-8"))
+    Draft7Validator.check_schema(schema)
+    return Draft7Validator(schema)
+
+
+def errors(document: Any) -> list[str]:
+    return [f"{list(e.absolute_path)}: {e.message}" for e in validator().iter_errors(document)]
+
+
+def tilt(client: TestClient, path: str = f"{API}/register.tilt.json") -> dict[str, Any]:
+    response = client.get(path)
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"] == "application/json"
+    document: dict[str, Any] = response.json()
+    return document
+
+
+def test_the_validator_accepts_the_official_example_and_refuses_a_broken_one() -> None:
+    example = json.loads((TILT / "tilt-example.json").read_text(encoding="utf-8"))
+    assert errors(example) == []
+    broken = {k: v for k, v in example.items() if k != "dataProtectionOfficer"}
+    broken["controller"] = {**example["controller"], "country": "United Kingdom"}
+    found = errors(broken)
+    assert any("dataProtectionOfficer" in e for e in found)
+    assert any("country" in e for e in found)
+
+
+def test_the_seed_register_is_valid_tilt(client: TestClient) -> None:
+    assert errors(tilt(client)) == []
+
+
+def test_tilt_is_also_at_the_well_known_path(client: TestClient) -> None:
+    api, well_known = tilt(client), tilt(client, "/tilt.json")
+    for document in (api, well_known):
+        for key in ("created", "modified", "x-generatedAt"):
+            document["meta"].pop(key)
+    assert api == well_known
+
+
+def test_tilt_states_the_registers_facts(client: TestClient) -> None:
+    register = client.get(f"{API}/register").json()
+    document = tilt(client)
+    meta = document["meta"]
+    assert meta["_hash"] == register["digest"].removeprefix("sha256:")
+    assert meta["x-digest"] == register["digest"]
+    assert meta["version"] == register["data_version"]
+    assert meta["language"] == "en"
+    assert meta["url"] == "Not stated"
+    assert document["controller"]["name"] == "Cambridgeshire County Council"
+    assert document["controller"]["country"] == "GB"
+    dpo = document["dataProtectionOfficer"]
+    assert dpo["email"] == "Not stated"
+    assert dpo["x-notStated"] == ["email"]
+    assert dpo["phone"] == "01223 699137"
+
+    disclosed = {entry["_id"]: entry for entry in document["dataDisclosed"]}
+    assert set(disclosed) == {s["slug"] for s in register["sharing"]}
+    dfe = disclosed["dfe-individual-pupils-regulations-2013"]
+    assert dfe["legalBases"] == [
+        {"reference": "UKGDPR-6-1-c", "description": "Article 6(1)(c) Legal obligation"}
+    ]
+    assert dfe["category"] == "Not stated"
+    assert "category" in dfe["x-notStated"]
+    assert [law["legislationGovUkId"] for law in dfe["x-legislation"]] == [
+        "uksi/2013/2094",
+        "uksi/2013/2094/regulation/3",
+    ]
+    youth = disclosed["youth-support-services-from-13"]
+    assert youth["category"] == "Name; Date of birth; Address"
+    assert youth["x-specialCategory"] is False
+    assert [s["slug"] for s in youth["x-dataSubjects"]] == ["children-and-young-people"]
+    assert youth["x-appliesFromAge"] == 13
+    welfare = disclosed["welfare-call"]
+    assert welfare["x-processor"] is True
+    assert welfare["recipients"][0]["x-role"] == "processor"
+    temporal = welfare["storage"][0]["temporal"]
+    assert {
+        "description": "Records relating to children who are looked after by the Local Authority",
+        "ttl": "P75Y",
+    } in temporal
+    assert {p["slug"] for p in document["x-processors"]} == {
+        "nexus",
+        "fft-aspire",
+        "casey",
+        "welfare-call",
+    }
+    special = {d["slug"] for d in document["x-specialCategoryData"]}
+    assert special == {d["slug"] for d in register["data_categories"] if d["special_category"]}
+    assert len(document["x-dataSubjects"]) == len(register["data_subjects"])
+    assert document["rightToComplain"]["available"] is True
+    assert document["rightToComplain"]["supervisoryAuthority"]["name"].startswith("Information")
+
+
+def test_special_category_and_article_9_stay_valid(app: FastAPI, write_client: TestClient) -> None:
+    change(app, "data-categories", "religion", {"article9_condition": "article-9-2-g"})
+    change(
+        app,
+        "sharing",
+        "police",
+        {"data_categories": ["religion"], "lawful_bases": ["article-6-1-e"]},
+    )
+    change(app, "retention-rules", "looked-after-children-records", {"duration": "P1Y2W"})
+    document = tilt(write_client)
+    assert errors(document) == []
+    police = next(d for d in document["dataDisclosed"] if d["_id"] == "police")
+    assert [b["reference"] for b in police["legalBases"]] == ["UKGDPR-6-1-e", "UKGDPR-9-2-g"]
+    assert police["x-specialCategory"] is True
+    assert police["x-specialCategoryData"] == ["religion"]
+    welfare = next(d for d in document["dataDisclosed"] if d["_id"] == "welfare-call")
+    assert welfare["storage"][0]["temporal"][0]["ttl"] == "P1Y14D"
+
+
+TTL = re.compile(
+    validator().schema["properties"]["dataDisclosed"]["items"]["anyOf"][0]["properties"]["storage"][
+        "items"
+    ]["anyOf"][0]["properties"]["temporal"]["items"]["anyOf"][0]["properties"]["ttl"]["pattern"]
+)
+
+
+@pytest.mark.parametrize(
+    ("duration", "expected"),
+    [("P75Y", "P75Y"), ("P2W", "P14D"), ("P1Y2W3D", "P1Y17D"), ("P1WT12H", "P7DT12H")],
+)
+def test_durations_fit_tilts_pattern(duration: str, expected: str) -> None:
+    assert tilt_duration(duration) == expected
+    assert TTL.search(expected)
+
+
+@pytest.mark.parametrize(
+    ("reference", "expected"),
+    [("Article 6(1)(c)", "UKGDPR-6-1-c"), ("Article 9(2)(g)", "UKGDPR-9-2-g")],
+)
+def test_lawful_basis_references_fit_tilts_pattern(reference: str, expected: str) -> None:
+    assert basis_reference({"reference": reference}) == expected
