@@ -17,6 +17,7 @@ from sqlalchemy import (
     Column,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     String,
     Table,
@@ -62,7 +63,10 @@ class ControllerScoped(NamedEntity):
 
     @declared_attr.directive
     def __table_args__(cls) -> tuple[Any, ...]:  # noqa: N805
-        return (UniqueConstraint("controller_id", "slug"),)
+        # The slug index serves lookups across all controllers (filters and
+        # details without ?controller=); the unique key leads with controller_id.
+        table: str = cls.__tablename__  # type: ignore[attr-defined]
+        return (UniqueConstraint("controller_id", "slug"), Index(f"ix_{table}_slug", "slug"))
 
 
 def link_table(name: str, left: str, right: str) -> Table:
@@ -207,6 +211,12 @@ condition_data_categories = link_table("condition_data_categories", "condition",
 
 class SharingArrangement(ControllerScoped, Base):
     __tablename__ = "sharing_arrangements"
+    # Lists walk arrangements in this order and stop after a page (no sort).
+    __table_args__ = (
+        UniqueConstraint("controller_id", "slug"),
+        Index("ix_sharing_arrangements_slug", "slug"),
+        Index("ix_sharing_arrangements_list_order", "controller_id", "position", "slug", "id"),
+    )
 
     recipient_id: Mapped[int] = mapped_column(
         ForeignKey("recipients.id", ondelete="RESTRICT"), index=True
