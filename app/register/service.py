@@ -12,8 +12,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Select, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import CompoundSelect, Select, func, or_, select
+from sqlalchemy.orm import Session, aliased
 
 from app.errors import Conflict, InvalidInput, NotFound
 from app.register import entities as e
@@ -45,11 +45,23 @@ def controller_slugs(session: Session) -> dict[int, str]:
     return dict(session.execute(select(m.Controller.id, m.Controller.slug)).all())
 
 
+class AllControllers(dict[int, str]):
+    """Every controller: queries need no ``controller_id IN (...)`` list,
+    which with thousands of controllers would cost more than the query."""
+
+
+def in_scope(model: Any, controllers: dict[int, str]) -> list[Any]:
+    """The condition restricting ``model`` to the controllers (none for all)."""
+    if isinstance(controllers, AllControllers):
+        return []
+    return [model.controller_id.in_(controllers)]
+
+
 def resolve_controllers(session: Session, slugs: Sequence[str]) -> dict[int, str]:
     """The controllers a request is about: the named ones, or all of them."""
     known = controller_slugs(session)
     if not slugs:
-        return known
+        return AllControllers(known)
     by_slug = {slug: cid for cid, slug in known.items()}
     unknown = [slug for slug in slugs if slug not in by_slug]
     if unknown:
@@ -125,7 +137,7 @@ def list_entities(
     model = entity_type.model
     conditions = list(where)
     if entity_type.scoped:
-        conditions.append(model.controller_id.in_(controllers))
+        conditions += in_scope(model, controllers)
     elif entity_type is e.CONTROLLERS:
         conditions.append(model.id.in_(controllers))
     total = session.scalar(select(func.count()).select_from(model).where(*conditions)) or 0
@@ -148,7 +160,7 @@ def get_entity(
     model = entity_type.model
     query = select(model).where(model.slug == slug).options(*detail_options(entity_type))
     if entity_type.scoped:
-        query = query.where(model.controller_id.in_(controllers))
+        query = query.where(*in_scope(model, controllers))
     rows = session.scalars(query.limit(len(controllers) + 1)).all()
     if not rows:
         raise NotFound(f"No {entity_type.label} {slug!r}.")
@@ -264,14 +276,14 @@ def _known(
     param: str,
     slugs: Sequence[str],
     controllers: dict[int, str],
-) -> list[int]:
-    """Ids of the named entities; unknown slugs are a 422 naming the filter."""
+) -> Select[Any]:
+    """The named entities' ids, as a subquery; unknown slugs are a 422 naming
+    the filter. One query whatever the number of controllers in scope."""
     model = entity_type.model
-    query = select(model.id, model.slug).where(model.slug.in_(slugs))
-    if entity_type.scoped:
-        query = query.where(model.controller_id.in_(controllers))
-    rows = session.execute(query).all()
-    found = {slug for _, slug in rows}
+    scope = in_scope(model, controllers) if entity_type.scoped else []
+    found = set(
+        session.scalars(select(model.slug).where(model.slug.in_(slugs), *scope).distinct()).all()
+    )
     unknown = [slug for slug in slugs if slug not in found]
     if unknown:
         raise InvalidInput(
@@ -285,7 +297,7 @@ def _known(
                 for s in unknown
             ],
         )
-    return [ident for ident, _ in rows]
+    return select(model.id).where(model.slug.in_(slugs), *scope)
 
 
 def _category_tree(session: Session, controllers: dict[int, str]) -> tuple[_Tree, set[int]]:
@@ -295,11 +307,39 @@ def _category_tree(session: Session, controllers: dict[int, str]) -> tuple[_Tree
             m.DataCategory.slug,
             m.DataCategory.group_id,
             m.DataCategory.special_category,
-        ).where(m.DataCategory.controller_id.in_(controllers))
+        ).where(*in_scope(m.DataCategory, controllers))
     ).all()
     tree = _Tree((r[0], r[1], r[2]) for r in rows)
     special = {r[0] for r in rows if r[3]}
     return tree, special
+
+
+def _descendants(model: Any, parent: str, base: Select[Any]) -> Select[Any]:
+    """Ids of ``base`` and everything below them (recursive CTE: the tree is
+    walked in the database, never loaded whole)."""
+    tree = base.cte(recursive=True)
+    child = aliased(model)
+    tree = tree.union(select(child.id).where(getattr(child, parent) == tree.c.id))
+    return select(tree.c.id)
+
+
+def _ancestors(model: Any, parent: str, base: Select[Any]) -> Select[Any]:
+    """Ids of ``base`` and everything above them."""
+    node = aliased(model)
+    tree = (
+        select(node.id.label("id"), getattr(node, parent).label("up"))
+        .where(node.id.in_(base))
+        .cte(recursive=True)
+    )
+    above = aliased(model)
+    tree = tree.union(select(above.id, getattr(above, parent)).where(above.id == tree.c.up))
+    return select(tree.c.id)
+
+
+def _related_categories(base: Select[Any]) -> CompoundSelect[Any]:
+    # Sharing a group shares its items; sharing an item shares part of its group.
+    dc = m.DataCategory
+    return _descendants(dc, "group_id", base).union(_ancestors(dc, "group_id", base))
 
 
 def sharing_conditions(
@@ -313,19 +353,18 @@ def sharing_conditions(
         where.append(sa.recipient_id.in_(ids))
     if filters.role:
         where.append(sa.recipient.has(m.Recipient.role.in_([r.value for r in filters.role])))
-    if filters.data_category or filters.special_category is not None:
-        tree, special = _category_tree(session, controllers)
-        if filters.data_category:
-            ids = _known(
-                session, e.DATA_CATEGORIES, "data_category", filters.data_category, controllers
-            )
-            # Sharing a group shares its items; sharing an item shares part of its group.
-            related = tree.descendants(ids) | tree.ancestors(ids)
-            where.append(sa.data_categories.any(m.DataCategory.id.in_(related)))
-        if filters.special_category is not None:
-            special_related = tree.descendants(special) | tree.ancestors(special)
-            has_special = sa.data_categories.any(m.DataCategory.id.in_(special_related))
-            where.append(has_special if filters.special_category else ~has_special)
+    if filters.data_category:
+        ids = _known(
+            session, e.DATA_CATEGORIES, "data_category", filters.data_category, controllers
+        )
+        where.append(sa.data_categories.any(m.DataCategory.id.in_(_related_categories(ids))))
+    if filters.special_category is not None:
+        special = select(m.DataCategory.id).where(
+            m.DataCategory.special_category.is_(True), *in_scope(m.DataCategory, controllers)
+        )
+        related = _related_categories(special)
+        has_special = sa.data_categories.any(m.DataCategory.id.in_(related))
+        where.append(has_special if filters.special_category else ~has_special)
     for param, entity_type, relationship in (
         ("data_subject", e.DATA_SUBJECTS, sa.data_subjects),
         ("purpose", e.PURPOSES, sa.purposes),
@@ -338,14 +377,9 @@ def sharing_conditions(
             where.append(relationship.any(entity_type.model.id.in_(ids)))
     if filters.legislation:
         ids = _known(session, e.LEGISLATION, "legislation", filters.legislation, controllers)
-        rows = session.execute(
-            select(m.Legislation.id, m.Legislation.slug, m.Legislation.part_of_id).where(
-                m.Legislation.controller_id.in_(controllers)
-            )
-        ).all()
         # An Act's arrangements include those resting on one of its sections.
-        tree = _Tree((r[0], r[1], r[2]) for r in rows)
-        where.append(sa.legislation.any(m.Legislation.id.in_(tree.descendants(ids))))
+        acts = _descendants(m.Legislation, "part_of_id", ids)
+        where.append(sa.legislation.any(m.Legislation.id.in_(acts)))
     if filters.data_categories_stated is not None:
         stated = sa.data_categories.any()
         where.append(stated if filters.data_categories_stated else ~stated)
