@@ -1,0 +1,510 @@
+"""Scale benchmark: N synthetic controllers on PostgreSQL, build and query times.
+
+Each synthetic controller is a copy of the seed register (services, data
+categories with groups, Acts and sections, recipients, retention rules, ...)
+under a realistic name, with about 200 sharing arrangements: the seed's
+arrangements plus variants with other recipients, data categories and ages.
+Recipient slugs are shared across controllers, as in real notices
+(``department-for-education`` everywhere). Rows go in with COPY (psycopg 3),
+into a database the script creates and migrates (and drops unless --keep).
+
+    .venv/bin/python bench/scale.py --controllers 1 1000 [--postgres URL] [--keep]
+
+Prints load time and, per query, p50/p99 over repeated runs through the
+product's own service functions (what the routed path runs).
+"""
+
+# ruff: noqa: E402
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+# bench/http.py is named like the standard library's ``http``: keep this
+# folder off the import path.
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
+
+import argparse
+import os
+import random
+import statistics
+import time
+import uuid
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import orjson
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import psycopg
+from sqlalchemy import JSON, Table, create_engine, select, text
+from sqlalchemy.engine import make_url
+
+from app.db import Base, make_engine, make_sessionmaker, session_scope
+from app.migrate import upgrade
+from app.models import load_all_models
+from app.register import models as m
+from app.register import service
+from app.register.seed import load_seed
+from app.register.snapshots import load_snapshot
+
+DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+PLACES = [
+    "Ashford",
+    "Barnet",
+    "Bedford",
+    "Blackburn",
+    "Bolton",
+    "Bradford",
+    "Brent",
+    "Bristol",
+    "Bury",
+    "Calderdale",
+    "Camden",
+    "Cheshire",
+    "Cornwall",
+    "Coventry",
+    "Croydon",
+    "Cumbria",
+    "Derby",
+    "Devon",
+    "Doncaster",
+    "Dorset",
+    "Dudley",
+    "Durham",
+    "Ealing",
+    "Enfield",
+    "Essex",
+    "Gateshead",
+    "Gloucester",
+    "Hackney",
+    "Halton",
+    "Harrow",
+    "Hertford",
+    "Hull",
+    "Kent",
+    "Kirklees",
+    "Knowsley",
+    "Lambeth",
+    "Leeds",
+    "Leicester",
+    "Lewisham",
+    "Lincoln",
+    "Luton",
+    "Medway",
+    "Merton",
+    "Norfolk",
+    "Oldham",
+    "Oxford",
+    "Peterborough",
+    "Plymouth",
+    "Poole",
+    "Reading",
+    "Rochdale",
+    "Rotherham",
+    "Salford",
+    "Sandwell",
+    "Sefton",
+    "Sheffield",
+    "Slough",
+    "Solihull",
+    "Somerset",
+    "Stockport",
+    "Suffolk",
+    "Sunderland",
+    "Surrey",
+    "Swindon",
+    "Tameside",
+    "Telford",
+    "Thurrock",
+    "Torbay",
+    "Trafford",
+    "Wakefield",
+    "Walsall",
+    "Warrington",
+    "Wigan",
+    "Wiltshire",
+    "Wirral",
+    "Wokingham",
+    "Worcester",
+    "York",
+]
+SAINTS = ("St Mary's", "St John's", "Holy Trinity", "All Saints", "St Peter's", "Christ Church")
+KINDS = (
+    "County Council",
+    "Borough Council",
+    "City Council",
+    "Primary School",
+    "Academy",
+    "Church of England Primary School",
+    "Catholic High School",
+    "Community College",
+    "Learning Trust",
+)
+COUNCIL_KINDS = {"County Council", "Borough Council", "City Council"}
+ARRANGEMENTS_PER_CONTROLLER = 200
+
+
+def controller_name(rng: random.Random) -> str:
+    place, kind = rng.choice(PLACES), rng.choice(KINDS)
+    if kind in COUNCIL_KINDS or kind.endswith(("Trust", "College")):
+        return f"{place} {kind}"
+    return f"{rng.choice(SAINTS)} {kind}, {place}"
+
+
+def slugify(text_: str) -> str:
+    out = "".join(c.lower() if c.isalnum() else "-" for c in text_.replace("'", ""))
+    return "-".join(part for part in out.split("-") if part)
+
+
+class Template:
+    """The seed controller's rows, to be copied under new ids."""
+
+    def __init__(self, connection: Any, controller_id: int) -> None:
+        load_all_models()
+        self.tables: dict[str, Table] = {}
+        self.rows: dict[str, list[dict[str, Any]]] = {}
+        self.links: dict[str, list[dict[str, Any]]] = {}
+        scoped = [t for t in Base.metadata.sorted_tables if "controller_id" in t.c]
+        for table in scoped:
+            if table.name in ("api_keys", "published_versions", "idempotency_keys"):
+                continue
+            if "slug" not in table.c:
+                continue
+            self.tables[table.name] = table
+            rows = connection.execute(
+                select(table).where(table.c.controller_id == controller_id).order_by(table.c.id)
+            ).mappings()
+            self.rows[table.name] = [dict(r) for r in rows]
+        controller = Base.metadata.tables["controllers"]
+        self.controller = dict(
+            connection.execute(select(controller).where(controller.c.id == controller_id))
+            .mappings()
+            .one()
+        )
+        self.conditions = [
+            dict(r)
+            for r in connection.execute(
+                select(m.SharingCondition.__table__).order_by(m.SharingCondition.id)
+            ).mappings()
+        ]
+        for table in Base.metadata.sorted_tables:
+            columns = [c.name for c in table.c]
+            if len(columns) == 2 and all(c.endswith("_id") for c in columns):
+                self.links[table.name] = [
+                    dict(r) for r in connection.execute(select(table)).mappings()
+                ]
+
+
+def _fk_targets(table: Table) -> dict[str, str]:
+    return {fk.parent.name: fk.column.table.name for fk in table.foreign_keys}
+
+
+def _depth_sorted(rows: list[dict[str, Any]], self_fk: str | None) -> list[dict[str, Any]]:
+    """Parents before children, so self-references resolve within one COPY."""
+    if self_fk is None:
+        return rows
+    by_id = {r["id"]: r for r in rows}
+
+    def depth(row: dict[str, Any]) -> int:
+        d, node = 0, row
+        while node.get(self_fk) is not None and d < 10:
+            node, d = by_id[node[self_fk]], d + 1
+        return d
+
+    return sorted(rows, key=depth)
+
+
+class Generator:
+    def __init__(self, template: Template, start_ids: dict[str, int], seed: int = 7) -> None:
+        self.t = template
+        self.next_id = dict(start_ids)
+        self.rng = random.Random(seed)
+        self.conditions_of: dict[int, list[dict[str, Any]]] = defaultdict(list)
+        for condition in template.conditions:
+            self.conditions_of[condition["sharing_id"]].append(condition)
+
+    def _id(self, table: str) -> int:
+        self.next_id[table] += 1
+        return self.next_id[table]
+
+    def controller(self, index: int) -> dict[str, list[dict[str, Any]]]:
+        """Rows of one synthetic controller, per table, as COPY tuples (dicts)."""
+        rng = self.rng
+        out: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        name = controller_name(rng)
+        slug = f"{slugify(name)}-{index}"
+        cid = self._id("controllers")
+        out["controllers"].append({**self.t.controller, "id": cid, "slug": slug, "name": name})
+        id_map: dict[str, dict[int, int]] = defaultdict(dict)
+        for table_name, rows in self.t.rows.items():
+            for row in rows:
+                id_map[table_name][row["id"]] = self._id(table_name)
+        for table_name, rows in self.t.rows.items():
+            if table_name == "sharing_arrangements":
+                continue
+            targets = _fk_targets(self.t.tables[table_name])
+            self_fk = next((c for c, t in targets.items() if t == table_name), None)
+            for row in _depth_sorted(rows, self_fk):
+                out[table_name].append(self._remap(row, table_name, id_map, cid))
+        self._arrangements(out, id_map, cid)
+        for link, rows in self.t.links.items():
+            if link.startswith(("sharing_", "condition_")):
+                continue
+            for row in rows:
+                mapped = self._remap(row, link, id_map, cid)
+                if all(v is not None for v in mapped.values()):
+                    out[link].append(mapped)
+        return out
+
+    def _remap(
+        self,
+        row: dict[str, Any],
+        table_name: str,
+        id_map: dict[str, dict[int, int]],
+        cid: int,
+    ) -> dict[str, Any]:
+        new = dict(row)
+        for column, target in _fk_targets(Base.metadata.tables[table_name]).items():
+            if column == "controller_id":
+                new[column] = cid
+            elif target in id_map and row.get(column) is not None:
+                new[column] = id_map[target].get(row[column])
+        if "id" in row and table_name in id_map:
+            new["id"] = id_map[table_name][row["id"]]
+        return new
+
+    def _arrangements(
+        self, out: dict[str, list[dict[str, Any]]], id_map: dict[str, dict[int, int]], cid: int
+    ) -> None:
+        rng = self.rng
+        base = self.t.rows["sharing_arrangements"]
+        recipients = list(id_map["recipients"].values())
+        dfe = [
+            id_map["recipients"][r["id"]]
+            for r in self.t.rows["recipients"]
+            if r["slug"] == "department-for-education"
+        ]
+        categories = list(id_map["data_categories"].values())
+        copies = max(1, round(ARRANGEMENTS_PER_CONTROLLER / len(base)))
+        links = self.t.links
+        by_sharing: dict[str, dict[int, list[int]]] = {}
+        for link in links:
+            if link.startswith("sharing_") and link != "sharing_data_categories":
+                other = next(c.name for c in Base.metadata.tables[link].c if c.name != "sharing_id")
+                grouped: dict[int, list[int]] = defaultdict(list)
+                for row in links[link]:
+                    grouped[row["sharing_id"]].append(row[other])
+                by_sharing[link] = grouped
+        for copy in range(copies):
+            for row in base:
+                if len(out["sharing_arrangements"]) >= ARRANGEMENTS_PER_CONTROLLER:
+                    return
+                new_id = self._id("sharing_arrangements")
+                recipient = id_map["recipients"][row["recipient_id"]]
+                if copy:
+                    recipient = rng.choice(dfe * 3 + recipients)
+                new = {
+                    **row,
+                    "id": new_id,
+                    "controller_id": cid,
+                    "recipient_id": recipient,
+                    "slug": row["slug"] if copy == 0 else f"{row['slug']}-{copy}",
+                    "position": copy * 1000 + row["position"],
+                }
+                if copy:
+                    new["applies_from_age"] = rng.choice([None, None, 4, 11, 13, 16])
+                else:
+                    for condition in self.conditions_of.get(row["id"], []):
+                        out["sharing_conditions"].append(
+                            {
+                                **condition,
+                                "id": self._id("sharing_conditions"),
+                                "sharing_id": new_id,
+                            }
+                        )
+                out["sharing_arrangements"].append(new)
+                chosen = rng.sample(categories, rng.randint(0, 4))
+                for dc in chosen:
+                    out["sharing_data_categories"].append(
+                        {"sharing_id": new_id, "data_category_id": dc}
+                    )
+                for link, grouped in by_sharing.items():
+                    other = next(
+                        c.name for c in Base.metadata.tables[link].c if c.name != "sharing_id"
+                    )
+                    target = _fk_targets(Base.metadata.tables[link])[other]
+                    for old in grouped.get(row["id"], []):
+                        value = id_map[target].get(old, old)  # lawful bases are global
+                        out[link].append({"sharing_id": new_id, other: value})
+
+
+def copy_rows(cursor: Any, table: Table, rows: Iterable[dict[str, Any]]) -> int:
+    columns = [c for c in table.c if c.name not in ("created_at", "updated_at")]
+    names = ", ".join(f'"{c.name}"' for c in columns)
+    json_columns = {c.name for c in columns if isinstance(c.type, JSON)}
+    count = 0
+    with cursor.copy(f"COPY {table.name} ({names}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(
+                [
+                    orjson.dumps(row.get(c.name)).decode()
+                    if c.name in json_columns
+                    else row.get(c.name)
+                    for c in columns
+                ]
+            )
+            count += 1
+    return count
+
+
+LOAD_ORDER_FIRST = ("controllers",)
+
+
+def load(url: str, controllers: int, *, chunk: int = 250) -> tuple[float, int]:
+    """Create the synthetic controllers; returns (seconds, arrangements)."""
+    engine = make_engine(url, pool_size=1, max_overflow=0)
+    with session_scope(make_sessionmaker(engine)) as session:
+        load_seed(session, ROOT / "seed_data")
+    with engine.connect() as connection:
+        template_id = connection.execute(select(m.Controller.id)).scalar_one()
+        template = Template(connection, template_id)
+        start_ids = {
+            name: connection.execute(text(f"SELECT coalesce(max(id), 0) FROM {name}")).scalar_one()
+            for name in [*template.tables, "controllers", "sharing_conditions"]
+        }
+    engine.dispose()
+    generator = Generator(template, start_ids)
+    order = list(Base.metadata.sorted_tables)
+    started = time.monotonic()
+    arrangements = 0
+    dsn = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+    with psycopg.connect(dsn) as conn:
+        for first in range(0, controllers, chunk):
+            batch: dict[str, list[dict[str, Any]]] = defaultdict(list)
+            for index in range(first, min(first + chunk, controllers)):
+                for table, rows in generator.controller(index + 1).items():
+                    batch[table].extend(rows)
+            with conn.cursor() as cursor:
+                for table in order:
+                    if batch.get(table.name):
+                        copy_rows(cursor, table, batch[table.name])
+            conn.commit()
+            arrangements += len(batch["sharing_arrangements"])
+            done = min(first + chunk, controllers)
+            elapsed = time.monotonic() - started
+            print(
+                f"  loaded {done:>6}/{controllers} controllers, {arrangements:>9,} arrangements,"
+                f" {elapsed:6.1f} s",
+                file=sys.stderr,
+                flush=True,
+            )
+        with conn.cursor() as cursor:
+            for name in [*template.tables, "controllers", "sharing_conditions"]:
+                cursor.execute(
+                    f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), "
+                    f"(SELECT max(id) FROM {name}))"
+                )
+        conn.commit()
+        conn.autocommit = True
+        conn.execute("ANALYZE")
+    return time.monotonic() - started, arrangements
+
+
+def timed(runs: int, action: Callable[[int], Any]) -> tuple[float, float, float]:
+    samples = []
+    for run in range(runs):
+        started = time.perf_counter()
+        action(run)
+        samples.append((time.perf_counter() - started) * 1000)
+    samples.sort()
+    p99 = samples[min(len(samples) - 1, round(0.99 * (len(samples) - 1)))]
+    return statistics.median(samples), p99, samples[-1]
+
+
+def measure(url: str, runs: int) -> dict[str, tuple[float, float, float]]:
+    engine = make_engine(url, pool_size=2, max_overflow=0)
+    factory = make_sessionmaker(engine)
+    with factory() as session:
+        slugs = list(session.scalars(select(m.Controller.slug).order_by(m.Controller.id)))
+    rng = random.Random(11)
+    picks = [rng.choice(slugs) for _ in range(runs)]
+    results: dict[str, tuple[float, float, float]] = {}
+
+    def register(run: int) -> None:
+        with factory() as session:
+            orjson.dumps(load_snapshot(session, picks[run]).document())
+
+    def one_controller(run: int) -> None:
+        with factory() as session:
+            scope = service.resolve_controllers(session, [picks[run]])
+            filters = service.SharingFilters(data_category=["ethnicity"], age=14)
+            page = service.list_sharing(session, filters, scope, limit=50, offset=0)
+            orjson.dumps(page.as_dict())
+
+    def across(offset: int) -> Callable[[int], None]:
+        def run_query(_run: int) -> None:
+            with factory() as session:
+                scope = service.resolve_controllers(session, [])
+                filters = service.SharingFilters(
+                    recipient=["department-for-education"], data_category=["ethnicity"]
+                )
+                page = service.list_sharing(session, filters, scope, limit=50, offset=offset)
+                orjson.dumps(page.as_dict())
+
+        return run_query
+
+    register(0)  # warm the process (imports, statement caches)
+    results["register document, one controller (cold build)"] = timed(runs, register)
+    results["/sharing?data_category=ethnicity&age=14, one controller"] = timed(runs, one_controller)
+    results["/sharing?recipient=dfe&data_category=ethnicity, all, page 1"] = timed(runs, across(0))
+    results["... the same, offset 500"] = timed(runs, across(500))
+    engine.dispose()
+    return results
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--controllers", type=int, nargs="+", default=[1, 1000])
+    parser.add_argument("--postgres", default=os.environ.get("TEST_DATABASE_URL", DEFAULT_PG))
+    parser.add_argument("--runs", type=int, default=30)
+    parser.add_argument("--keep", action="store_true", help="keep the databases")
+    args = parser.parse_args()
+    admin_url = make_url(args.postgres).set(database="postgres")
+    summary = []
+    for n in args.controllers:
+        name = f"bench_scale_{n}_{uuid.uuid4().hex[:6]}"
+        admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+        url = make_url(args.postgres).set(database=name).render_as_string(hide_password=False)
+        try:
+            print(f"N={n}: database {name}", file=sys.stderr)
+            upgrade(url)
+            seconds, arrangements = load(url, n)
+            results = measure(url, args.runs)
+            summary.append((n, seconds, arrangements, results))
+            print(f"\nN={n:,} controllers (+ the seed), {arrangements:,} synthetic arrangements")
+            rate = arrangements / max(seconds, 1e-9)
+            print(f"  build: {seconds:.1f} s ({rate:,.0f} arrangements/s)")
+            for label, (p50, p99, worst) in results.items():
+                print(f"  {label:<62} p50 {p50:7.1f} ms  p99 {p99:7.1f} ms  max {worst:7.1f} ms")
+        finally:
+            if not args.keep:
+                with admin.connect() as conn:
+                    conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            admin.dispose()
+    if len(summary) > 1:
+        first = summary[0][3]
+        last_n, _, _, last = summary[-1]
+        print(f"\np99 at N={last_n:,} relative to N={summary[0][0]:,}:")
+        for label in first:
+            print(f"  {label:<62} {last[label][1] / first[label][1]:5.2f}x")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
