@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from app.web.register_view import Arrangement, RecipientGroup
+from app.web.register_view import Arrangement, RecipientGroup, State
 from app.web.templating import STATIC, csp_hash
 from app.web.words import NOT_STATED
 
@@ -27,21 +27,24 @@ class Row:
     value: str
 
 
+def _names(states: list[State], key: str = "name") -> list[str]:
+    """Names in slug order: the order of the API's ``expanded`` lists, which
+    the script renders, so that both embeds read exactly alike."""
+    return [str(s[key]) for s in sorted(states, key=lambda s: s["slug"])]
+
+
 def law(arrangement: Arrangement) -> list[str]:
-    names = [s["name"] for s in arrangement.legislation]
-    names += [f"UK GDPR {b['reference']}" for b in arrangement.lawful_bases]
+    names = _names(arrangement.legislation)
+    names += [f"UK GDPR {ref}" for ref in _names(arrangement.lawful_bases, "reference")]
     return names
 
 
 def rows(arrangement: Arrangement) -> list[Row]:
-    """What a recipient receives, why and under which law; the JS renders
-    the same three rows from the API's ``expanded`` names."""
+    """What a recipient receives, why and under which law; the script
+    renders the same three rows from the API's ``expanded`` names."""
     return [
-        Row(
-            "What they receive",
-            ", ".join(c["name"] for c in arrangement.data_categories) or NOT_STATED,
-        ),
-        Row("Why", "; ".join(p["name"] for p in arrangement.purposes) or NOT_STATED),
+        Row("What they receive", ", ".join(_names(arrangement.data_categories)) or NOT_STATED),
+        Row("Why", "; ".join(_names(arrangement.purposes)) or NOT_STATED),
         Row("The law", "; ".join(law(arrangement)) or NOT_STATED),
     ]
 
