@@ -364,7 +364,7 @@ def copy_rows(cursor: Any, table: Table, rows: Iterable[dict[str, Any]]) -> int:
 LOAD_ORDER_FIRST = ("controllers",)
 
 
-def load(url: str, controllers: int, *, chunk: int = 250) -> tuple[float, int]:
+def load(url: str, controllers: int, *, chunk: int = 250, quiet: bool = False) -> tuple[float, int]:
     """Create the synthetic controllers; returns (seconds, arrangements)."""
     engine = make_engine(url, pool_size=1, max_overflow=0)
     with session_scope(make_sessionmaker(engine)) as session:
@@ -396,6 +396,8 @@ def load(url: str, controllers: int, *, chunk: int = 250) -> tuple[float, int]:
             arrangements += len(batch["sharing_arrangements"])
             done = min(first + chunk, controllers)
             elapsed = time.monotonic() - started
+            if quiet:
+                continue
             print(
                 f"  loaded {done:>6}/{controllers} controllers, {arrangements:>9,} arrangements,"
                 f" {elapsed:6.1f} s",
