@@ -7,8 +7,9 @@ from typing import Any
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from rdflib import RDF, XSD, Graph, Literal, Namespace, URIRef
+from rdflib import RDF, SKOS, XSD, Graph, Literal, Namespace, URIRef
 
+from app.exports.jsonld import known_terms
 from tests.exports_helpers import API, COUNCIL, change, dpv_terms
 
 # rdflib's own JSON-LD parser still builds a ConjunctiveGraph internally.
@@ -207,3 +208,30 @@ def strip_generation(body: dict[str, Any]) -> list[dict[str, Any]]:
     return [
         {k: v for k, v in node.items() if k != "prov:generatedAtTime"} for node in body["@graph"]
     ]
+
+
+def test_the_shipped_term_list_is_exactly_the_vendored_dpv_lists() -> None:
+    prefixes = {
+        "dpv:": "https://w3id.org/dpv#",
+        "pd:": "https://w3id.org/dpv/pd#",
+        "eu-gdpr:": "https://w3id.org/dpv/legal/eu/gdpr#",
+    }
+    expanded = set()
+    for term in known_terms():
+        prefix, _, name = term.partition(":")
+        expanded.add(prefixes[prefix + ":"] + name)
+    assert expanded == set(dpv_terms())
+
+
+def test_a_term_dpv_does_not_have_is_never_emitted_as_an_iri(
+    app: FastAPI, write_client: TestClient
+) -> None:
+    change(app, "data-subjects", "looked-after-children", {"dpv_term": "dpv:LookedAfterChild"})
+    change(app, "data-categories", "gender", {"dpv_term": "pd:Gender"})
+    graph = export(write_client)
+    used = {str(n) for t in graph for n in t if isinstance(n, URIRef)}
+    assert "https://w3id.org/dpv#LookedAfterChild" not in used
+    subject = iri("data-subjects", "looked-after-children")
+    vocab = Namespace("https://sharing-register.example/ns#")
+    assert str(graph.value(subject, vocab.dpvTerm)) == "dpv:LookedAfterChild"
+    assert (iri("data-categories", "gender"), SKOS.broader, PD.Gender) in graph

@@ -12,6 +12,8 @@ The document is built as plain dicts: no RDF library at run time.
 
 from __future__ import annotations
 
+from functools import cache
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
@@ -83,9 +85,16 @@ def _ref(iri: str) -> dict[str, str]:
     return {"@id": iri}
 
 
+@cache
+def known_terms() -> frozenset[str]:
+    """DPV 2.3's terms: a ``dpv_term`` outside them is kept as text, never as an IRI."""
+    text = (Path(__file__).parent / "dpv-terms.txt").read_text(encoding="utf-8")
+    return frozenset(line for line in text.splitlines() if line and not line.startswith("#"))
+
+
 def _term(value: str | None) -> str | None:
     """A DPV-family compact IRI from a ``dpv_term`` field, or None."""
-    if value and value.startswith(PREFIXES):
+    if value and value.startswith(PREFIXES) and value in known_terms():
         return value
     return None
 
@@ -160,6 +169,8 @@ class _Builder:
         node["rdfs:label"] = state["name"]
         if state.get("description"):
             node["dct:description"] = state["description"]
+        if state.get("dpv_term") and not _term(state["dpv_term"]):
+            node["dsr:dpvTerm"] = state["dpv_term"]  # not a DPV 2.3 term: text only
         return node
 
     def entity_nodes(self) -> list[dict[str, Any]]:

@@ -134,12 +134,14 @@ class _Builder:
                         if r["duration"]
                     ],
                     "purposeConditional": [r["name"] for r in rules if not r["duration"]],
-                    "legalBasisConditional": [
+                    # TILT wants references like "SGB-100-42" here: laws go in x-legislation.
+                    "legalBasisConditional": [],
+                    "aggregationFunction": "max",
+                    "x-legislation": [
                         law["name"]
                         for r in rules
                         for law in view.resolve("legislation", r["legislation"])
                     ],
-                    "aggregationFunction": "max",
                 }
             ]
         else:
@@ -194,12 +196,15 @@ class _Builder:
         text = " ".join(r["description"] or r["name"] for r in rights)
         if text:
             node["description"] = text
-        if key == "rightToComplain":
-            authority = self.controller["supervisory_authority"]
-            if authority and authority.get("name"):
-                node["supervisoryAuthority"] = {"name": authority["name"]}
-                if authority.get("url"):
-                    node["supervisoryAuthority"]["x-url"] = authority["url"]
+        authority = self.controller["supervisory_authority"] or {}
+        if key == "rightToComplain" and (rights or authority):
+            # Once available, TILT requires the authority (by name at least).
+            node["supervisoryAuthority"] = _filled({}, {"name": authority.get("name")})
+            for field in ("address", "email"):
+                if authority.get(field):
+                    node["supervisoryAuthority"][field] = authority[field]
+            if authority.get("url"):
+                node["supervisoryAuthority"]["x-url"] = authority["url"]
         return node
 
     def sources(self) -> list[dict[str, Any]]:
