@@ -156,8 +156,10 @@ UNITS = {"us": 1e-3, "ms": 1.0, "s": 1e3, "m": 6e4}
 
 
 def _ms(value: str) -> float:
-    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s|m)", value.strip()).groups()  # type: ignore[union-attr]
-    return float(number) * UNITS[unit]
+    match = re.fullmatch(r"([\d.]+)(us|ms|s|m)", value.strip())
+    if match is None:  # wrk prints e.g. "-nan" when no request completed
+        return float("nan")
+    return float(match.group(1)) * UNITS[match.group(2)]
 
 
 @dataclass
@@ -291,12 +293,11 @@ def main() -> int:
             (s, p) for s in [servers[0], *others[2:]] for p in [*ENDPOINTS.values(), FILTERED]
         ]
         for server, path in [*checks, (uncached, FILTERED)]:
-            if True:
-                result = wrk(server.url(path), duration=args.duration, connections=256)
-                print(
-                    f"  {server.name:<17} {path:<48} {result.rps:>9.0f} req/s  "
-                    f"p99 {result.p99:>8.1f} ms  errors {result.errors}"
-                )
+            result = wrk(server.url(path), duration=args.duration, connections=256)
+            print(
+                f"  {server.name:<17} {path:<48} {result.rps:>9.0f} req/s  "
+                f"p99 {result.p99:>8.1f} ms  errors {result.errors}"
+            )
         register = table[("product-sqlite", "register")].rps
         fastapi = table[("fastapi", "register")].rps
         print(f"ratio register/fastapi-baseline: {register / fastapi:.2f}")
