@@ -53,17 +53,27 @@ def cmd_seed(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
+    import logging.config
+
     import uvicorn
 
+    from app.observability.logs import logging_config
+    from app.observability.metrics import use_multiprocess_dir
+
+    log_config = logging_config(settings.log_level, access_log=args.access_log)
+    logging.config.dictConfig(log_config)
     upgrade(settings.database_url)
     if not args.no_seed and seed(settings, only_if_empty=True) != 0:
         return 1
+    if args.workers > 1:
+        use_multiprocess_dir()  # /metrics then sums every worker
     uvicorn.run(
         "app.main:app",
         host=args.host,
         port=args.port,
         workers=args.workers,
-        access_log=args.access_log,
+        access_log=False,  # JSON access lines come from the app (app.access)
+        log_config=log_config,
         proxy_headers=True,
     )
     return 0
@@ -131,7 +141,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--workers", type=int, default=1)
     serve.add_argument("--no-seed", action="store_true")
-    serve.add_argument("--access-log", action="store_true")
+    serve.add_argument("--access-log", action="store_true", help="a JSON line per request")
 
     keys_parser = commands.add_parser("keys", help="create, revoke and list API keys")
     keys_commands = keys_parser.add_subparsers(dest="keys_command", required=True)

@@ -43,6 +43,15 @@ class Settings(BaseSettings):
     default_page_size: int = 50
     public_max_age: int = 5
     public_stale_while_revalidate: int = 30
+    # Reliability and security (app/limits.py, app/auth/limiter.py, app/observability/).
+    max_body_bytes: int = Field(default=1024 * 1024, gt=0, description="Largest request body.")
+    auth_failure_limit: int = Field(
+        default=10, ge=1, description="Failed authentications per client IP before 429."
+    )
+    auth_failure_window: float = Field(
+        default=60.0, gt=0, description="Seconds over which failed authentications count."
+    )
+    log_level: str = "INFO"
 
 
 @lru_cache

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from sqlalchemy import text
 from starlette.responses import Response
 
+from app.api.deps import only_params
 from app.errors import problem_response
 
-router = APIRouter(tags=["health"])
+router = APIRouter(tags=["health"], dependencies=[Depends(only_params())])
 
 
 @router.get("/healthz", summary="The process is up")

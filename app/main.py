@@ -19,6 +19,7 @@ from app.errors import install_error_handlers
 from app.exports.router import router as exports_router
 from app.history.router import router as history_router
 from app.middleware import install_middleware
+from app.observability.router import router as metrics_router
 from app.register.router import router as register_router
 from app.register.write_router import router as write_router
 from app.web.router import router as web_router
@@ -37,6 +38,7 @@ def routers() -> list[APIRouter]:
     """Every router of the app, in matching order (specific paths first)."""
     return [
         health.router,
+        metrics_router,
         history_router,
         completeness_router,
         exports_router,

@@ -11,6 +11,8 @@ from fastapi import FastAPI
 
 from app.cache import install as install_response_cache
 from app.config import Settings
+from app.limits import install as install_limits
+from app.observability import install as install_observability
 from app.security_headers import ReadOnlyCORSMiddleware, SecurityHeadersMiddleware
 from app.web import embed
 
@@ -19,9 +21,11 @@ def install_middleware(app: FastAPI, settings: Settings) -> None:
     """Innermost first."""
     # 1. response cache for hot public reads (performance)
     install_response_cache(app, settings)
+    # 1b. body size (413), JSON only (415), no NUL; a problem even for an escaped error
+    install_limits(app, settings)
     # 2. CORS: any origin may GET the read endpoints; nothing else
     app.add_middleware(ReadOnlyCORSMiddleware)
     # 3. security headers, CSP, framing rules
     app.add_middleware(SecurityHeadersMiddleware, embed_style_hashes=embed.STYLE_HASHES)
     # 4. request id, structured access logs, metrics (outermost)
-    del app, settings
+    install_observability(app)

@@ -25,6 +25,22 @@ SEED_DIR = PROJECT_ROOT / "seed_data"
 BACKENDS = ["sqlite", "postgresql"]
 
 
+FUZZ_DEEP = False
+"""``pytest --deep``: the contract fuzzing (tests/test_fuzz_schemathesis.py) runs
+many more examples per operation. Read by that module when it is imported."""
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--deep", action="store_true", help="fuzz the API with many more examples per operation"
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    global FUZZ_DEEP
+    FUZZ_DEEP = bool(config.getoption("--deep"))
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Tests marked ``postgres_only`` are not run on the SQLite backend at all
     (rather than skipped there), so a skip always means something is missing."""

@@ -9,6 +9,7 @@ even though the request changes nothing.
 
 from __future__ import annotations
 
+import logging
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -16,16 +17,19 @@ from datetime import UTC, datetime
 from typing import Annotated, NoReturn
 
 from fastapi import Depends, Request
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.api.deps import ControllerParam, ReadSession, split_values
 from app.audit.chain import Actor
 from app.auth.keys import Scope, authenticate
+from app.auth.limiter import failure_limiter
 from app.auth.models import SecurityEvent
 from app.errors import PROBLEM_BASE, InvalidInput, ProblemError
 from app.register import service
 
 REALM = 'Bearer realm="sharing-register"'
+logger = logging.getLogger("app.auth")
 
 
 @dataclass(frozen=True)
@@ -63,9 +67,12 @@ def save_refusal(request: Request) -> None:
         return
     request.state.refusal = None
     factory: sessionmaker[Session] = request.app.state.sessionmaker
-    with factory() as session:
-        session.add(event)
-        session.commit()
+    try:
+        with factory() as session:
+            session.add(event)
+            session.commit()
+    except SQLAlchemyError:  # the database is down: still answer the refusal
+        logger.warning("could not record a refused request", exc_info=True)
 
 
 def refuse(
@@ -101,14 +108,26 @@ def require_scope(scope: Scope | str) -> Callable[[Request], Principal]:
     wanted = Scope(scope).value
 
     def dependency(request: Request) -> Principal:
+        limiter = failure_limiter(request.app)
+        client = request.client.host if request.client else "unknown"
+        wait = limiter.retry_after(client)
+        if wait is not None:
+            raise ProblemError(
+                "Too many failed authentications from this client: try again later.",
+                status=429,
+                problem_type=PROBLEM_BASE + "too-many-failed-authentications",
+                headers={"Retry-After": str(wait)},
+            )
         header = request.headers.get("authorization", "")
         scheme, _, token = header.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
+            limiter.failed(client)
             refuse(request, 401, "This request needs an API key: Authorization: Bearer <key>.")
         factory: sessionmaker[Session] = request.app.state.sessionmaker
         with factory() as session:
             key = authenticate(session, token.strip())
             if key is None:
+                limiter.failed(client)
                 refuse(
                     request,
                     401,

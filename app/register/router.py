@@ -72,7 +72,7 @@ def _detail_route(entity_type: EntityType) -> Callable[..., Response]:
     return detail_route
 
 
-def _detail_model(entity_type: EntityType) -> type[Any]:
+def detail_model(entity_type: EntityType) -> type[Any]:
     if entity_type is e.RECIPIENTS:
         return outputs.recipient_detail_model()
     if entity_type is e.DATA_CATEGORIES:
@@ -99,7 +99,7 @@ def _add_entity_routes(entity_type: EntityType) -> None:
         f"/{entity_type.name}/{{slug}}",
         _detail_route(entity_type),
         methods=["GET"],
-        response_model=_detail_model(entity_type),
+        response_model=detail_model(entity_type),
         summary=f"One {entity_type.label}",
         tags=[tag],
         operation_id=f"get_{entity_type.name.replace('-', '_')}",

@@ -34,7 +34,7 @@ from app.register import entities as e
 from app.register import models as m
 from app.register import outputs, service, writes
 from app.register.entities import EntityType
-from app.register.router import SlugPath, problem_responses
+from app.register.router import SlugPath, detail_model, problem_responses
 from app.register.schemas import SLUG_PATTERN
 
 router = APIRouter(prefix="/api/v1")
@@ -234,7 +234,7 @@ def _add_write_routes(entity_type: EntityType) -> None:
         _create_route(entity_type),
         methods=["POST"],
         status_code=201,
-        response_model=outputs.item_model(entity_type),
+        response_model=detail_model(entity_type),
         tags=[tag],
         summary=f"Create a {entity_type.label}",
         operation_id=f"create_{op}",
@@ -244,7 +244,7 @@ def _add_write_routes(entity_type: EntityType) -> None:
         f"/{entity_type.name}/{{slug}}",
         _update_route(entity_type),
         methods=["PATCH"],
-        response_model=outputs.item_model(entity_type),
+        response_model=detail_model(entity_type),
         tags=[tag],
         summary=f"Update a {entity_type.label} (JSON merge patch)",
         operation_id=f"update_{op}",

@@ -1,0 +1,111 @@
+"""The API against its own contract: schemathesis generates requests for
+every operation of the OpenAPI document (reads and writes, valid and
+invalid input; writes with a key holding every scope) and checks each
+answer: never a 5xx, a documented status code, content type, headers and
+body schema, and problem details (RFC 9457) for every error.
+
+CI runs a bounded, derandomised number of examples per operation;
+``pytest --deep tests/test_fuzz_schemathesis.py`` runs many more, randomly.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import schemathesis
+from fastapi import FastAPI
+from hypothesis import HealthCheck, settings
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    negative_data_rejection,
+    response_headers_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from app.main import create_app
+from tests import conftest
+from tests.conftest import make_key, make_settings
+from tests.databases import DatabaseFactory
+
+EXAMPLES = 400 if conftest.FUZZ_DEEP else 6
+LEAKS = re.compile(r"Traceback|File \"|sqlalchemy|psycopg|SELECT |INSERT |UPDATE |\bFROM\b")
+
+
+def _schema_app() -> FastAPI:
+    """Only for reading the OpenAPI document at collection time."""
+    app = create_app(make_settings("sqlite://"))
+    app.state.engine.dispose()
+    return app
+
+
+schema = schemathesis.openapi.from_asgi("/openapi.json", _schema_app())
+# The coverage phase derives every boundary case of every schema (about ten
+# thousand requests): for --deep only.
+schema.config.phases.coverage.enabled = conftest.FUZZ_DEEP
+
+
+@pytest.fixture(scope="module")
+def fuzz_app(databases: DatabaseFactory, seeded_template: str) -> Iterator[FastAPI]:
+    """One private seeded register per backend for the whole run: writes
+    accumulate, as they would in production."""
+    app = create_app(make_settings(databases.create(template=seeded_template)))
+    yield app
+    app.state.cache.close()
+    app.state.engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def fuzz_auth(fuzz_app: FastAPI) -> dict[str, str]:
+    key = make_key(fuzz_app, "register:write", "keys:admin", name="fuzzer")
+    return {"Authorization": f"Bearer {key}"}
+
+
+def problem_details(ctx: Any, response: Any, case: Any) -> bool | None:
+    """Every error is RFC 9457 problem details, with nothing internal in it."""
+    del ctx, case
+    if response.status_code < 400:
+        return None
+    content_type = response.headers.get("content-type", [""])
+    content_type = content_type[0] if isinstance(content_type, list) else content_type
+    assert content_type.startswith("application/problem+json"), content_type
+    body = response.json()
+    assert body["status"] == response.status_code, body
+    assert body["title"], body
+    assert not LEAKS.search(response.text), response.text
+    return True
+
+
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_headers_conformance,
+    response_schema_conformance,
+    negative_data_rejection,
+]
+
+
+@schema.parametrize()
+@settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    derandomize=not conftest.FUZZ_DEEP,
+    database=None,
+    suppress_health_check=list(HealthCheck),
+)
+def test_every_operation_keeps_its_contract(
+    case: Any, fuzz_app: FastAPI, fuzz_auth: dict[str, str]
+) -> None:
+    headers = dict(fuzz_auth)
+    if case.method.upper() in {"PATCH", "DELETE", "PUT"} and "If-Match" not in (
+        case.headers or {}
+    ):
+        headers["If-Match"] = "*"  # also reach the change itself, not only the 428
+    case.call_and_validate(
+        app=fuzz_app, headers=headers, checks=CHECKS, additional_checks=[problem_details]
+    )
