@@ -178,6 +178,16 @@ def test_import_needs_the_write_scope_and_json(
     assert_problem(
         write_client.post(IMPORT, params={"x": "1"}, json=seed_document, headers=auth), 422
     )
+    # ?controller= guards against importing another controller's document.
+    other = write_client.post(
+        IMPORT, params={"controller": "another-council"}, json=seed_document, headers=auth
+    )
+    assert assert_problem(other, 422)["errors"][0]["field"] == "controller.slug"
+    same = write_client.post(
+        IMPORT, params={"controller": COUNCIL}, json=seed_document, headers=auth
+    )
+    assert same.status_code == 200, same.text
+    assert same.json()["changed"] == 0
 
 
 def test_import_refuses_oversized_documents(

@@ -9,7 +9,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request
 from starlette.responses import Response
 
-from app.api.deps import WriteSession, only_params
+from app.api.deps import ControllerParam, WriteSession, only_params, split_values
 from app.api.responses import json_response
 from app.auth.deps import Principal, refuse, request_id, require_controller, require_scope
 from app.errors import ProblemError
@@ -110,7 +110,8 @@ async def import_body(request: Request) -> dict[str, Any]:
     return importing.parse_document(bytes(body))
 
 
-Writer = Annotated[Principal, Depends(require_scope("register:write"))]
+_writer = require_scope("register:write")
+Writer = Annotated[Principal, Depends(_writer)]
 ImportBody = Annotated[dict[str, Any], Depends(import_body)]
 
 
@@ -119,7 +120,8 @@ ImportBody = Annotated[dict[str, Any], Depends(import_body)]
     summary="Load a register document into a new or an existing controller",
     tags=["register"],
     operation_id="import_register",
-    dependencies=[Depends(only_params())],
+    # Credentials first: a refused request learns nothing about its parameters.
+    dependencies=[Depends(_writer), Depends(only_params("controller"))],
     responses=problem_responses(401, 403, 413, 415, 422),
     openapi_extra={
         "requestBody": {
@@ -131,14 +133,23 @@ ImportBody = Annotated[dict[str, Any], Depends(import_body)]
     },
 )
 def import_register(
-    request: Request, principal: Writer, session: WriteSession, document: ImportBody
+    request: Request,
+    principal: Writer,
+    session: WriteSession,
+    document: ImportBody,
+    controller: ControllerParam = [],  # noqa: B006
 ) -> Response:
     """The document, as ``GET /api/v1/register`` serves it, becomes the controller's
     register: entries are created, updated in place or removed, in one
     transaction, each change in the audit trail. Importing the same document
-    twice changes nothing."""
-    target = importing.target_controller(session, document)
+    twice changes nothing. ``?controller=`` (optional) must name the document's
+    controller."""
+    named = split_values(controller)
+    slug = named[0] if named else importing.document_controller(document)
+    target = importing.target_controller(session, slug)
     require_controller(request, principal, target.id if target is not None else None)
+    if named:
+        importing.check_named_controller(document, named[0])
     if principal.controller_id is not None and importing.changes_reference_data(session, document):
         refuse(
             request,

@@ -123,13 +123,32 @@ def document_content(document: Mapping[str, Any]) -> RegisterContent:
     return content
 
 
-def target_controller(session: Session, document: Mapping[str, Any]) -> m.Controller | None:
-    """The existing controller the document would update (None: a new one)."""
+def document_controller(document: Mapping[str, Any]) -> str | None:
     controller = document.get("controller")
     slug = controller.get("slug") if isinstance(controller, dict) else None
-    if not isinstance(slug, str):
+    return slug if isinstance(slug, str) else None
+
+
+def target_controller(session: Session, slug: str | None) -> m.Controller | None:
+    """The existing controller an import would update (None: a new one)."""
+    if slug is None:
         return None
     return session.scalars(select(m.Controller).where(m.Controller.slug == slug)).one_or_none()
+
+
+def check_named_controller(document: Mapping[str, Any], named: str) -> None:
+    """``?controller=`` guards against importing another controller's document."""
+    slug = document_controller(document)
+    if slug != named:
+        raise LoadError(
+            [
+                _issue(
+                    "controller",
+                    f"the document is the register of {slug!r}, not {named!r}",
+                    "controller.slug",
+                )
+            ]
+        )
 
 
 def changes_reference_data(session: Session, document: Mapping[str, Any]) -> bool:
