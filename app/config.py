@@ -39,6 +39,8 @@ class Settings(BaseSettings):
         default=0.9, gt=0, description="An older reading of the data version is never trusted."
     )
     compress_min_bytes: int = 1024
+    # Per-controller in-memory indexes for filtered /sharing (app/register/sharing_index.py).
+    sharing_index_max_bytes: int = Field(default=64 * 1024 * 1024, ge=0)
     max_page_size: int = 500
     default_page_size: int = 50
     public_max_age: int = 5

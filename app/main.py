@@ -21,6 +21,7 @@ from app.history.router import router as history_router
 from app.middleware import install_middleware
 from app.observability.router import router as metrics_router
 from app.register.router import router as register_router
+from app.register.sharing_index import SharingIndexes
 from app.register.write_router import router as write_router
 from app.web.router import router as web_router
 
@@ -79,6 +80,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.engine = engine
     app.state.sessionmaker = make_sessionmaker(engine)
     app.state.after_write = []  # callables run after every committed API write
+    app.state.sharing_indexes = SharingIndexes(
+        app.state.sessionmaker, settings.sharing_index_max_bytes
+    )
     install_error_handlers(app)
     install_middleware(app, settings)
     for router in routers():

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from typing import Annotated
 
@@ -66,7 +66,7 @@ class Pagination:
     offset: int
 
 
-def pagination(
+async def pagination(  # async: no I/O, so no thread-pool hop
     request: Request,
     limit: Annotated[int | None, Query(ge=1, le=10_000, description="Page size.")] = None,
     offset: Annotated[int, Query(ge=0, le=10_000_000, description="Items to skip.")] = 0,
@@ -105,12 +105,12 @@ def controller_scope(session: ReadSession, controller: ControllerParam = []) -> 
 ControllerScope = Annotated[dict[int, str], Depends(controller_scope)]
 
 
-def only_params(*allowed: str) -> Callable[[Request], None]:
+def only_params(*allowed: str) -> Callable[[Request], Awaitable[None]]:
     """Reject query parameters a route does not know, instead of ignoring them:
     a misspelt filter must not silently return everything."""
     known = frozenset(allowed)
 
-    def check(request: Request) -> None:
+    async def check(request: Request) -> None:  # async: no I/O, so no thread-pool hop
         unknown = sorted(set(request.query_params) - known)
         if unknown:
             raise InvalidInput(

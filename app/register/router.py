@@ -25,6 +25,7 @@ from app.register import entities as e
 from app.register import outputs, service
 from app.register.entities import EntityType
 from app.register.schemas import SLUG_PATTERN, RecipientRole
+from app.register.sharing_index import sharing_page
 from app.register.snapshots import load_snapshot
 
 router = APIRouter(prefix="/api/v1")
@@ -134,11 +135,10 @@ SlugFilter = Annotated[list[str], Query(max_length=100)]
     dependencies=[Depends(only_params(*SHARING_PARAMS))],
     responses=problem_responses(422),
 )
-def list_sharing(
+async def list_sharing(
     request: Request,
-    session: ReadSession,
-    controllers: ControllerScope,
     page: PaginationDep,
+    controller: ControllerParam = [],  # noqa: B006
     recipient: Annotated[
         list[str], Query(max_length=100, examples=["department-for-education"])
     ] = [],  # noqa: B006
@@ -182,8 +182,9 @@ def list_sharing(
         data_categories_stated=data_categories_stated,
         age=age,
     )
-    result = service.list_sharing(
-        session, filters, controllers, limit=page.limit, offset=page.offset
+    result = await sharing_page(
+        request.app.state, split_values(controller), filters, limit=page.limit,
+        offset=page.offset,
     )
     return json_response(request, result.as_dict())
 

@@ -131,12 +131,13 @@ def _load_for_write(
 
 def patch_model(entity_type: EntityType) -> type[BaseModel]:
     """The schema with every field optional: a JSON merge patch (RFC 7396)."""
-    fields: dict[str, Any] = {
-        name: (field.annotation | None, None)
-        for name, field in entity_type.schema.model_fields.items()
-    }
+    fields: dict[str, Any] = {}
+    for name, field in entity_type.schema.model_fields.items():
+        annotation: Any = field.annotation
+        fields[name] = (annotation | None, None)
     name = "".join(p.capitalize() for p in entity_type.name.split("-")) + "Patch"
-    return create_model(name, __config__=ConfigDict(extra="forbid"), **fields)  # type: ignore[call-overload, no-any-return]
+    model: type[BaseModel] = create_model(name, __config__=ConfigDict(extra="forbid"), **fields)
+    return model
 
 
 def _create_route(entity_type: EntityType) -> Callable[..., Response]:

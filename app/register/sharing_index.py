@@ -1,0 +1,287 @@
+"""Filtered ``/sharing`` queries answered from memory.
+
+Schools' systems ask the same controller's arrangements again and again with
+different filters. Loading 50 arrangements with their links through the ORM
+costs ~12 ms per request; a controller's whole list is a few hundred small
+dicts. So, per controller and per data version, the arrangements are built
+once (by the same code as the SQL path, in the same order) together with
+what the filters need (category groups, parts of Acts, special categories,
+known slugs), and each request filters them in memory: no SQL, no thread
+hop. Results are identical to the SQL path (a test compares them filter by
+filter); the SQL path still serves queries spanning several controllers.
+
+Freshness follows the response cache's data version (``app.cache``): a
+write in this process is seen by the next request, others within a second.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import orjson
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from app.audit.models import ChainHead
+from app.cache.lru import ByteLRU
+from app.errors import InvalidInput
+from app.register import entities as e
+from app.register import models as m
+from app.register.service import Page, SharingFilters, list_entities
+
+UNLIMITED = 1_000_000_000
+
+
+def _tree_walk(edges: Mapping[str, Iterable[str]], start: Iterable[str]) -> set[str]:
+    found: set[str] = set()
+    stack = list(start)
+    while stack:
+        node = stack.pop()
+        if node not in found:
+            found.add(node)
+            stack.extend(edges.get(node, ()))
+    return found
+
+
+@dataclass(frozen=True)
+class Tree:
+    """Parent links of a self-referencing type, by slug."""
+
+    up: dict[str, list[str]]
+    down: dict[str, list[str]]
+
+    @classmethod
+    def of(cls, rows: Iterable[tuple[str, str | None]]) -> Tree:
+        up: dict[str, list[str]] = defaultdict(list)
+        down: dict[str, list[str]] = defaultdict(list)
+        for slug, parent in rows:
+            if parent is not None:
+                up[slug].append(parent)
+                down[parent].append(slug)
+        return cls(dict(up), dict(down))
+
+    def below(self, slugs: Iterable[str]) -> set[str]:
+        return _tree_walk(self.down, slugs)
+
+    def related(self, slugs: Iterable[str]) -> set[str]:
+        """Sharing a group shares its items; sharing an item shares part of its group."""
+        start = list(slugs)
+        return _tree_walk(self.down, start) | _tree_walk(self.up, start)
+
+
+@dataclass(frozen=True)
+class ControllerSharing:
+    """One controller's arrangements, as served, at one data version."""
+
+    version: int
+    items: tuple[dict[str, Any], ...]
+    known: dict[str, frozenset[str]]
+    categories: Tree
+    special: frozenset[str]
+    laws: Tree
+    size: int = field(default=0, compare=False)
+
+    def check_known(self, param: str, label: str, slugs: Sequence[str]) -> None:
+        unknown = [slug for slug in slugs if slug not in self.known[param]]
+        if unknown:
+            raise InvalidInput(
+                f"Unknown {label} in filter {param!r}: {', '.join(unknown)}.",
+                errors=[
+                    {"field": param, "msg": f"unknown {label} {s!r}", "type": "unknown_reference"}
+                    for s in unknown
+                ],
+            )
+
+    def matches(self, filters: SharingFilters) -> list[dict[str, Any]]:
+        tests: list[Callable[[dict[str, Any]], bool]] = []
+        if filters.recipient:
+            self.check_known("recipient", "recipient", filters.recipient)
+            recipients = set(filters.recipient)
+            tests.append(lambda i: i["recipient"] in recipients)
+        if filters.role:
+            roles = {r.value for r in filters.role}
+            tests.append(lambda i: i["expanded"]["recipient"]["role"] in roles)
+        if filters.data_category:
+            self.check_known("data_category", "data category", filters.data_category)
+            wanted = self.categories.related(filters.data_category)
+            tests.append(lambda i: not wanted.isdisjoint(i["data_categories"]))
+        if filters.special_category is not None:
+            special = self.categories.related(self.special)
+            flag = filters.special_category
+            tests.append(lambda i: (not special.isdisjoint(i["data_categories"])) is flag)
+        for param, field_name, label in (
+            ("data_subject", "data_subjects", "data subject"),
+            ("purpose", "purposes", "purpose"),
+            ("lawful_basis", "lawful_bases", "lawful basis"),
+            ("service", "services", "service"),
+        ):
+            slugs = getattr(filters, param)
+            if slugs:
+                self.check_known(param, label, slugs)
+                tests.append(_any_of(field_name, set(slugs)))
+        if filters.legislation:
+            self.check_known("legislation", "legislation", filters.legislation)
+            laws = self.laws.below(filters.legislation)
+            tests.append(lambda i: not laws.isdisjoint(i["legislation"]))
+        if filters.data_categories_stated is not None:
+            stated = filters.data_categories_stated
+            tests.append(lambda i: bool(i["data_categories"]) is stated)
+        if filters.age is not None:
+            age = filters.age
+            tests.append(
+                lambda i: (
+                    (i["applies_from_age"] is None or i["applies_from_age"] <= age)
+                    and (i["applies_until_age"] is None or i["applies_until_age"] >= age)
+                )
+            )
+        return [item for item in self.items if all(test(item) for test in tests)]
+
+
+def _any_of(field_name: str, wanted: set[str]) -> Callable[[dict[str, Any]], bool]:
+    return lambda i: not wanted.isdisjoint(i[field_name])
+
+
+def _slugs(session: Session, model: Any, controller_id: int | None) -> frozenset[str]:
+    query = select(model.slug)
+    if controller_id is not None:
+        query = query.where(model.controller_id == controller_id)
+    return frozenset(session.scalars(query))
+
+
+def build(session: Session, controller_id: int, controller_slug: str) -> ControllerSharing:
+    """Everything a controller's ``/sharing`` queries need, read in one snapshot."""
+    version = session.scalar(select(ChainHead.seq)) or 0
+    page = list_entities(
+        session,
+        e.SHARING,
+        controllers={controller_id: controller_slug},
+        limit=UNLIMITED,
+        offset=0,
+    )
+    categories = session.execute(
+        select(
+            m.DataCategory.slug,
+            m.DataCategory.group_id,
+            m.DataCategory.special_category,
+            m.DataCategory.id,
+        ).where(m.DataCategory.controller_id == controller_id)
+    ).all()
+    category_slug = {row.id: row.slug for row in categories}
+    laws = session.execute(
+        select(m.Legislation.id, m.Legislation.slug, m.Legislation.part_of_id).where(
+            m.Legislation.controller_id == controller_id
+        )
+    ).all()
+    law_slug = {row.id: row.slug for row in laws}
+    known = {
+        "recipient": _slugs(session, m.Recipient, controller_id),
+        "data_category": frozenset(category_slug.values()),
+        "data_subject": _slugs(session, m.DataSubject, controller_id),
+        "purpose": _slugs(session, m.Purpose, controller_id),
+        "lawful_basis": _slugs(session, m.LawfulBasis, None),
+        "service": _slugs(session, m.Service, controller_id),
+        "legislation": frozenset(law_slug.values()),
+    }
+    items = tuple(page.items)
+    return ControllerSharing(
+        version=version,
+        items=items,
+        known=known,
+        categories=Tree.of((r.slug, category_slug.get(r.group_id)) for r in categories),
+        special=frozenset(r.slug for r in categories if r.special_category),
+        laws=Tree.of((r.slug, law_slug.get(r.part_of_id)) for r in laws),
+        size=len(orjson.dumps(items)) * 2 + 10_000,
+    )
+
+
+class SharingIndexes:
+    """The per-controller indexes of one process, bounded by bytes."""
+
+    def __init__(self, factory: sessionmaker[Session], max_bytes: int) -> None:
+        self.factory = factory
+        self.lru = ByteLRU(max_bytes)
+
+    def get(self, controller_id: int, version: int) -> ControllerSharing | None:
+        index: ControllerSharing | None = self.lru.get(controller_id)
+        if index is not None and index.version >= version:
+            return index
+        return None
+
+    def load(self, controller_id: int, controller_slug: str) -> ControllerSharing:
+        """Build in a read-only snapshot (runs in a worker thread)."""
+        with self.factory() as session:
+            if session.get_bind().dialect.name == "postgresql":
+                session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+            index = build(session, controller_id, controller_slug)
+        self.lru.put(controller_id, index, index.size)
+        return index
+
+
+def page_of(index: ControllerSharing, filters: SharingFilters, *, limit: int, offset: int) -> Page:
+    found = index.matches(filters)
+    return Page(found[offset : offset + limit], len(found), limit, offset)
+
+
+@dataclass(frozen=True)
+class _Controllers:
+    version: int
+    by_id: dict[int, str]
+
+
+async def sharing_page(
+    state: Any, named: Sequence[str], filters: SharingFilters, *, limit: int, offset: int
+) -> Page:
+    """One page of arrangements: from memory when the query is about one
+    controller and the data version is trusted, else from SQL."""
+    from starlette.concurrency import run_in_threadpool
+
+    indexes: SharingIndexes = state.sharing_indexes
+    version = state.cache.watcher.fresh()
+    if version is None:
+        version = await state.cache.watcher.current()
+    if version is not None:
+        controllers: _Controllers | None = getattr(state, "_sharing_controllers", None)
+        if controllers is None or controllers.version < version:
+            by_id = await run_in_threadpool(_controller_map, indexes.factory)
+            controllers = state._sharing_controllers = _Controllers(version, by_id)
+        target = _single_target(controllers.by_id, named)
+        if target is not None:
+            index = indexes.get(target[0], version)
+            if index is None:
+                index = await run_in_threadpool(indexes.load, *target)
+            return page_of(index, filters, limit=limit, offset=offset)
+    return await run_in_threadpool(_sql_page, indexes.factory, named, filters, limit, offset)
+
+
+def _controller_map(factory: sessionmaker[Session]) -> dict[int, str]:
+    with factory() as session:
+        return dict(session.execute(select(m.Controller.id, m.Controller.slug)).all())
+
+
+def _single_target(by_id: dict[int, str], named: Sequence[str]) -> tuple[int, str] | None:
+    """The one controller a query is about, if it is about exactly one."""
+    if len(named) == 1:
+        for cid, slug in by_id.items():
+            if slug == named[0]:
+                return cid, slug
+        return None  # unknown: the SQL path reports it
+    if not named and len(by_id) == 1:
+        return next(iter(by_id.items()))
+    return None
+
+
+def _sql_page(
+    factory: sessionmaker[Session],
+    named: Sequence[str],
+    filters: SharingFilters,
+    limit: int,
+    offset: int,
+) -> Page:
+    from app.register import service
+
+    with factory() as session:
+        controllers = service.resolve_controllers(session, named)
+        return service.list_sharing(session, filters, controllers, limit=limit, offset=offset)
