@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Request
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 from starlette.responses import Response
 
@@ -24,6 +24,8 @@ KeyIdPath = Annotated[str, Path(pattern=r"^[0-9a-f]{12}$")]
 
 
 class KeyIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
     name: Name
     scopes: list[keys.Scope] = Field(min_length=1, max_length=5)
     controller: Slug | None = Field(default=None, description="Limit the key to one controller.")
@@ -62,6 +64,7 @@ def _view(key: ApiKey, controller: str | None) -> dict[str, object]:
     status_code=201,
     response_model=NewKeyOut,
     summary="Create an API key",
+    dependencies=[Depends(only_params())],
     responses=problem_responses(401, 403, 422),
 )
 def create_key(
@@ -95,6 +98,7 @@ def list_keys(request: Request, principal: KeysAdmin, session: ReadSession) -> R
     "/{key_id}",
     response_model=KeyOut,
     summary="Revoke an API key",
+    dependencies=[Depends(only_params())],
     responses=problem_responses(401, 403, 404),
 )
 def revoke_key(

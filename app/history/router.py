@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 from starlette.responses import Response
 
 from app.api.deps import (
@@ -74,6 +74,8 @@ def register_diff(
 
 
 class VersionIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
     name: Name = Field(examples=["Education privacy notice, November 2026"])
     slug: Slug | None = Field(default=None, description="Default: derived from the name.")
 
@@ -99,6 +101,7 @@ class VersionsOut(BaseModel):
     status_code=201,
     response_model=VersionOut,
     summary="Publish the current register as a named, dated version",
+    dependencies=[Depends(only_params("controller"))],
     responses=problem_responses(401, 403, 404, 409, 422),
 )
 def publish_version(

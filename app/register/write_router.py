@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from starlette.responses import Response
 
 from app.api import idempotency
-from app.api.deps import ControllerParam, WriteSession, split_values
+from app.api.deps import ControllerParam, WriteSession, only_params, split_values
 from app.api.responses import etag_for
 from app.auth.deps import (
     Principal,
@@ -37,7 +37,8 @@ from app.register.entities import EntityType
 from app.register.router import SlugPath, detail_model, problem_responses
 from app.register.schemas import SLUG_PATTERN
 
-router = APIRouter(prefix="/api/v1")
+# A misspelt ``?controller=`` must not silently write to another controller.
+router = APIRouter(prefix="/api/v1", dependencies=[Depends(only_params("controller"))])
 
 IfMatch = Annotated[
     str | None,
