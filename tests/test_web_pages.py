@@ -219,6 +219,47 @@ def test_as_of_renders_the_past_register_with_a_banner(client: TestClient) -> No
     page(client, NOTICE, 404, version="no-such-version")
 
 
+def test_published_version_and_past_moment_show_what_was_said_then(
+    write_client: TestClient, session: Session, auth: dict[str, str]
+) -> None:
+    published = write_client.post(
+        "/api/v1/versions", json={"name": "Before the rename"}, headers=auth
+    )
+    assert published.status_code == 201, published.text
+    version = published.json()["slug"]
+    before_rename = datetime.now(UTC).isoformat()
+    rename_nexus(session, "Nexus Ltd")
+
+    current = text(page(write_client, NOTICE))
+    assert "Nexus Ltd" in current
+    assert "You are viewing" not in current
+    for params in ({"version": version}, {"as_of": before_rename}):
+        past = page(write_client, NOTICE, **params)
+        words = text(past)
+        assert "Nexus Ltd" not in words
+        assert "Nexus" in words
+        assert "You are viewing" in words
+        key = next(iter(params))
+        assert f"{NOTICE}/recipients/nexus?{key}=" in past
+        entry = text(page(write_client, f"{NOTICE}/recipients/nexus", **params))
+        assert "Nexus Ltd" not in entry
+        svg = write_client.get("/diagram.svg", params=params)
+        assert svg.status_code == 200
+        assert "Nexus Ltd" not in svg.text
+    assert f"You are viewing published version {version}" in text(
+        page(write_client, NOTICE, version=version)
+    )
+
+
+def rename_nexus(session: Session, name: str) -> None:
+    controller = session.scalars(select(Controller).where(Controller.slug == CONTROLLER)).one()
+    nexus = session.scalars(
+        select(Recipient).where(Recipient.slug == "nexus", Recipient.controller_id == controller.id)
+    ).one()
+    writes.update(session, e.RECIPIENTS, controller, nexus, {"name": name}, actor=SYSTEM)
+    session.commit()
+
+
 def test_history_not_available_is_a_friendly_page(
     client: TestClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -261,12 +302,7 @@ def test_change_log_lists_the_audit_trail(client: TestClient, shared_app: object
 
 
 def test_change_log_shows_what_changed(write_client: TestClient, session: Session) -> None:
-    controller = session.scalars(select(Controller).where(Controller.slug == CONTROLLER)).one()
-    nexus = session.scalars(
-        select(Recipient).where(Recipient.slug == "nexus", Recipient.controller_id == controller.id)
-    ).one()
-    writes.update(session, e.RECIPIENTS, controller, nexus, {"name": "Nexus Ltd"}, actor=SYSTEM)
-    session.commit()
+    rename_nexus(session, "Nexus Ltd")
     html = page(write_client, f"{NOTICE}/changes")
     first_row = html.split("<tbody>")[1].split("</tr>")[0]
     assert "Nexus Ltd" in first_row
@@ -304,5 +340,16 @@ def test_several_controllers_are_listed_and_each_has_its_notice(
             # Several controllers: the embed must be told which one.
             assert "controller" in page(multi, "/embed/recipients", 422)
             assert multi.get("/embed/recipients?controller=other-council").status_code == 200
+    finally:
+        application.state.engine.dispose()
+
+
+def test_an_empty_register_says_so(empty_db: str) -> None:
+    application = create_app(make_settings(empty_db))
+    try:
+        with TestClient(application) as empty:
+            assert "The register holds no privacy notice yet." in page(empty, "/")
+            page(empty, NOTICE, 404)
+            assert_problem(empty.get("/diagram.svg"), 404)
     finally:
         application.state.engine.dispose()

@@ -11,6 +11,7 @@ from starlette.responses import Response
 from app.api.deps import ReadSession, only_params
 from app.api.responses import body_response
 from app.errors import InvalidInput, NotFound
+from app.register.router import problem_responses
 from app.register.schemas import SLUG_PATTERN
 from app.web import child, diagram, embed, pages
 from app.web.changes import change_page, parse_page
@@ -211,7 +212,7 @@ def embed_recipients(
     "/diagram.svg",
     summary="The data-flow diagram (SVG)",
     response_class=Response,
-    responses={200: {"content": {"image/svg+xml": {}}}},
+    responses={200: {"content": {"image/svg+xml": {}}}, **problem_responses(404, 422, 501)},
     dependencies=[
         Depends(
             only_params("controller", "recipient", "data_subject", "data_category", *STAMP_PARAMS)
@@ -241,7 +242,7 @@ def diagram_svg(
     "/embed/recipients.js",
     summary="Script rendering the recipient list into a host page",
     response_class=Response,
-    responses={200: {"content": {"text/javascript": {}}}},
+    responses={200: {"content": {"text/javascript": {}}}, **problem_responses(422)},
     dependencies=[Depends(only_params())],
 )
 def embed_script(request: Request) -> Response:
