@@ -41,7 +41,9 @@ def test_fragment_lists_every_recipient_with_what_why_and_law(client: TestClient
     assert "<link" not in html
     assert "<script" not in html
     assert "<img" not in html
-    assert f'href="http://testserver/controllers/{CONTROLLER}"' in html
+    assert f'href="/controllers/{CONTROLLER}" target="_blank"' in html
+    poisoned = client.get(EMBED, headers={"Host": "evil.example"}).text
+    assert "evil.example" not in poisoned
 
 
 def test_the_controller_may_be_left_out_when_there_is_one(client: TestClient) -> None:

@@ -196,7 +196,9 @@ def embed_recipients(
     register = pages.load_register(session, controller or None, when, from_query=True)
     filters = pages.parse_filters(None, data_subject, data_category, None, service)
     groups = register.group_by_recipient(register.filter(filters))
-    notice_url = str(request.base_url).rstrip("/") + pages.links_for(register, when).notice()
+    # Relative: resolved against the frame's own (the register's) address, so
+    # no Host header can ever put another site's link into a cached page.
+    notice_url = pages.links_for(register, when).notice()
     body = render(
         "embed_recipients.html",
         register=register,
