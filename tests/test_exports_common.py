@@ -149,6 +149,11 @@ def test_exports_of_a_past_moment_and_of_a_published_version(
         current = write_client.get(path)
         assert stated_digest(path, current) == now["digest"]
         assert len({old.headers["etag"], frozen.headers["etag"], current.headers["etag"]}) == 3
+    negotiated = write_client.get(
+        f"{API}/register", params={"as_of": past}, headers={"Accept": "application/ld+json"}
+    )
+    assert negotiated.headers["content-type"] == "application/ld+json"
+    assert stated_digest(f"{API}/register.jsonld", negotiated) == then["digest"]
 
 
 def test_past_exports_state_past_facts(app: FastAPI, write_client: TestClient) -> None:

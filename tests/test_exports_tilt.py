@@ -66,6 +66,7 @@ def test_tilt_states_the_registers_facts(client: TestClient) -> None:
     assert meta["_hash"] == register["digest"].removeprefix("sha256:")
     assert meta["x-digest"] == register["digest"]
     assert meta["version"] == register["data_version"]
+    assert meta["x-dataVersion"] == register["data_version"]
     assert meta["language"] == "en"
     assert meta["url"] == "Not stated"
     assert document["controller"]["name"] == "Cambridgeshire County Council"

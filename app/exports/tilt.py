@@ -58,6 +58,11 @@ def tilt_duration(duration: str) -> str:
     return f"{date}{days}D" + (f"T{time}" if time else "")
 
 
+def _camel(name: str) -> str:
+    first, *rest = name.split("_")
+    return first + "".join(part.capitalize() for part in rest)
+
+
 def _filled(target: dict[str, Any], required: dict[str, Any]) -> dict[str, Any]:
     """Set TILT's required fields, "Not stated" where the register has no value."""
     missing = []
@@ -251,7 +256,7 @@ class _Builder:
         )
         meta["x-generatedAt"] = export.generated_at
         meta["x-digest"] = export.digest
-        meta.update({f"x-{k}": v for k, v in stamps.items() if v is not None})
+        meta.update({f"x-{_camel(k)}": v for k, v in stamps.items() if v is not None})
         controller = _filled(
             {"x-slug": c["slug"]},
             {"name": c["name"], "address": c["address"], "country": c["country"]},
