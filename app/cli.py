@@ -7,6 +7,7 @@ import sys
 from collections.abc import Callable, Sequence
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from app.config import Settings, get_settings
 from app.db import make_engine, make_sessionmaker, session_scope
@@ -109,6 +110,13 @@ def cmd_keys(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_audit(settings: Settings, args: argparse.Namespace) -> int:
+    """``audit``: the completeness report; ``audit verify``: the hash chain."""
+    if args.check == "verify":
+        return cmd_audit_verify(settings, args)
+    return interchange.cmd_audit(settings, args)
+
+
 def cmd_audit_verify(settings: Settings, _args: argparse.Namespace) -> int:
     from app.audit.chain import verify
 
@@ -157,8 +165,6 @@ def build_parser() -> argparse.ArgumentParser:
     revoke.add_argument("key_id")
     keys_commands.add_parser("list", help="list keys (never the keys themselves)")
 
-    audit = commands.add_parser("audit-verify", help="recompute the audit trail's hash chain")
-    del audit
     interchange.add_parsers(commands)
     return parser
 
@@ -168,15 +174,22 @@ COMMANDS: dict[str, Callable[[Settings, argparse.Namespace], int]] = {
     "seed": cmd_seed,
     "serve": cmd_serve,
     "keys": cmd_keys,
-    "audit-verify": cmd_audit_verify,
     "import": interchange.cmd_import,
-    "audit": interchange.cmd_audit,
+    "audit": cmd_audit,
 }
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    return COMMANDS[args.command](get_settings(), args)
+    try:
+        return COMMANDS[args.command](get_settings(), args)
+    except (OperationalError, ProgrammingError) as exc:
+        print(
+            f"database error ({type(exc.orig).__name__}): is DATABASE_URL right and the "
+            "database migrated? Run `sharing-register migrate`.",
+            file=sys.stderr,
+        )
+        return 2
 
 
 if __name__ == "__main__":

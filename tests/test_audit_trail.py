@@ -110,7 +110,7 @@ def test_tampering_is_detected_by_the_api_and_the_command(
     assert result["first_broken_seq"] == 7
     assert result["events"] == 6
     command = subprocess.run(
-        [sys.executable, "-m", "app.cli", "audit-verify"],
+        [sys.executable, "-m", "app.cli", "audit", "verify"],
         env={"DATABASE_URL": seeded_db, "PATH": ""},
         capture_output=True,
         text=True,

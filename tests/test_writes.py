@@ -350,3 +350,32 @@ def test_parallel_patches_leave_one_winner_per_round(
     # Every event's before is the previous event's after: no update was lost.
     for previous, following in itertools.pairwise(events):
         assert following.before == previous.after
+
+
+def test_grouped_entries_can_be_edited_and_cycles_are_refused(
+    write_client: TestClient, auth: dict[str, str]
+) -> None:
+    path = f"{API}/data-categories/religion"
+    etag = write_client.get(path).headers["etag"]
+    edited = write_client.patch(
+        path, json={"description": "Religion or belief"}, headers={**auth, "If-Match": etag}
+    )
+    assert edited.status_code == 200, edited.text
+    assert edited.json()["group"] == "personal-characteristics"
+    group = f"{API}/data-categories/personal-characteristics"
+    body = assert_problem(
+        write_client.patch(
+            group,
+            json={"group": "religion"},
+            headers={**auth, "If-Match": write_client.get(group).headers["etag"]},
+        ),
+        422,
+    )
+    assert body["errors"][0]["type"] == "reference_cycle"
+    act = f"{API}/legislation/education-act-1996-section-507b"
+    moved = write_client.patch(
+        act,
+        json={"year": 1996},
+        headers={**auth, "If-Match": write_client.get(act).headers["etag"]},
+    )
+    assert moved.status_code == 200, moved.text

@@ -32,6 +32,12 @@ def add_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -
     audit = commands.add_parser(
         "audit", help="check the register's completeness; exit 1 when an error-rule fails"
     )
+    audit.add_argument(
+        "check",
+        nargs="?",
+        choices=["verify"],
+        help="'verify': recompute the audit trail's hash chain instead",
+    )
     audit.add_argument("--controller", help="controller slug (needed when there are several)")
     audit.add_argument("--as-of", help="audit the register as it was at this ISO 8601 time")
     audit.add_argument("--version", dest="published", help="audit a published version (slug)")

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import func, select
+from sqlalchemy import func, inspect, select
 from sqlalchemy.orm import Session
 
 from app.audit.chain import Actor, append
@@ -146,7 +146,17 @@ def _apply_children(
     setattr(parent, child.field, replacement)
 
 
-def _check_hierarchy(entity_type: EntityType, obj: Any) -> list[dict[str, Any]]:
+def _parent(session: Session, node: Any, relationship: str) -> Any:
+    """The node's parent: from memory when loaded (pending rows of a bulk
+    load), else by its foreign key (rows fetched without their relationships)."""
+    if relationship not in inspect(node).unloaded:
+        return getattr(node, relationship)
+    prop = inspect(type(node)).relationships[relationship]
+    parent_id = getattr(node, next(iter(prop.local_columns)).key)
+    return None if parent_id is None else session.get(type(node), parent_id)
+
+
+def _check_hierarchy(session: Session, entity_type: EntityType, obj: Any) -> list[dict[str, Any]]:
     """A data category's group and a provision's Act must not loop back."""
     errors = []
     for ref in entity_type.shape.refs:
@@ -165,7 +175,7 @@ def _check_hierarchy(entity_type: EntityType, obj: Any) -> list[dict[str, Any]]:
                 )
                 break
             seen.add(id(node))
-            node = getattr(node, ref.relationship)
+            node = _parent(session, node, ref.relationship)
     return errors
 
 
@@ -202,7 +212,7 @@ def apply_state(
     _apply_columns(entity_type.shape, obj, data)
     errors: list[dict[str, Any]] = []
     _apply_refs(entity_type.shape, obj, data, resolver, errors)
-    errors += _check_hierarchy(entity_type, obj)
+    errors += _check_hierarchy(session, entity_type, obj)
     if errors:
         raise InvalidInput(
             f"The {entity_type.label} refers to entities that do not exist or loop.",
