@@ -124,7 +124,16 @@ class ReadOnlyCORSMiddleware(CORSMiddleware):
             allow_origins=["*"],
             allow_methods=["GET"],
             allow_headers=["Accept", "If-None-Match"],
-            expose_headers=["ETag"],
+            expose_headers=[
+                "ETag",
+                "Content-Disposition",
+                "Register-Generated-At",
+                "Register-Digest",
+                "Register-Data-Version",
+                "Register-As-Of",
+                "Register-Version",
+                "X-Request-ID",
+            ],
             allow_credentials=False,
             max_age=600,
         )

@@ -69,11 +69,13 @@ class ResponseCache:
         if scope["method"] != "GET" or not scope["path"].startswith(self.prefix):
             await self.gate.run(self.app, scope, receive, send)
             return
-        accept = accept_encoding = b""
+        accept = accept_encoding = host = b""
         if_none_match: bytes | None = None
         for name, value in scope["headers"]:
             if name == b"accept":
                 accept = value
+            elif name == b"host":  # exports carry absolute IRIs built from it
+                host = value
             elif name == b"accept-encoding":
                 accept_encoding = value
             elif name == b"if-none-match":
@@ -87,7 +89,7 @@ class ResponseCache:
             if version is None:
                 await self.gate.run(self.app, scope, receive, send)
                 return
-        key = (scope["path"], normalise_query(scope["query_string"]), accept)
+        key = (host, scope["path"], normalise_query(scope["query_string"]), accept)
         entry: Entry | None = self.lru.get(key)
         if entry is None or entry.version != version:
             pending = self._inflight.get(key)

@@ -12,8 +12,6 @@ The document is built as plain dicts: no RDF library at run time.
 
 from __future__ import annotations
 
-from functools import cache
-from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
@@ -23,6 +21,7 @@ from starlette.responses import Response
 
 from app.exports.common import Export, ExportFormat, export_response
 from app.exports.content import DATA_COLLECTION, PURPOSE, SHARING, Activity, RegisterView, State
+from app.register.vocabulary import dpv_terms
 
 FORMAT = ExportFormat("jsonld", "application/ld+json", "jsonld", attachment=False)
 MEDIA_TYPE = FORMAT.media_type
@@ -85,11 +84,9 @@ def _ref(iri: str) -> dict[str, str]:
     return {"@id": iri}
 
 
-@cache
 def known_terms() -> frozenset[str]:
     """DPV 2.3's terms: a ``dpv_term`` outside them is kept as text, never as an IRI."""
-    text = (Path(__file__).parent / "dpv-terms.txt").read_text(encoding="utf-8")
-    return frozenset(line for line in text.splitlines() if line and not line.startswith("#"))
+    return dpv_terms()
 
 
 def _term(value: str | None) -> str | None:

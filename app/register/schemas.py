@@ -25,8 +25,17 @@ from pydantic import (
     model_validator,
 )
 
+from app.register.vocabulary import check_dpv_term
+
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 ISO_DURATION_PATTERN = r"^P(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(\d+H)?(\d+M)?(\d+S)?)?$"
+
+DpvTerm = Annotated[
+    str,
+    StringConstraints(max_length=200),
+    AfterValidator(check_dpv_term),
+    Field(description="A W3C DPV 2.3 term, e.g. 'pd:BirthDate'; checked against DPV 2.3."),
+]
 
 Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, min_length=1, max_length=120)]
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
@@ -241,7 +250,7 @@ class ServiceIn(EntityIn):
 
 
 class DataSubjectIn(EntityIn):
-    dpv_term: Annotated[str, StringConstraints(max_length=200)] | None = None
+    dpv_term: DpvTerm | None = None
 
 
 class DataCategoryIn(EntityIn):
@@ -253,12 +262,12 @@ class DataCategoryIn(EntityIn):
         default=None, description="Slug of the Article 9(2) lawful basis, when known."
     )
     data_subjects: SlugList = Field(default_factory=list)
-    dpv_term: Annotated[str, StringConstraints(max_length=200)] | None = None
+    dpv_term: DpvTerm | None = None
 
 
 class PurposeIn(EntityIn):
     kind: PurposeKind = PurposeKind.PROCESSING
-    dpv_term: Annotated[str, StringConstraints(max_length=200)] | None = None
+    dpv_term: DpvTerm | None = None
 
 
 class LegislationIn(EntityIn):
@@ -278,7 +287,7 @@ class LawfulBasisIn(EntityIn):
     reference: Annotated[str, StringConstraints(max_length=50)] = Field(
         description="The article as written, e.g. 'Article 6(1)(c)'."
     )
-    dpv_term: Annotated[str, StringConstraints(max_length=200)] | None = None
+    dpv_term: DpvTerm | None = None
 
 
 class RecipientIn(EntityIn):
@@ -418,7 +427,7 @@ class DataCollectionIn(EntityIn):
 
 class RightIn(EntityIn):
     gdpr_article: Annotated[str, StringConstraints(max_length=50)] | None = None
-    dpv_term: Annotated[str, StringConstraints(max_length=200)] | None = None
+    dpv_term: DpvTerm | None = None
 
 
 class DataSourceIn(EntityIn):
