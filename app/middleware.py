@@ -11,6 +11,7 @@ from fastapi import FastAPI
 
 from app.cache import install as install_response_cache
 from app.config import Settings
+from app.head import HeadAsGet
 from app.limits import install as install_limits
 from app.observability import install as install_observability
 from app.security_headers import ReadOnlyCORSMiddleware, SecurityHeadersMiddleware
@@ -21,6 +22,8 @@ def install_middleware(app: FastAPI, settings: Settings) -> None:
     """Innermost first."""
     # 1. response cache for hot public reads (performance)
     install_response_cache(app, settings)
+    # 1a. HEAD answered as GET without the body (cached like the GET)
+    app.add_middleware(HeadAsGet)
     # 1b. body size (413), JSON only (415), no NUL; a problem even for an escaped error
     install_limits(app, settings)
     # 2. CORS: any origin may GET the read endpoints; nothing else

@@ -308,3 +308,14 @@ def test_openapi_documents_every_read_route_with_examples(client: TestClient) ->
     names = {p["name"] for p in sharing["parameters"]}
     assert {"recipient", "data_category", "age", "special_category", "role"} <= names
     assert "examples" in str(sharing["parameters"])
+
+
+@pytest.mark.parametrize("path", [f"{API}/register", f"{API}/recipients/nexus", "/healthz"])
+def test_head_answers_like_get_without_a_body(client: TestClient, path: str) -> None:
+    get = client.get(path)
+    head = client.head(path)
+    assert head.status_code == 200
+    assert head.content == b""
+    assert head.headers.get("etag") == get.headers.get("etag")
+    assert head.headers["content-type"] == get.headers["content-type"]
+    assert client.head(f"{API}/recipients/nobody").status_code == 404
