@@ -29,7 +29,8 @@ QUOTES = st.text(
 OPTIONAL_TEXT = st.none() | TEXT
 URLS = st.sampled_from(["https://example.org/", "https://council.example/privacy?lang=en"])
 DURATIONS = st.sampled_from(["P75Y", "P6M", "P2W", "P1Y2M3D", "PT12H", "P3DT4H"])
-DPV_TERMS = st.sampled_from([None, "dpv:Child", "pd:Name", "pd:Health", "dpv:NotATerm"])
+# Writes refuse DPV-prefixed terms DPV 2.3 lacks; free text outside its namespaces stays.
+DPV_TERMS = st.sampled_from([None, "dpv:Child", "pd:Name", "pd:Health", "local:NotADpvTerm"])
 POSITIONS = st.integers(min_value=0, max_value=50)
 
 
