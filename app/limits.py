@@ -9,7 +9,8 @@
   register text contains one and PostgreSQL cannot store one, so they would
   otherwise surface as a database error deep inside a request.
 - An exception that escapes every handler still gets a problem response
-  here, inside the layers that add security headers and the request id.
+  here, inside the layers that add security headers and the request id,
+  and is logged here rather than passed on to the server.
 
 The OpenAPI document gains the answers this layer (and the database guard)
 may give, so clients and the contract tests know them.
@@ -146,22 +147,30 @@ class RequestLimits:
         )
 
     async def _guarded(self, scope: Scope, receive: Receive, send: Send) -> None:
-        """Run the app; if it fails before answering, answer for it (then let
-        the exception go on to be logged by the outer layers)."""
-        started = False
+        """Run the app. An exception that escapes every handler is logged here
+        (with the request id) and answered with a problem unless a response is
+        already under way. It is not passed on to the server, which would close
+        the connection: a keep-alive client's next request on it would fail,
+        even after a complete answer (a session teardown failing once the
+        response is out, for instance)."""
+        sent = 0  # 0: nothing, 1: headers, 2: the whole response
 
         async def tracking_send(message: Message) -> None:
-            nonlocal started
+            nonlocal sent
             if message["type"] == "http.response.start":
-                started = True
+                sent = 1
+            elif message["type"] == "http.response.body" and not message.get("more_body"):
+                sent = 2
             await send(message)
 
         try:
             await self.app(scope, receive, tracking_send)
         except Exception as exc:
-            if not started:
-                await _last_resort(exc)(scope, receive, send)
-            raise
+            if sent == 1:
+                raise  # a response broken off: only closing the connection tells the client
+            response = _last_resort(exc, after_response=sent == 2)
+            if sent == 0:
+                await response(scope, receive, send)
 
 
 def _json_has_nul(body: bytes) -> bool:
@@ -184,11 +193,13 @@ def _replay(body: bytes, receive: Receive) -> Receive:
     return replay
 
 
-def _last_resort(exc: Exception) -> Response:
+def _last_resort(exc: Exception, *, after_response: bool) -> Response:
     unavailable = isinstance(exc, OperationalError | PoolTimeoutError) or (
         isinstance(exc, DBAPIError) and exc.connection_invalidated
     )
+    when = " after the response was sent" if after_response else ""
     if unavailable:
+        logger.warning("database unavailable%s: %s", when, type(exc).__name__)
         return problem_response(
             503,
             "Service Unavailable",
@@ -196,6 +207,7 @@ def _last_resort(exc: Exception) -> Response:
             problem_type=PROBLEM_BASE + "database-unavailable",
             headers={"Retry-After": "5"},
         )
+    logger.error("unhandled error%s", when, exc_info=exc)
     return problem_response(500, "Internal Server Error", "The request could not be completed.")
 
 

@@ -230,7 +230,9 @@ def test_the_app_survives_a_database_outage_and_loses_no_acknowledged_write(
         app.stop()
 
     # -- what the clients saw
-    assert [o for o in outcomes if o.error] == [], "requests failed at the HTTP level"
+    failed = [o for o in outcomes if o.error]
+    server_errors = [line for line in logs.splitlines() if '"level":"error"' in line]
+    assert failed == [], f"requests failed at the HTTP level; the server said: {server_errors[:3]}"
     assert max(o.ended - o.started for o in outcomes) < REQUEST_TIMEOUT
     assert recovered_in < 15
     unexpected = [(o.kind, o.status, o.body) for o in outcomes if o.status not in {200, 201, 503}]

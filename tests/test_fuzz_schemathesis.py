@@ -102,9 +102,7 @@ def test_every_operation_keeps_its_contract(
     case: Any, fuzz_app: FastAPI, fuzz_auth: dict[str, str]
 ) -> None:
     headers = dict(fuzz_auth)
-    if case.method.upper() in {"PATCH", "DELETE", "PUT"} and "If-Match" not in (
-        case.headers or {}
-    ):
+    if case.method.upper() in {"PATCH", "DELETE", "PUT"} and "If-Match" not in (case.headers or {}):
         headers["If-Match"] = "*"  # also reach the change itself, not only the 428
     case.call_and_validate(
         app=fuzz_app, headers=headers, checks=CHECKS, additional_checks=[problem_details]

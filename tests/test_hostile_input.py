@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import re
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
@@ -132,7 +133,9 @@ def test_a_streamed_body_is_not_read_past_the_limit() -> None:
         "query_string": b"",
         "headers": [(b"content-type", b"application/json"), (b"transfer-encoding", b"chunked")],
     }
-    asyncio.run(RequestLimits(app, max_body_bytes=10_000)(scope, receive, send))
+    layer = RequestLimits(app, max_body_bytes=10_000)
+    with ThreadPoolExecutor(1) as pool:  # a loop of its own, whatever runs in this thread
+        pool.submit(lambda: asyncio.run(layer(scope, receive, send))).result()
     assert sent[0]["status"] == 413
     assert len(received) == 11
 

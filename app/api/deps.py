@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Query, Request
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.audit.chain import begin_write
@@ -14,6 +16,8 @@ from app.config import Settings
 from app.db import session_scope
 from app.errors import InvalidInput
 from app.register import service
+
+logger = logging.getLogger("app.api")
 
 
 def get_settings_dep(request: Request) -> Settings:
@@ -27,9 +31,18 @@ def _factory(request: Request) -> sessionmaker[Session]:
 
 
 def read_session(request: Request) -> Iterator[Session]:
-    """A session for a read: one transaction, rolled back at the end."""
-    with _factory(request)() as session:
+    """A session for a read: one transaction, rolled back at the end (after
+    the response is sent). A read has nothing to roll back, so a connection
+    the database dropped meanwhile is not an error of the request."""
+    session = _factory(request)()
+    try:
         yield session
+    finally:
+        try:
+            session.close()
+        except DBAPIError as exc:
+            logger.warning("closing a read session failed: %s", type(exc).__name__)
+            session.invalidate()  # hand the dead connection back as such
 
 
 def write_session(request: Request) -> Iterator[Session]:

@@ -58,12 +58,23 @@ class Metrics:
             multiprocess_mode="livesum",
         )
         self.routes = RouteNames()
+        # Labelled children, looked up once: ``labels()`` costs more than the count.
+        self._counters: dict[tuple[str, str, int], Any] = {}
+        self._timers: dict[tuple[str, str], Any] = {}
 
     def observe(self, scope: Scope, status: int, seconds: float) -> None:
         method = scope["method"] if scope["method"] in METHODS else "OTHER"
         route = self.routes.name(scope)
-        self.requests.labels(method, route, str(status)).inc()
-        self.latency.labels(method, route).observe(seconds)
+        counter = self._counters.get((method, route, status))
+        if counter is None:
+            counter = self._counters[method, route, status] = self.requests.labels(
+                method, route, str(status)
+            )
+        counter.inc()
+        timer = self._timers.get((method, route))
+        if timer is None:
+            timer = self._timers[method, route] = self.latency.labels(method, route)
+        timer.observe(seconds)
 
     def exposition(self) -> tuple[bytes, str]:
         if os.environ.get(MULTIPROC_ENV):

@@ -7,9 +7,9 @@ are counted like any other.
 from __future__ import annotations
 
 import logging
+import os
 import re
 import time
-import uuid
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -29,7 +29,7 @@ def incoming_request_id(scope: Scope) -> str:
             if SANE_ID.fullmatch(value):
                 return str(value.decode("ascii"))
             break
-    return uuid.uuid4().hex
+    return os.urandom(16).hex()
 
 
 class ObservabilityMiddleware:
