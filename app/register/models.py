@@ -65,8 +65,13 @@ class ControllerScoped(NamedEntity):
     def __table_args__(cls) -> tuple[Any, ...]:  # noqa: N805
         # The slug index serves lookups across all controllers (filters and
         # details without ?controller=); the unique key leads with controller_id.
+        # It holds the id too: a filter naming an entity present in every
+        # controller reads its ids from the index alone.
         table: str = cls.__tablename__  # type: ignore[attr-defined]
-        return (UniqueConstraint("controller_id", "slug"), Index(f"ix_{table}_slug", "slug"))
+        return (
+            UniqueConstraint("controller_id", "slug"),
+            Index(f"ix_{table}_slug", "slug", "id"),
+        )
 
 
 def link_table(name: str, left: str, right: str) -> Table:
@@ -212,10 +217,21 @@ condition_data_categories = link_table("condition_data_categories", "condition",
 class SharingArrangement(ControllerScoped, Base):
     __tablename__ = "sharing_arrangements"
     # Lists walk arrangements in this order and stop after a page (no sort).
+    # The columns filters check row by row ride along, so a walk across
+    # every controller reads the index only, never the wide rows.
     __table_args__ = (
         UniqueConstraint("controller_id", "slug"),
         Index("ix_sharing_arrangements_slug", "slug"),
-        Index("ix_sharing_arrangements_list_order", "controller_id", "position", "slug", "id"),
+        Index(
+            "ix_sharing_arrangements_list_order",
+            "controller_id",
+            "position",
+            "slug",
+            "id",
+            "recipient_id",
+            "applies_from_age",
+            "applies_until_age",
+        ),
     )
 
     recipient_id: Mapped[int] = mapped_column(

@@ -168,6 +168,13 @@ async def list_sharing(
     Several values of one filter (repeated, or comma-separated) are ORed;
     different filters are ANDed. A data category matches its group and its
     items; an Act matches arrangements resting on any of its provisions.
+
+    **`total`**: exact when `controller` names one or more controllers, or
+    the register holds only one. Across several controllers counting every match
+    would read every controller's arrangements, so `total` is exact only if
+    the matches end on this page; otherwise it is `offset + limit + 1`, a
+    lower bound meaning "at least one more page". Past the last match the
+    page is empty and `total` is exact again.
     """
     filters = service.SharingFilters(
         recipient=split_values(recipient),
@@ -183,7 +190,10 @@ async def list_sharing(
         age=age,
     )
     result = await sharing_page(
-        request.app.state, split_values(controller), filters, limit=page.limit,
+        request.app.state,
+        split_values(controller),
+        filters,
+        limit=page.limit,
         offset=page.offset,
     )
     return json_response(request, result.as_dict())
