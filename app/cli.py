@@ -59,24 +59,23 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     import uvicorn
 
     from app.observability.logs import logging_config
-    from app.observability.metrics import use_multiprocess_dir
+    from app.observability.metrics import multiprocess_metrics
 
     log_config = logging_config(settings.log_level, access_log=args.access_log)
     logging.config.dictConfig(log_config)
     upgrade(settings.database_url)
     if not args.no_seed and seed(settings, only_if_empty=True) != 0:
         return 1
-    if args.workers > 1:
-        use_multiprocess_dir()  # /metrics then sums every worker
-    uvicorn.run(
-        "app.main:app",
-        host=args.host,
-        port=args.port,
-        workers=args.workers,
-        access_log=False,  # JSON access lines come from the app (app.access)
-        log_config=log_config,
-        proxy_headers=True,
-    )
+    with multiprocess_metrics(args.workers):  # /metrics then sums every worker
+        uvicorn.run(
+            "app.main:app",
+            host=args.host,
+            port=args.port,
+            workers=args.workers,
+            access_log=False,  # JSON access lines come from the app (app.access)
+            log_config=log_config,
+            proxy_headers=True,
+        )
     return 0
 
 

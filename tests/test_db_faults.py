@@ -242,6 +242,8 @@ def test_the_app_survives_a_database_outage_and_loses_no_acknowledged_write(
     for outcome in unavailable:
         assert outcome.headers["content-type"].startswith("application/problem+json")
         assert int(outcome.headers["retry-after"]) > 0
+        assert outcome.headers["x-content-type-options"] == "nosniff"
+        assert outcome.headers["x-request-id"]
         assert json.loads(outcome.body)["type"].endswith("database-unavailable")
     outage = [o for o in outcomes if o.started > stopped_at + 1 and o.ended < up_at]
     assert outage

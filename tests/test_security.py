@@ -10,8 +10,10 @@ import re
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
@@ -22,6 +24,7 @@ from app.main import create_app
 from app.observability.logs import JsonFormatter, RequestIdFilter, scrub
 from tests.conftest import make_key, make_settings
 from tests.helpers import assert_problem
+from tests.servers import AppServer
 from tests.test_auth import api_routes
 
 LEAKS = re.compile(r"Traceback|File \"|sqlalchemy|psycopg|SELECT |INSERT |secret-table")
@@ -312,3 +315,25 @@ def test_metrics_count_requests_per_route_template(write_client: TestClient) -> 
     routes = {dict(labels).get("route") for _, labels in samples}
     assert not any("nexus" in (r or "") or "random" in (r or "") for r in routes)
     assert ("http_requests_in_progress", frozenset()) in samples
+
+
+def test_metrics_add_up_across_worker_processes(tmp_path: Path) -> None:
+    """``serve --workers 2``: whichever worker answers the scrape counts them all."""
+    server = AppServer(f"sqlite:///{tmp_path / 'register.sqlite3'}", workers=2).start()
+    try:
+        with httpx.Client(base_url=server.base_url, headers={"Connection": "close"}) as http:
+            sent = 0
+            while sent < 300:  # until both workers have answered some
+                assert http.get("/api/v1/services").status_code == 200
+                sent += 1
+                lines = server.logs().splitlines()
+                access = [json.loads(line) for line in lines if line.startswith("{")]
+                served_by = {e["pid"] for e in access if e.get("route") == "/api/v1/services"}
+                if sent >= 10 and len(served_by) == 2:
+                    break
+            assert len(served_by) == 2
+            wanted = 'http_requests_total{method="GET",route="/api/v1/services",status="200"}'
+            for _ in range(4):
+                assert f"{wanted} {sent}.0" in http.get("/metrics").text.splitlines()
+    finally:
+        server.stop()

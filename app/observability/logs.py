@@ -56,6 +56,7 @@ class JsonFormatter(logging.Formatter):
             "ts": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
             "level": record.levelname.lower(),
             "logger": record.name,
+            "pid": record.process,
             "request_id": getattr(record, "request_id", None) or request_id_var.get(),
             "msg": record.getMessage(),
         }

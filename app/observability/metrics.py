@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 import tempfile
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from prometheus_client import (
@@ -133,11 +134,16 @@ def flat_routes(routes: list[BaseRoute]) -> Iterator[BaseRoute]:
             yield route
 
 
-def use_multiprocess_dir() -> str:
-    """Give the worker processes about to start a shared directory for their
-    metrics (unless one is configured); call before they are spawned."""
-    path = os.environ.get(MULTIPROC_ENV)
-    if not path:
-        path = tempfile.mkdtemp(prefix="sharing-register-metrics-")
+@contextmanager
+def multiprocess_metrics(workers: int) -> Iterator[None]:
+    """Give the worker processes about to be spawned a shared directory for
+    their metrics (unless one is configured), removed when they are done."""
+    if workers <= 1 or os.environ.get(MULTIPROC_ENV):
+        yield
+        return
+    with tempfile.TemporaryDirectory(prefix="sharing-register-metrics-") as path:
         os.environ[MULTIPROC_ENV] = path
-    return path
+        try:
+            yield
+        finally:
+            del os.environ[MULTIPROC_ENV]
