@@ -158,6 +158,7 @@ MALFORMED: list[tuple[str, bytes, int]] = [
         422,
     ),
     ("NUL escape in a key", b'{"sl\\u0000ug": "x", "name": "n"}', 422),
+    ("NUL deep inside", b"[" * 1000 + b'"\\u0000"' + b"]" * 1000, 422),
     ("raw NUL byte", b'{"slug": "x", "name": "a\x00b"}', 422),
     ("lone surrogate", b'{"slug": "x", "name": "a\\ud800b", "scopes": ["register:write"]}', 422),
 ]
