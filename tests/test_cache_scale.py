@@ -248,8 +248,7 @@ def test_cross_controller_pages_read_only_the_controllers_they_show(
 
 @pytest.fixture(scope="module")
 def national(backend: str, databases: DatabaseFactory) -> str:
-    if backend != "postgresql":
-        pytest.skip("query plans are checked on PostgreSQL")
+    assert backend == "postgresql", "tests using it are marked postgres_only"
     from bench.scale import load
 
     url = databases.create()
@@ -302,6 +301,7 @@ def register_document(session: Session) -> None:
     orjson.dumps(load_snapshot(session, slug).document())
 
 
+@pytest.mark.postgres_only
 @pytest.mark.parametrize(
     "action", [one_controller, across_controllers, register_document], ids=lambda f: f.__name__
 )
@@ -340,6 +340,7 @@ ACROSS_FILTERS: list[dict[str, Any]] = [
 ]
 
 
+@pytest.mark.postgres_only
 def test_national_register_and_pages_are_unchanged(
     national: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
