@@ -21,6 +21,8 @@ from pydantic import (
     ConfigDict,
     Field,
     HttpUrl,
+    Strict,
+    StrictBool,
     StringConstraints,
     model_validator,
 )
@@ -40,7 +42,8 @@ DpvTerm = Annotated[
 Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, min_length=1, max_length=120)]
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
 Text = Annotated[str, StringConstraints(max_length=10_000)]
-Age = Annotated[int, Field(ge=0, le=130)]
+# Numbers and flags are strict: JSON's false is not 0, nor "3" 3 (the schema says integer).
+Age = Annotated[int, Strict(), Field(ge=0, le=130)]
 
 
 def _no_nul(value: str | None) -> str | None:
@@ -117,7 +120,7 @@ class EntityIn(StrictModel):
     name: Name
     description: OptionalText = None
     sources: Sources
-    position: Annotated[int, Field(ge=0, le=1_000_000)] = 0
+    position: Annotated[int, Strict(), Field(ge=0, le=1_000_000)] = 0
 
 
 # --- enumerations ---------------------------------------------------------------
@@ -257,7 +260,7 @@ class DataCategoryIn(EntityIn):
     group: Slug | None = Field(
         default=None, description="Slug of the data category this one belongs to."
     )
-    special_category: bool = False
+    special_category: StrictBool = False
     article9_condition: Slug | None = Field(
         default=None, description="Slug of the Article 9(2) lawful basis, when known."
     )
@@ -273,7 +276,7 @@ class PurposeIn(EntityIn):
 class LegislationIn(EntityIn):
     cited_as: OptionalText = None
     kind: LegislationKind
-    year: Annotated[int, Field(ge=1200, le=2200)] | None = None
+    year: Annotated[int, Strict(), Field(ge=1200, le=2200)] | None = None
     part_of: Slug | None = None
     provision: Annotated[str, StringConstraints(max_length=200)] | None = None
     legislation_gov_uk_id: Annotated[str, StringConstraints(max_length=300)] | None = Field(
@@ -431,7 +434,7 @@ class RightIn(EntityIn):
 
 
 class DataSourceIn(EntityIn):
-    mandatory: bool | None = Field(
+    mandatory: StrictBool | None = Field(
         default=None,
         description="Whether providing the data is required by law; null if not stated.",
     )

@@ -15,7 +15,7 @@ from typing import Annotated, Any
 
 import orjson
 from fastapi import APIRouter, Body, Depends, Header, Path, Request
-from pydantic import BaseModel, ConfigDict, create_model
+from pydantic import BaseModel, ConfigDict, Strict, create_model
 from sqlalchemy.orm import Session
 from starlette.responses import Response
 
@@ -135,7 +135,10 @@ def patch_model(entity_type: EntityType) -> type[BaseModel]:
     fields: dict[str, Any] = {}
     for name, field in entity_type.schema.model_fields.items():
         annotation: Any = field.annotation
-        fields[name] = (annotation | None, None)
+        # Strictness stays (the other constraints are checked on the merged state).
+        strict = [item for item in field.metadata if isinstance(item, Strict)]
+        optional = annotation | None
+        fields[name] = (Annotated[(optional, *strict)] if strict else optional, None)
     name = "".join(p.capitalize() for p in entity_type.name.split("-")) + "Patch"
     model: type[BaseModel] = create_model(name, __config__=ConfigDict(extra="forbid"), **fields)
     return model
