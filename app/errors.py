@@ -22,6 +22,14 @@ PROBLEM_BASE = "https://sharing-register.example/problems/"
 logger = logging.getLogger("app.errors")
 
 
+# RFC 9110's names where Python's HTTPStatus still uses the older ones.
+RFC9110_TITLES = {413: "Content Too Large", 422: "Unprocessable Content"}
+
+
+def status_title(status: int) -> str:
+    return RFC9110_TITLES.get(status) or HTTPStatus(status).phrase
+
+
 class Problem(BaseModel):
     """An RFC 9457 problem details object (extension members allowed)."""
 
@@ -56,7 +64,7 @@ class ProblemError(Exception):
             self.status = status
         if problem_type is not None:
             self.problem_type = problem_type
-        self.title = title or HTTPStatus(self.status).phrase
+        self.title = title or status_title(self.status)
         self.headers = headers or {}
         self.extensions = extensions
 
@@ -148,7 +156,7 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:
         return problem_response(
             exc.status_code,
-            HTTPStatus(exc.status_code).phrase,
+            status_title(exc.status_code),
             str(exc.detail) if exc.detail else None,
             instance=request.url.path,
             headers=dict(exc.headers or {}),
