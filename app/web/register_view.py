@@ -17,6 +17,7 @@ from typing import Any
 
 from app.errors import InvalidInput
 from app.register import entities as e
+from app.register.sharing_index import Tree
 from app.register.snapshots import Snapshot
 from app.web import words
 
@@ -197,23 +198,8 @@ class RegisterView:
     def category_family(self, slugs: Iterable[str]) -> set[str]:
         """The categories and their groups and items: sharing a group shares
         its items, sharing an item shares part of its group."""
-        children: dict[str, list[str]] = defaultdict(list)
-        for state in self.section("data_categories"):
-            if state.get("group"):
-                children[state["group"]].append(state["slug"])
-        result: set[str] = set()
-        stack = list(slugs)
-        while stack:
-            slug = stack.pop()
-            if slug not in result:
-                result.add(slug)
-                stack.extend(children.get(slug, ()))
-        for slug in list(slugs):
-            node = self.get("data_categories", slug)
-            while node is not None and node.get("group") and node["group"] not in result:
-                result.add(node["group"])
-                node = self.get("data_categories", node["group"])
-        return result
+        tree = Tree.of((c["slug"], c.get("group")) for c in self.section("data_categories"))
+        return tree.related(slugs)
 
     def filter(self, filters: Filters) -> list[Arrangement]:
         self._check_known("data_subjects", "data_subject", "data subject", filters.data_subject)
