@@ -62,6 +62,7 @@ ENDPOINTS = {
 BASELINE_HEADERS = ("content-type", "etag", "cache-control", "vary")
 FILTERED = f"{API}/sharing?data_category=name&age=14"
 DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 
 @dataclass
@@ -91,6 +92,17 @@ class Server:
             except OSError:
                 time.sleep(0.1)
         raise RuntimeError(f"{self.name} did not start")
+
+    def cpu_seconds(self) -> float:
+        """User + system CPU time the server process has used so far (Linux).
+
+        CPU time per request is what a saturated single worker's throughput
+        is the inverse of, and unlike req/s it barely moves when other jobs
+        share the machine's cores, so the ratios are also given on it.
+        """
+        assert self.process is not None
+        fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
 
     def stop(self) -> None:
         if self.process is not None:
@@ -168,9 +180,18 @@ class Result:
     p50: float
     p99: float
     errors: int
+    requests: int = 0
+    cpu_us: float = float("nan")  # server CPU time per request, microseconds
 
 
-def wrk(url: str, *, duration: int, connections: int = 32, etag: str | None = None) -> Result:
+def wrk(
+    url: str,
+    *,
+    duration: int,
+    connections: int = 32,
+    etag: str | None = None,
+    server: Server | None = None,
+) -> Result:
     argv = [
         "wrk",
         "-t1",
@@ -182,7 +203,9 @@ def wrk(url: str, *, duration: int, connections: int = 32, etag: str | None = No
     ]
     if etag:
         argv += ["-H", f"If-None-Match: {etag}"]
+    cpu_before = server.cpu_seconds() if server else 0.0
     out = subprocess.run([*argv, url], capture_output=True, text=True, check=True).stdout
+    cpu = server.cpu_seconds() - cpu_before if server else float("nan")
     if "Latency Distribution" not in out:
         raise RuntimeError(f"unexpected wrk output for {url}:\n{out}")
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
@@ -195,7 +218,8 @@ def wrk(url: str, *, duration: int, connections: int = 32, etag: str | None = No
         r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out
     ):
         errors += sum(int(g) for g in match.groups())
-    return Result(rps, p50, p99, errors)
+    requests = int(re.search(r"(\d+) requests in", out).group(1))  # type: ignore[union-attr]
+    return Result(rps, p50, p99, errors, requests, cpu * 1e6 / max(requests, 1))
 
 
 def median(results: list[Result]) -> Result:
@@ -204,6 +228,8 @@ def median(results: list[Result]) -> Result:
         statistics.median(r.p50 for r in results),
         statistics.median(r.p99 for r in results),
         sum(r.errors for r in results),
+        sum(r.requests for r in results),
+        statistics.median(r.cpu_us for r in results),
     )
 
 
@@ -278,10 +304,11 @@ def main() -> int:
                             server.url(path),
                             duration=args.duration,
                             etag=etags[name] if conditional else None,
+                            server=server,
                         )
                         runs.setdefault((server.name, label), []).append(result)
             runs.setdefault((uncached.name, "sharing filtered, uncached"), []).append(
-                wrk(uncached.url(FILTERED), duration=args.duration)
+                wrk(uncached.url(FILTERED), duration=args.duration, server=uncached)
             )
         table = {key: median(results) for key, results in runs.items()}
         report(table, [s.name for s in order])
@@ -298,9 +325,11 @@ def main() -> int:
                 f"  {server.name:<17} {path:<48} {result.rps:>9.0f} req/s  "
                 f"p99 {result.p99:>8.1f} ms  errors {result.errors}"
             )
-        register = table[("product-sqlite", "register")].rps
-        fastapi = table[("fastapi", "register")].rps
-        print(f"ratio register/fastapi-baseline: {register / fastapi:.2f}")
+        register = table[("product-sqlite", "register")]
+        fastapi = table[("fastapi", "register")]
+        by_cpu = fastapi.cpu_us / register.cpu_us
+        print(f"ratio register/fastapi-baseline (server CPU per request): {by_cpu:.2f}")
+        print(f"ratio register/fastapi-baseline: {register.rps / fastapi.rps:.2f}")
     finally:
         for server in started:
             server.stop()
@@ -311,11 +340,21 @@ def main() -> int:
 
 
 def report(table: dict[tuple[str, str], Result], servers: list[str]) -> None:
+    """Print req/s, latency and server CPU per request, with the issue's ratios.
+
+    Two ratios per baseline: by req/s (what wrk saw, which on a shared
+    machine moves with whatever else runs) and by server CPU time per
+    request (baseline CPU / product CPU: the req/s ratio a saturated single
+    worker would show, and steady across runs).
+    """
     labels = []
     for _server, label in table:
         if label not in labels:
             labels.append(label)
-    print(f"\n{'endpoint':<28} {'server':<17} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8}  ratios")
+    print(
+        f"\n{'endpoint':<28} {'server':<17} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} "
+        f"{'CPU us/req':>10}  ratios (req/s | CPU)"
+    )
     for label in labels:
         for server in [*servers, "uncached-sqlite"]:
             result = table.get((server, label))
@@ -327,12 +366,14 @@ def report(table: dict[tuple[str, str], Result], servers: list[str]) -> None:
             if server.startswith("product") and base_fastapi and base_starlette:
                 ratios = (
                     f"{result.rps / base_fastapi.rps:.2f}x fastapi, "
-                    f"{result.rps / base_starlette.rps:.2f}x starlette"
+                    f"{result.rps / base_starlette.rps:.2f}x starlette | "
+                    f"{base_fastapi.cpu_us / result.cpu_us:.2f}x fastapi, "
+                    f"{base_starlette.cpu_us / result.cpu_us:.2f}x starlette"
                 )
             errors = f"  ({result.errors} errors)" if result.errors else ""
             print(
                 f"{label:<28} {server:<17} {result.rps:>9.0f} {result.p50:>8.2f} "
-                f"{result.p99:>8.2f}  {ratios}{errors}"
+                f"{result.p99:>8.2f} {result.cpu_us:>10.0f}  {ratios}{errors}"
             )
 
 

@@ -8,11 +8,14 @@ Recipient slugs are shared across controllers, as in real notices
 (``department-for-education`` everywhere). Rows go in with COPY (psycopg 3),
 into a database the script creates and migrates (and drops unless --keep).
 
-    .venv/bin/python bench/scale.py --controllers 1 1000 [--runs 30] [--freeze-gc] \
-        [--postgres URL] [--keep]
+    .venv/bin/python bench/scale.py --controllers 1 1000 [--runs 200] [--postgres URL] [--keep]
+    .venv/bin/python bench/scale.py --existing DB_N1 DB_N20000   # re-measure kept ones
 
 Prints load time and, per query, p50/p99 over repeated runs through the
-product's own service functions (what the routed path runs).
+product's own service functions (what the routed path runs): wall time, and
+CPU time of this process plus its PostgreSQL backend, which a neighbour's
+load on a shared machine does not inflate. The databases are measured
+round-robin, so both N see the same machine.
 """
 
 # ruff: noqa: E402
@@ -34,6 +37,7 @@ import time
 import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from typing import Any
 
 import orjson
@@ -43,7 +47,8 @@ sys.path.insert(0, str(ROOT))
 
 import psycopg
 from sqlalchemy import JSON, Table, create_engine, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.orm import Session
 
 from app.db import Base, make_engine, make_sessionmaker, session_scope
 from app.migrate import upgrade
@@ -388,8 +393,8 @@ def load(url: str, controllers: int, *, chunk: int = 250, quiet: bool = False) -
         for first in range(0, controllers, chunk):
             batch: dict[str, list[dict[str, Any]]] = defaultdict(list)
             for index in range(first, min(first + chunk, controllers)):
-                for table, rows in generator.controller(index + 1).items():
-                    batch[table].extend(rows)
+                for table_name, rows in generator.controller(index + 1).items():
+                    batch[table_name].extend(rows)
             with conn.cursor() as cursor:
                 for table in order:
                     if batch.get(table.name):
@@ -421,104 +426,198 @@ def load(url: str, controllers: int, *, chunk: int = 250, quiet: bool = False) -
     return time.monotonic() - started, arrangements
 
 
-def timed(runs: int, action: Callable[[int], Any]) -> tuple[float, float, float]:
-    samples = []
-    for run in range(runs):
-        started = time.perf_counter()
-        action(run)
-        samples.append((time.perf_counter() - started) * 1000)
-    samples.sort()
-    p99 = samples[min(len(samples) - 1, round(0.99 * (len(samples) - 1)))]
-    return statistics.median(samples), p99, samples[-1]
+@dataclass
+class Samples:
+    """Per-query samples: wall time and CPU time (this process + its backend)."""
+
+    wall: list[float] = field(default_factory=list)
+    cpu: list[float] = field(default_factory=list)
+
+    @staticmethod
+    def _p50_p99(values: list[float]) -> tuple[float, float]:
+        ordered = sorted(values)
+        return statistics.median(ordered), ordered[round(0.99 * (len(ordered) - 1))]
+
+    def wall_p50_p99(self) -> tuple[float, float]:
+        return self._p50_p99(self.wall)
+
+    def cpu_p50_p99(self) -> tuple[float, float]:
+        return self._p50_p99(self.cpu)
 
 
-def measure(url: str, runs: int, freeze_gc: bool = False) -> dict[str, tuple[float, float, float]]:
-    engine = make_engine(url, pool_size=2, max_overflow=0)
-    factory = make_sessionmaker(engine)
-    with factory() as session:
-        slugs = list(session.scalars(select(m.Controller.slug).order_by(m.Controller.id)))
-    rng = random.Random(11)
-    picks = [rng.choice(slugs) for _ in range(runs)]
-    results: dict[str, tuple[float, float, float]] = {}
+def _on_cpu_ns(pid: int | str) -> int:
+    """Nanoseconds a process has run on a CPU (Linux schedstat, ns resolution).
 
-    def register(run: int) -> None:
-        with factory() as session:
-            orjson.dumps(load_snapshot(session, picks[run]).document())
+    Unlike wall time this leaves out time spent waiting for a core, so a
+    neighbour's load or the hypervisor taking the CPU away does not show.
+    """
+    return int(Path(f"/proc/{pid}/schedstat").read_text().split()[0])
 
-    def one_controller(run: int) -> None:
-        with factory() as session:
-            scope = service.resolve_controllers(session, [picks[run]])
-            filters = service.SharingFilters(data_category=["ethnicity"], age=14)
-            page = service.list_sharing(session, filters, scope, limit=50, offset=0)
-            orjson.dumps(page.as_dict())
 
-    def across(offset: int) -> Callable[[int], None]:
-        def run_query(_run: int) -> None:
-            with factory() as session:
-                scope = service.resolve_controllers(session, [])
-                filters = service.SharingFilters(
-                    recipient=["department-for-education"], data_category=["ethnicity"]
-                )
-                page = service.list_sharing(session, filters, scope, limit=50, offset=offset)
-                orjson.dumps(page.as_dict())
+Query = Callable[[Session, str, int], object]
+
+
+def queries() -> dict[str, Query]:
+    """The measured reads, each through the product's own service functions."""
+
+    def register(session: Session, controller: str, _run: int) -> object:
+        return orjson.dumps(load_snapshot(session, controller).document())
+
+    def one_controller(session: Session, controller: str, _run: int) -> object:
+        scope = service.resolve_controllers(session, [controller])
+        filters = service.SharingFilters(data_category=["ethnicity"], age=14)
+        return orjson.dumps(
+            service.list_sharing(session, filters, scope, limit=50, offset=0).as_dict()
+        )
+
+    def across(offset: int) -> Query:
+        def run_query(session: Session, _controller: str, _run: int) -> object:
+            scope = service.resolve_controllers(session, [])
+            filters = service.SharingFilters(
+                recipient=["department-for-education"], data_category=["ethnicity"]
+            )
+            page = service.list_sharing(session, filters, scope, limit=50, offset=offset)
+            return orjson.dumps(page.as_dict())
 
         return run_query
 
-    register(0)  # warm the process (imports, statement caches)
+    return {
+        "register document, one controller (cold build)": register,
+        "/sharing?data_category=ethnicity&age=14, one controller": one_controller,
+        "/sharing?recipient=dfe&data_category=ethnicity, all, page 1": across(0),
+        "... the same, offset 500": across(500),
+    }
+
+
+class Database:
+    """A loaded benchmark database: its session factory and controller slugs."""
+
+    def __init__(self, url: str) -> None:
+        self.engine = make_engine(url, pool_size=1, max_overflow=0)
+        self.factory = make_sessionmaker(self.engine)
+        with self.factory() as session:
+            self.slugs = list(session.scalars(select(m.Controller.slug).order_by(m.Controller.id)))
+            self.backend_pid = session.execute(text("SELECT pg_backend_pid()")).scalar_one()
+
+    def run(self, query: Query, controller: str, run: int, samples: Samples) -> None:
+        with self.factory() as session:
+            backend = self.backend_pid  # pool of one: always the same backend
+            wall, cpu, cpu_backend = time.perf_counter(), time.process_time(), _on_cpu_ns(backend)
+            query(session, controller, run)
+            samples.cpu.append(
+                (time.process_time() - cpu) * 1000 + (_on_cpu_ns(backend) - cpu_backend) / 1e6
+            )
+            samples.wall.append((time.perf_counter() - wall) * 1000)
+
+
+def measure(
+    databases: dict[int, Database], runs: int, freeze_gc: bool = True
+) -> dict[int, dict[str, Samples]]:
+    """Run every query ``runs`` times against every database, interleaved.
+
+    Round-robin over the databases and queries, so that whatever else the
+    machine does in the meantime falls on every N alike and the p99 ratios
+    compare the register, not the moment.
+    """
+    measured = queries()
+    rng = random.Random(11)
+    picks = {n: [rng.choice(db.slugs) for _ in range(runs)] for n, db in databases.items()}
+    for n, db in databases.items():  # warm the process (imports, statement caches)
+        for query in measured.values():
+            db.run(query, picks[n][0], 0, Samples())
     if freeze_gc:
-        # What a server can do once started: the ~150,000 objects alive by
-        # then are never garbage, and full collections walking them pause a
-        # request for ~50 ms now and then (about 1 in 25 here).
+        # What the server does once started (app.main): the objects alive by
+        # then are never garbage, and full collections walking them would
+        # pause a request now and then.
         gc.collect()
         gc.freeze()
-    results["register document, one controller (cold build)"] = timed(runs, register)
-    results["/sharing?data_category=ethnicity&age=14, one controller"] = timed(runs, one_controller)
-    results["/sharing?recipient=dfe&data_category=ethnicity, all, page 1"] = timed(runs, across(0))
-    results["... the same, offset 500"] = timed(runs, across(500))
-    engine.dispose()
+    results = {n: {label: Samples() for label in measured} for n in databases}
+    for run in range(runs):
+        for n, db in databases.items():
+            for label, query in measured.items():
+                db.run(query, picks[n][run], run, results[n][label])
     return results
+
+
+def _create_database(admin_url: URL, postgres: str, n: int) -> tuple[str, str]:
+    name = f"bench_scale_{n}_{uuid.uuid4().hex[:6]}"
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return name, make_url(postgres).set(database=name).render_as_string(hide_password=False)
+
+
+def _drop_database(admin_url: URL, name: str) -> None:
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def report(results: dict[int, dict[str, Samples]]) -> None:
+    print("\nquery times in ms: wall p50 / p99, CPU (this process + PostgreSQL backend) p50 / p99")
+    for n, by_label in results.items():
+        print(f"N={n:,}")
+        for label, samples in by_label.items():
+            (w50, w99), (c50, c99) = samples.wall_p50_p99(), samples.cpu_p50_p99()
+            print(f"  {label:<62} wall {w50:6.1f} / {w99:6.1f}   CPU {c50:6.1f} / {c99:6.1f}")
+    sizes = list(results)
+    if len(sizes) > 1:
+        first, last = sizes[0], sizes[-1]
+        print(f"\nat N={last:,} relative to N={first:,} (p50 | p99; wall, then CPU):")
+        for label in results[first]:
+            a, b = results[first][label], results[last][label]
+            wall = [y / x for x, y in zip(a.wall_p50_p99(), b.wall_p50_p99(), strict=True)]
+            cpu = [y / x for x, y in zip(a.cpu_p50_p99(), b.cpu_p50_p99(), strict=True)]
+            print(
+                f"  {label:<62} wall {wall[0]:5.2f}x | {wall[1]:5.2f}x   "
+                f"CPU {cpu[0]:5.2f}x | {cpu[1]:5.2f}x"
+            )
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--controllers", type=int, nargs="+", default=[1, 1000])
     parser.add_argument("--postgres", default=os.environ.get("TEST_DATABASE_URL", DEFAULT_PG))
-    parser.add_argument("--runs", type=int, default=30)
+    parser.add_argument("--runs", type=int, default=200)
     parser.add_argument("--keep", action="store_true", help="keep the databases")
     parser.add_argument(
-        "--freeze-gc", action="store_true", help="gc.freeze() after warming up (see measure)"
+        "--existing",
+        nargs="+",
+        default=[],
+        metavar="DATABASE",
+        help="measure databases kept by an earlier --keep run instead of loading",
+    )
+    parser.add_argument(
+        "--no-freeze-gc", action="store_true", help="leave the collector as Python starts it"
     )
     args = parser.parse_args()
     admin_url = make_url(args.postgres).set(database="postgres")
-    summary = []
-    for n in args.controllers:
-        name = f"bench_scale_{n}_{uuid.uuid4().hex[:6]}"
-        admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-        url = make_url(args.postgres).set(database=name).render_as_string(hide_password=False)
-        try:
+    created: list[str] = []
+    databases: dict[int, Database] = {}
+    try:
+        for name in args.existing:
+            url = make_url(args.postgres).set(database=name).render_as_string(hide_password=False)
+            database = Database(url)
+            databases[len(database.slugs) - 1] = database  # minus the seed's controller
+        for n in args.controllers if not args.existing else []:
+            name, url = _create_database(admin_url, args.postgres, n)
+            created.append(name)
             print(f"N={n}: database {name}", file=sys.stderr)
             upgrade(url)
             seconds, arrangements = load(url, n)
-            results = measure(url, args.runs, args.freeze_gc)
-            summary.append((n, seconds, arrangements, results))
             print(f"\nN={n:,} controllers (+ the seed), {arrangements:,} synthetic arrangements")
             rate = arrangements / max(seconds, 1e-9)
-            print(f"  build: {seconds:.1f} s ({rate:,.0f} arrangements/s)")
-            for label, (p50, p99, worst) in results.items():
-                print(f"  {label:<62} p50 {p50:7.1f} ms  p99 {p99:7.1f} ms  max {worst:7.1f} ms")
-        finally:
-            if not args.keep:
-                with admin.connect() as conn:
-                    conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            admin.dispose()
-    if len(summary) > 1:
-        first = summary[0][3]
-        last_n, _, _, last = summary[-1]
-        print(f"\np99 at N={last_n:,} relative to N={summary[0][0]:,}:")
-        for label in first:
-            print(f"  {label:<62} {last[label][1] / first[label][1]:5.2f}x")
+            print(f"  build: {seconds:.1f} s ({rate:,.0f} arrangements/s)", flush=True)
+            databases[n] = Database(url)
+        results = measure(dict(sorted(databases.items())), args.runs, not args.no_freeze_gc)
+        report(results)
+    finally:
+        for database in databases.values():
+            database.engine.dispose()
+        for name in created if not args.keep else []:
+            _drop_database(admin_url, name)
     return 0
 
 
