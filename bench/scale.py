@@ -54,7 +54,7 @@ from app.db import Base, make_engine, make_sessionmaker, session_scope
 from app.migrate import upgrade
 from app.models import load_all_models
 from app.register import models as m
-from app.register import service
+from app.register import service, sharing_filters
 from app.register.seed import load_seed
 from app.register.snapshots import load_snapshot
 
@@ -465,18 +465,18 @@ def queries() -> dict[str, Query]:
 
     def one_controller(session: Session, controller: str, _run: int) -> object:
         scope = service.resolve_controllers(session, [controller])
-        filters = service.SharingFilters(data_category=["ethnicity"], age=14)
+        filters = sharing_filters.SharingFilters(data_category=["ethnicity"], age=14)
         return orjson.dumps(
-            service.list_sharing(session, filters, scope, limit=50, offset=0).as_dict()
+            sharing_filters.list_sharing(session, filters, scope, limit=50, offset=0).as_dict()
         )
 
     def across(offset: int) -> Query:
         def run_query(session: Session, _controller: str, _run: int) -> object:
             scope = service.resolve_controllers(session, [])
-            filters = service.SharingFilters(
+            filters = sharing_filters.SharingFilters(
                 recipient=["department-for-education"], data_category=["ethnicity"]
             )
-            page = service.list_sharing(session, filters, scope, limit=50, offset=offset)
+            page = sharing_filters.list_sharing(session, filters, scope, limit=50, offset=offset)
             return orjson.dumps(page.as_dict())
 
         return run_query

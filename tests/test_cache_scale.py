@@ -19,7 +19,7 @@ from app.main import create_app
 from app.migrate import upgrade
 from app.register import entities as e
 from app.register import models as m
-from app.register import service, writes
+from app.register import service, sharing_filters, writes
 from app.register.document import register_content, section_key, sort_states
 from app.register.entities import load_options, to_state
 from app.register.loading import sync_register
@@ -192,10 +192,10 @@ def test_filters_checked_row_by_row_match_the_id_lists(
             for limit in (None, 0):
                 with monkeypatch.context() as patch:
                     if limit is not None:
-                        patch.setattr(service, "_id_list_limit", lambda _s, n=limit: n)
+                        patch.setattr(sharing_filters, "_id_list_limit", lambda _s, n=limit: n)
                     scope = service.resolve_controllers(session, named)
-                    wanted = service.SharingFilters(**filters)
-                    page = service.list_sharing(session, wanted, scope, limit=500, offset=0)
+                    wanted = sharing_filters.SharingFilters(**filters)
+                    page = sharing_filters.list_sharing(session, wanted, scope, limit=500, offset=0)
                 answers.append(orjson.dumps(page.as_dict()))
             assert answers[0] == answers[1], (named, filters)
 
@@ -207,8 +207,8 @@ def test_totals_across_every_controller_stop_one_past_the_page(
 
     def page(named: list[str], limit: int, offset: int) -> service.Page:
         scope = service.resolve_controllers(session, named)
-        return service.list_sharing(
-            session, service.SharingFilters(), scope, limit=limit, offset=offset
+        return sharing_filters.list_sharing(
+            session, sharing_filters.SharingFilters(), scope, limit=limit, offset=offset
         )
 
     ours = page([COUNCIL], 500, 0).total
@@ -235,8 +235,8 @@ def test_cross_controller_pages_read_only_the_controllers_they_show(
     # Reading every controller's slug costs ~30 ms at 20,000 controllers.
     with count_statements(app.state.engine) as statements:
         scope = service.resolve_controllers(two_controllers, [])
-        filters = service.SharingFilters(recipient=["nexus"])
-        page = service.list_sharing(two_controllers, filters, scope, limit=50, offset=0)
+        filters = sharing_filters.SharingFilters(recipient=["nexus"])
+        page = sharing_filters.list_sharing(two_controllers, filters, scope, limit=50, offset=0)
     assert {item["controller"] for item in page.items} == {COUNCIL, OTHER}
     reads = [s for s in statements if "controllers.slug" in s and "FROM controllers" in s]
     assert reads
@@ -284,16 +284,16 @@ def plans(engine: Engine, action: Callable[[Session], Any]) -> list[tuple[str, s
 def one_controller(session: Session) -> None:
     slug = session.scalars(select(m.Controller.slug).order_by(m.Controller.id.desc())).first()
     scope = service.resolve_controllers(session, [slug or ""])
-    filters = service.SharingFilters(data_category=["ethnicity"], age=14)
-    service.list_sharing(session, filters, scope, limit=50, offset=0)
+    filters = sharing_filters.SharingFilters(data_category=["ethnicity"], age=14)
+    sharing_filters.list_sharing(session, filters, scope, limit=50, offset=0)
 
 
 def across_controllers(session: Session) -> None:
     scope = service.resolve_controllers(session, [])
-    filters = service.SharingFilters(
+    filters = sharing_filters.SharingFilters(
         recipient=["department-for-education"], data_category=["ethnicity"]
     )
-    service.list_sharing(session, filters, scope, limit=50, offset=100)
+    sharing_filters.list_sharing(session, filters, scope, limit=50, offset=100)
 
 
 def register_document(session: Session) -> None:
@@ -356,10 +356,12 @@ def test_national_register_and_pages_are_unchanged(
                     for limit in (None, 10**9):
                         with monkeypatch.context() as patch:
                             if limit is not None:
-                                patch.setattr(service, "_id_list_limit", lambda _s, n=limit: n)
+                                patch.setattr(
+                                    sharing_filters, "_id_list_limit", lambda _s, n=limit: n
+                                )
                             scope = service.resolve_controllers(session, [])
-                            wanted = service.SharingFilters(**filters)
-                            page = service.list_sharing(
+                            wanted = sharing_filters.SharingFilters(**filters)
+                            page = sharing_filters.list_sharing(
                                 session, wanted, scope, limit=50, offset=offset
                             )
                         answers.append(page.as_dict())

@@ -15,7 +15,7 @@ from app.errors import InvalidInput
 from app.main import create_app
 from app.register import service
 from app.register.schemas import RecipientRole
-from app.register.service import SharingFilters
+from app.register.sharing_filters import SharingFilters, list_sharing
 from app.register.sharing_index import build, page_of
 from tests.conftest import make_settings
 from tests.helpers import count_statements
@@ -58,7 +58,7 @@ def _both(
     (cid,) = controllers
     index = build(session, cid, COUNCIL)
     wanted = SharingFilters(**filters)
-    from_sql = service.list_sharing(session, wanted, controllers, limit=limit, offset=offset)
+    from_sql = list_sharing(session, wanted, controllers, limit=limit, offset=offset)
     from_memory = page_of(index, wanted, limit=limit, offset=offset)
     return from_sql, from_memory
 
@@ -111,7 +111,7 @@ def test_the_sql_path_runs_a_constant_number_of_statements(
     counts = []
     for limit in (5, 50, 200):
         with count_statements(shared_app.state.engine) as statements:
-            service.list_sharing(
+            list_sharing(
                 read_session,
                 SharingFilters(age=14, data_category=["name"]),
                 controllers,

@@ -22,7 +22,7 @@ from app.exports import jsonld
 from app.exports.common import Export
 from app.history.moments import parse_moment
 from app.register import entities as e
-from app.register import outputs, service
+from app.register import outputs, service, sharing_filters
 from app.register.entities import EntityType
 from app.register.schemas import SLUG_PATTERN, RecipientRole
 from app.register.sharing_index import sharing_page
@@ -176,7 +176,7 @@ async def list_sharing(
     lower bound meaning "at least one more page". Past the last match the
     page is empty and `total` is exact again.
     """
-    filters = service.SharingFilters(
+    filters = sharing_filters.SharingFilters(
         recipient=split_values(recipient),
         data_category=split_values(data_category),
         data_subject=split_values(data_subject),

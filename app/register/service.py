@@ -1,4 +1,4 @@
-"""Read queries of the register: lists, details, the sharing filters.
+"""Read queries of the register: controllers in scope, lists and details.
 
 Every function issues a constant number of SQL statements whatever the
 number of rows (eager loads from the entity declarations), and returns plain
@@ -7,15 +7,13 @@ JSON-ready dicts built from the entities' canonical states.
 
 from __future__ import annotations
 
-import math
-from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from sqlalchemy import CompoundSelect, Select, exists, func, literal, or_, select, text
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import Select, func, select, text
+from sqlalchemy.orm import Session
 
 from app.errors import Conflict, InvalidInput, NotFound
 from app.register import entities as e
@@ -23,6 +21,7 @@ from app.register import models as m
 from app.register.document import CONTROLLER_ID, read_listed
 from app.register.entities import EntityType, load_options, to_state
 from app.register.schemas import RecipientRole
+from app.register.trees import Tree
 
 
 @dataclass
@@ -389,337 +388,6 @@ def _listed_items(
     return items
 
 
-@dataclass
-class SharingFilters:
-    recipient: list[str] = field(default_factory=list)
-    data_category: list[str] = field(default_factory=list)
-    data_subject: list[str] = field(default_factory=list)
-    purpose: list[str] = field(default_factory=list)
-    legislation: list[str] = field(default_factory=list)
-    lawful_basis: list[str] = field(default_factory=list)
-    service: list[str] = field(default_factory=list)
-    role: list[RecipientRole] = field(default_factory=list)
-    special_category: bool | None = None
-    data_categories_stated: bool | None = None
-    age: int | None = None
-
-
-class _Tree:
-    """Parent links of a self-referencing type (category groups, Acts' parts)."""
-
-    def __init__(self, rows: Iterable[tuple[int, str, int | None]]) -> None:
-        self.parent: dict[int, int | None] = {}
-        self.children: dict[int, list[int]] = defaultdict(list)
-        self.ids_by_slug: dict[str, list[int]] = defaultdict(list)
-        for ident, slug, parent in rows:
-            self.parent[ident] = parent
-            self.ids_by_slug[slug].append(ident)
-            if parent is not None:
-                self.children[parent].append(ident)
-
-    def descendants(self, ids: Iterable[int]) -> set[int]:
-        result: set[int] = set()
-        stack = list(ids)
-        while stack:
-            ident = stack.pop()
-            if ident not in result:
-                result.add(ident)
-                stack.extend(self.children.get(ident, ()))
-        return result
-
-    def ancestors(self, ids: Iterable[int]) -> set[int]:
-        result: set[int] = set()
-        for ident in ids:
-            node: int | None = ident
-            while node is not None and node not in result:
-                result.add(node)
-                node = self.parent.get(node)
-        return result
-
-
-def _id_list_limit(controllers: dict[int, str]) -> int | None:
-    """How many entities a filter may name across every controller and still
-    be matched as a list of ids (``None``: no limit, the scope is bounded).
-
-    A list of ids lets the database start from the few arrangements that use
-    them; past this many (say the Department for Education, in every
-    controller) each arrangement is checked as the list is walked in order,
-    which stops after the page. Walking costs ~controllers / named, the list
-    ~named, so the two meet near the square root."""
-    if not isinstance(controllers, AllControllers):
-        return None
-    return max(64, math.isqrt(32 * controllers.size_bound()))
-
-
-def _named_ids(
-    session: Session,
-    entity_type: EntityType,
-    param: str,
-    slugs: Sequence[str],
-    controllers: dict[int, str],
-) -> list[int] | None:
-    """The ids of the entities a filter names, or ``None`` when there are
-    too many to list (see ``_id_list_limit``); unknown slugs are a 422 naming
-    the filter. Reads at most the limit, whatever the number of controllers."""
-    model = entity_type.model
-    scope = in_scope(model, controllers) if entity_type.scoped else []
-    limit = _id_list_limit(controllers) if entity_type.scoped else None
-    query = select(model.id, model.slug).where(model.slug.in_(slugs), *scope)
-    rows = session.execute(query if limit is None else query.limit(limit + 1)).all()
-    found = {row.slug for row in rows}
-    many = limit is not None and len(rows) > limit
-    unseen = [slug for slug in dict.fromkeys(slugs) if slug not in found]
-    if many and unseen:
-        checks = [exists().where(model.slug == slug, *scope) for slug in unseen]
-        flags = session.execute(select(*checks)).one()
-        found.update(slug for slug, flag in zip(unseen, flags, strict=True) if flag)
-    unknown = [slug for slug in slugs if slug not in found]
-    if unknown:
-        raise InvalidInput(
-            f"Unknown {entity_type.label} in filter {param!r}: {', '.join(unknown)}.",
-            errors=[
-                {
-                    "field": param,
-                    "msg": f"unknown {entity_type.label} {s!r}",
-                    "type": "unknown_reference",
-                }
-                for s in unknown
-            ],
-        )
-    return None if many else [row.id for row in rows]
-
-
-def _category_tree(session: Session, controllers: dict[int, str]) -> tuple[_Tree, set[int]]:
-    rows = session.execute(
-        select(
-            m.DataCategory.id,
-            m.DataCategory.slug,
-            m.DataCategory.group_id,
-            m.DataCategory.special_category,
-        ).where(*in_scope(m.DataCategory, controllers))
-    ).all()
-    tree = _Tree((r[0], r[1], r[2]) for r in rows)
-    special = {r[0] for r in rows if r[3]}
-    return tree, special
-
-
-def _descendants(model: Any, parent: str, base: Select[Any]) -> Select[Any]:
-    """Ids of ``base`` and everything below them (recursive CTE: the tree is
-    walked in the database, never loaded whole)."""
-    tree = base.cte(recursive=True)
-    child = aliased(model)
-    tree = tree.union(select(child.id).where(getattr(child, parent) == tree.c.id))
-    return select(tree.c.id)
-
-
-def _ancestors(model: Any, parent: str, base: Select[Any]) -> Select[Any]:
-    """Ids of ``base`` and everything above them."""
-    node = aliased(model)
-    tree = (
-        select(node.id.label("id"), getattr(node, parent).label("up"))
-        .where(node.id.in_(base))
-        .cte(recursive=True)
-    )
-    above = aliased(model)
-    tree = tree.union(select(above.id, getattr(above, parent)).where(above.id == tree.c.up))
-    return select(tree.c.id)
-
-
-def _related_categories(base: Select[Any]) -> CompoundSelect[Any]:
-    # Sharing a group shares its items; sharing an item shares part of its group.
-    dc = m.DataCategory
-    return _descendants(dc, "group_id", base).union(_ancestors(dc, "group_id", base))
-
-
-def _link(relationship: Any) -> tuple[Any, Any]:
-    """An arrangement's reference list: (owner column, target column) of its
-    association table."""
-    prop = relationship.property
-    ((_, owner),) = prop.synchronize_pairs
-    ((_, target),) = prop.secondary_synchronize_pairs
-    return owner, target
-
-
-def _links_to(relationship: Any, ids: Any) -> Any:
-    """The arrangement links to one of ``ids`` (association table only)."""
-    owner, target = _link(relationship)
-    return exists().where(owner == m.SharingArrangement.id, target.in_(ids))
-
-
-def _links_to_named(relationship: Any, slugs: Sequence[str], scope: list[Any]) -> Any:
-    """The arrangement links to an entity with one of these slugs."""
-    owner, target = _link(relationship)
-    model = relationship.property.mapper.class_
-    return exists().where(
-        owner == m.SharingArrangement.id, target == model.id, model.slug.in_(slugs), *scope
-    )
-
-
-def _tree_hit(
-    relationship: Any, parent: str, hit: Callable[[Any], list[Any]], *, down: bool
-) -> Any:
-    """One of the arrangement's linked entities, or one above it (and, with
-    ``down``, one below it) satisfies ``hit``: the tree walked from this
-    arrangement's own links (a recursive CTE per arrangement), never from
-    every controller's entities."""
-    owner, target = _link(relationship)
-    model = relationship.property.mapper.class_
-    wanted = ("id", parent, "slug", "controller_id", "special_category")
-    names = [n for n in wanted if hasattr(model, n)]
-    anchor = (
-        select(*(getattr(model, n) for n in names))
-        .join_from(model, target.table, target == model.id)
-        .where(owner == m.SharingArrangement.id)
-        .correlate(m.SharingArrangement)
-    )
-    checks = []
-    for direction in ("up", "down") if down else ("up",):
-        walk = anchor.cte(f"{model.__tablename__}_{direction}", recursive=True, nesting=True)
-        step = aliased(model)
-        linked = (
-            step.id == walk.c[parent] if direction == "up" else getattr(step, parent) == walk.c.id
-        )
-        walk = walk.union(select(*(getattr(step, n) for n in names)).where(linked))
-        checks.append(exists(select(literal(1)).select_from(walk).where(*hit(walk.c))))
-    return or_(*checks)
-
-
-def _slug_hit(slugs: Sequence[str], controllers: dict[int, str]) -> Callable[[Any], list[Any]]:
-    def hit(columns: Any) -> list[Any]:
-        scope = (
-            []
-            if isinstance(controllers, AllControllers)
-            else [columns.controller_id.in_(controllers)]
-        )
-        return [columns.slug.in_(slugs), *scope]
-
-    return hit
-
-
-def sharing_conditions(
-    session: Session, filters: SharingFilters, controllers: dict[int, str]
-) -> list[Any]:
-    """SQL conditions for the filters; several values of one filter are ORed.
-
-    Cheap conditions come first (databases evaluate filters in order of
-    cost, SQLite in order). A filter naming few entities matches their ids;
-    one naming entities in most controllers is checked per arrangement
-    (``_id_list_limit``), so a page across every controller stops early."""
-    sa = m.SharingArrangement
-    dc = m.DataCategory
-    cheap: list[Any] = []
-    costly: list[Any] = []
-    if filters.recipient:
-        ids = _named_ids(session, e.RECIPIENTS, "recipient", filters.recipient, controllers)
-        if ids is not None:
-            cheap.append(sa.recipient_id.in_(ids))
-        else:
-            scope = in_scope(m.Recipient, controllers)
-            cheap.append(_recipient_value(m.Recipient.slug, scope).in_(filters.recipient))
-    if filters.role:
-        roles = [r.value for r in filters.role]
-        cheap.append(_recipient_value(m.Recipient.role, []).in_(roles))
-    if filters.data_category:
-        ids = _named_ids(
-            session, e.DATA_CATEGORIES, "data_category", filters.data_category, controllers
-        )
-        if ids is not None:
-            related = _closure(session, _related_categories(select(dc.id).where(dc.id.in_(ids))))
-            costly.append(_links_to(sa.data_categories, related))
-        else:
-            hit = _slug_hit(filters.data_category, controllers)
-            costly.append(_tree_hit(sa.data_categories, "group_id", hit, down=True))
-    if filters.special_category is not None:
-        special = _special_ids(session, controllers)
-        if special is not None:
-            base = select(dc.id).where(dc.id.in_(special))
-            has_special = _links_to(
-                sa.data_categories, _closure(session, _related_categories(base))
-            )
-        else:
-
-            def is_special(columns: Any) -> list[Any]:
-                return [columns.special_category.is_(True)]
-
-            has_special = _tree_hit(sa.data_categories, "group_id", is_special, down=True)
-        costly.append(has_special if filters.special_category else ~has_special)
-    for param, entity_type, relationship in (
-        ("data_subject", e.DATA_SUBJECTS, sa.data_subjects),
-        ("purpose", e.PURPOSES, sa.purposes),
-        ("lawful_basis", e.LAWFUL_BASES, sa.lawful_bases),
-        ("service", e.SERVICES, sa.services),
-    ):
-        slugs = getattr(filters, param)
-        if slugs:
-            ids = _named_ids(session, entity_type, param, slugs, controllers)
-            if ids is not None:
-                costly.insert(0, _links_to(relationship, ids))
-            else:
-                scope = in_scope(entity_type.model, controllers)
-                costly.insert(0, _links_to_named(relationship, slugs, scope))
-    if filters.legislation:
-        ids = _named_ids(session, e.LEGISLATION, "legislation", filters.legislation, controllers)
-        # An Act's arrangements include those resting on one of its sections.
-        if ids is not None:
-            base = select(m.Legislation.id).where(m.Legislation.id.in_(ids))
-            acts = _closure(session, _descendants(m.Legislation, "part_of_id", base))
-            costly.append(_links_to(sa.legislation, acts))
-        else:
-            hit = _slug_hit(filters.legislation, controllers)
-            costly.append(_tree_hit(sa.legislation, "part_of_id", hit, down=False))
-    if filters.data_categories_stated is not None:
-        owner, _target = _link(sa.data_categories)
-        stated = exists().where(owner == sa.id)
-        cheap.append(stated if filters.data_categories_stated else ~stated)
-    if filters.age is not None:
-        cheap.insert(0, or_(sa.applies_from_age.is_(None), sa.applies_from_age <= filters.age))
-        cheap.insert(1, or_(sa.applies_until_age.is_(None), sa.applies_until_age >= filters.age))
-    return cheap + costly
-
-
-def _closure(session: Session, tree: Select[Any] | CompoundSelect[Any]) -> list[int]:
-    """A tree walk's ids, read first: the planner cannot size a recursive CTE
-    (it guesses hundreds of rows for one) and would hash whole association
-    tables to join it; a list of ids it sizes from statistics."""
-    return sorted(session.scalars(tree))
-
-
-def _recipient_value(column: Any, scope: list[Any]) -> Any:
-    """A column of the arrangement's recipient, as a scalar subquery: a
-    filter the database checks row by row (cheap, and first), where a
-    semi-join would run after the costlier checks."""
-    recipient = m.Recipient.id == m.SharingArrangement.recipient_id
-    return select(column).where(recipient, *scope).scalar_subquery()
-
-
-def _special_ids(session: Session, controllers: dict[int, str]) -> list[int] | None:
-    """Special category data categories in scope, or ``None`` if too many."""
-    dc = m.DataCategory
-    limit = _id_list_limit(controllers)
-    query = select(dc.id).where(dc.special_category.is_(True), *in_scope(dc, controllers))
-    ids = list(session.scalars(query if limit is None else query.limit(limit + 1)))
-    return None if limit is not None and len(ids) > limit else ids
-
-
-def list_sharing(
-    session: Session,
-    filters: SharingFilters,
-    controllers: dict[int, str],
-    *,
-    limit: int,
-    offset: int,
-) -> Page:
-    return list_entities(
-        session,
-        e.SHARING,
-        controllers=controllers,
-        limit=limit,
-        offset=offset,
-        where=sharing_conditions(session, filters, controllers),
-        capped_total=True,
-    )
-
-
 def sharing_detail_options() -> list[Any]:
     return load_options(e.SHARING.shape)
 
@@ -750,9 +418,13 @@ def data_category_detail(
     session: Session, category: m.DataCategory, controllers: dict[int, str]
 ) -> dict[str, Any]:
     detail = item(e.DATA_CATEGORIES, category, controllers)
-    tree, _special = _category_tree(session, {category.controller_id: ""})
-    subcategory_ids = tree.children.get(category.id, [])
-    related = tree.descendants([category.id]) | tree.ancestors([category.id])
+    dc = m.DataCategory
+    links = session.execute(
+        select(dc.id, dc.group_id).where(dc.controller_id == category.controller_id)
+    )
+    tree = Tree.of((row.id, row.group_id) for row in links)
+    subcategory_ids = tree.children(category.id)
+    related = tree.related([category.id])
     subs = session.scalars(
         select(m.DataCategory)
         .where(m.DataCategory.id.in_(subcategory_ids))

@@ -16,8 +16,7 @@ write in this process is seen by the next request, others within a second.
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,46 +29,11 @@ from app.cache.lru import ByteLRU
 from app.errors import InvalidInput
 from app.register import entities as e
 from app.register import models as m
-from app.register.service import Page, SharingFilters, list_entities
+from app.register.service import Page, list_entities, resolve_controllers
+from app.register.sharing_filters import SharingFilters, list_sharing
+from app.register.trees import Tree
 
 UNLIMITED = 1_000_000_000
-
-
-def _tree_walk(edges: Mapping[str, Iterable[str]], start: Iterable[str]) -> set[str]:
-    found: set[str] = set()
-    stack = list(start)
-    while stack:
-        node = stack.pop()
-        if node not in found:
-            found.add(node)
-            stack.extend(edges.get(node, ()))
-    return found
-
-
-@dataclass(frozen=True)
-class Tree:
-    """Parent links of a self-referencing type, by slug."""
-
-    up: dict[str, list[str]]
-    down: dict[str, list[str]]
-
-    @classmethod
-    def of(cls, rows: Iterable[tuple[str, str | None]]) -> Tree:
-        up: dict[str, list[str]] = defaultdict(list)
-        down: dict[str, list[str]] = defaultdict(list)
-        for slug, parent in rows:
-            if parent is not None:
-                up[slug].append(parent)
-                down[parent].append(slug)
-        return cls(dict(up), dict(down))
-
-    def below(self, slugs: Iterable[str]) -> set[str]:
-        return _tree_walk(self.down, slugs)
-
-    def related(self, slugs: Iterable[str]) -> set[str]:
-        """Sharing a group shares its items; sharing an item shares part of its group."""
-        start = list(slugs)
-        return _tree_walk(self.down, start) | _tree_walk(self.up, start)
 
 
 @dataclass(frozen=True)
@@ -79,9 +43,9 @@ class ControllerSharing:
     version: int
     items: tuple[dict[str, Any], ...]
     known: dict[str, frozenset[str]]
-    categories: Tree
+    categories: Tree[str]
     special: frozenset[str]
-    laws: Tree
+    laws: Tree[str]
     size: int = field(default=0, compare=False)
 
     def check_known(self, param: str, label: str, slugs: Sequence[str]) -> None:
@@ -280,8 +244,6 @@ def _sql_page(
     limit: int,
     offset: int,
 ) -> Page:
-    from app.register import service
-
     with factory() as session:
-        controllers = service.resolve_controllers(session, named)
-        return service.list_sharing(session, filters, controllers, limit=limit, offset=offset)
+        controllers = resolve_controllers(session, named)
+        return list_sharing(session, filters, controllers, limit=limit, offset=offset)
