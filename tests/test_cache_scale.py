@@ -370,3 +370,25 @@ def test_national_register_and_pages_are_unchanged(
                     assert answers[0]["items"] or offset, filters
     finally:
         engine.dispose()
+
+
+@pytest.mark.postgres_only
+def test_scale_bench_measures_every_query_on_every_size(
+    national: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """bench/scale.py's measurement, on the national register: every query
+    runs, is timed (wall and CPU, the backend's included) and reported."""
+    from bench.scale import Database, measure, queries, report
+
+    database = Database(national)
+    try:
+        results = measure({150: database}, runs=3, freeze_gc=False)
+    finally:
+        database.engine.dispose()
+    assert list(results[150]) == list(queries())
+    for samples in results[150].values():
+        assert len(samples.wall) == len(samples.cpu) == 3
+        assert all(value > 0 for value in samples.wall + samples.cpu)
+    report(results)
+    printed = capsys.readouterr().out
+    assert all(label in printed for label in queries())
