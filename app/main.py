@@ -23,6 +23,7 @@ from app.middleware import install_middleware
 from app.observability.router import router as metrics_router
 from app.register.router import router as register_router
 from app.register.sharing_index import SharingIndexes
+from app.register.snapshots import RecentSnapshots
 from app.register.write_router import router as write_router
 from app.web.router import router as web_router
 
@@ -85,6 +86,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.engine = engine
     app.state.sessionmaker = make_sessionmaker(engine)
     app.state.after_write = []  # callables run after every committed API write
+    app.state.snapshots = RecentSnapshots()
     app.state.sharing_indexes = SharingIndexes(
         app.state.sessionmaker, settings.sharing_index_max_bytes
     )

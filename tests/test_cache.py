@@ -23,7 +23,7 @@ from app.register import entities as e
 from app.register import writes
 from app.register.models import Controller
 from tests.conftest import make_settings
-from tests.helpers import assert_problem
+from tests.helpers import assert_problem, count_statements
 
 API = "/api/v1"
 IDENTITY = {"Accept-Encoding": "identity"}
@@ -59,8 +59,12 @@ def uncached(shared_db: str) -> Iterator[TestClient]:
 
 @pytest.fixture
 def fresh(shared_db: str) -> Iterator[TestClient]:
-    """A cached app with an empty cache."""
-    app = create_app(make_settings(shared_db))
+    """A cached app with an empty cache. The shared database never changes,
+    so its version reading stays trusted for a minute: whether a request is
+    a hit must not depend on this machine pausing for a second (it does)."""
+    app = create_app(
+        make_settings(shared_db, cache_version_interval=60.0, cache_version_max_age=60.0)
+    )
     with TestClient(app) as client:
         yield client
 
@@ -284,3 +288,28 @@ def test_byte_lru_evicts_least_recently_used_first() -> None:
     lru.grow("a", 30)
     assert lru.used <= 100
     assert lru.get("c") is None
+
+
+def test_the_routed_register_is_built_once_per_data_version(seeded_db: str) -> None:
+    """Requests the response cache lets through (its version reading too old,
+    or the cache off) reuse the document built for the same data version,
+    and never one built before a write."""
+    app = create_app(make_settings(seeded_db, response_cache_enabled=False))
+    with TestClient(app) as client:
+        first = client.get(f"{API}/register", headers=IDENTITY)
+        assert first.status_code == 200
+        with count_statements(app.state.engine) as statements:
+            again = client.get(f"{API}/register", headers=IDENTITY)
+        assert again.status_code == 200
+        # The controller, then the chain head (the key): no entity read.
+        assert len(statements) == 2, statements
+        assert again.json()["digest"] == first.json()["digest"]
+        assert again.headers["etag"] == first.headers["etag"]
+        assert again.json()["generated_at"] >= first.json()["generated_at"]
+
+        with make_sessionmaker(app.state.engine)() as session:
+            new_service(session, "memo-check")
+        after = client.get(f"{API}/register", headers=IDENTITY)
+        assert after.json()["data_version"] == first.json()["data_version"] + 1
+        assert "memo-check" in {s["slug"] for s in after.json()["services"]}
+        assert after.json()["digest"] != first.json()["digest"]

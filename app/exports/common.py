@@ -163,8 +163,14 @@ def snapshot_query(
 SnapshotQueryDep = Annotated[SnapshotQuery, Depends(snapshot_query)]
 
 
-def load_export(session: ReadSession, query: SnapshotQueryDep) -> Export:
-    snapshot = load_snapshot(session, query.controller, as_of=query.as_of, version=query.version)
+def load_export(request: Request, session: ReadSession, query: SnapshotQueryDep) -> Export:
+    snapshot = load_snapshot(
+        session,
+        query.controller,
+        as_of=query.as_of,
+        version=query.version,
+        recent=request.app.state.snapshots,
+    )
     return Export(snapshot)
 
 

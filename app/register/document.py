@@ -343,12 +343,15 @@ def content_digest(content: dict[str, Any]) -> str:
     return "sha256:" + hashlib.sha256(canonical).hexdigest()
 
 
-def document(content: dict[str, Any], **stamps: Any) -> dict[str, Any]:
-    """Wrap content with its digest, schema version, generation time and stamps."""
+def document(
+    content: dict[str, Any], *, digest: str | None = None, **stamps: Any
+) -> dict[str, Any]:
+    """Wrap content with its digest (computed unless given), schema version,
+    generation time and stamps."""
     head: dict[str, Any] = {
         "schema_version": SCHEMA_VERSION,
         "generated_at": datetime.now(UTC).isoformat(),
-        "digest": content_digest(content),
+        "digest": digest or content_digest(content),
     }
     head.update(stamps)
     return {**head, **content}

@@ -242,6 +242,7 @@ def get_register(
         slugs[0] if slugs else None,
         as_of=parse_moment(as_of, "as_of") if as_of else None,
         version=version,
+        recent=request.app.state.snapshots,
     )
     if jsonld.prefers_jsonld(request):  # content negotiation: the DPV export
         return jsonld.response(request, Export(snapshot))

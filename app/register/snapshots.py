@@ -4,8 +4,11 @@ from a ``Snapshot`` so that all of them show exactly the same facts."""
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 from typing import Any
 
 from sqlalchemy import select
@@ -24,12 +27,12 @@ class Snapshot:
     stamps: dict[str, Any] = field(default_factory=dict)
     """What the content is: ``data_version`` (current), ``as_of`` or ``version``."""
 
-    @property
+    @cached_property
     def digest(self) -> str:
         return content_digest(self.content)
 
     def document(self) -> dict[str, Any]:
-        return document(self.content, **self.stamps)
+        return document(self.content, digest=self.digest, **self.stamps)
 
 
 def data_version(session: Session) -> int:
@@ -37,11 +40,50 @@ def data_version(session: Session) -> int:
     return session.scalar(select(ChainHead.seq)) or 0
 
 
-def current(session: Session, controller: m.Controller) -> Snapshot:
+class RecentSnapshots:
+    """The current register of the most recently asked controllers.
+
+    The response cache builds ``/register`` once per data version, but when
+    it cannot trust its reading of the version (a slow database, a saturated
+    event loop) requests go to the route; rebuilding the document for each
+    (12-50 ms of CPU) would slow a worker most exactly when it is overloaded.
+    The key is read in the request's own transaction: controller, and the
+    audit chain head's sequence number and hash (a database restored from a
+    backup reaches the same number with another hash), so a kept snapshot is
+    always the one the request would have built. Shared read-only; bounded
+    by count. Thread-safe: sync routes run in the thread pool.
+    """
+
+    def __init__(self, max_entries: int = 16) -> None:
+        self.max_entries = max_entries
+        self._entries: OrderedDict[tuple[int, int, str], Snapshot] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def current(self, session: Session, controller: m.Controller) -> Snapshot:
+        seq, head_hash = session.execute(select(ChainHead.seq, ChainHead.hash)).one_or_none() or (
+            0,
+            "",
+        )
+        key = (controller.id, seq, head_hash)
+        with self._lock:
+            snapshot = self._entries.get(key)
+            if snapshot is not None:
+                self._entries.move_to_end(key)
+                return snapshot
+        snapshot = current(session, controller, seq)
+        _ = snapshot.digest  # computed once, outside the lock
+        with self._lock:
+            self._entries[key] = snapshot
+            while len(self._entries) > self.max_entries:
+                self._entries.popitem(last=False)
+        return snapshot
+
+
+def current(session: Session, controller: m.Controller, seq: int | None = None) -> Snapshot:
     return Snapshot(
         controller=controller.slug,
         content=register_content(session, controller),
-        stamps={"data_version": data_version(session)},
+        stamps={"data_version": data_version(session) if seq is None else seq},
     )
 
 
@@ -51,12 +93,17 @@ def load_snapshot(
     *,
     as_of: datetime | None = None,
     version: str | None = None,
+    recent: RecentSnapshots | None = None,
 ) -> Snapshot:
-    """The register of one controller: now, ``as_of`` a moment, or a published version."""
+    """The register of one controller: now, ``as_of`` a moment, or a published
+    version; ``recent`` keeps current ones per data version (routed paths)."""
     from app.history import past  # history builds on this module
 
     if version is not None:
         return past.published(session, controller_slug, version)
     if as_of is not None:
         return past.as_of(session, controller_slug, as_of)
-    return current(session, service.single_controller(session, controller_slug))
+    controller = service.single_controller(session, controller_slug)
+    if recent is not None:
+        return recent.current(session, controller)
+    return current(session, controller)

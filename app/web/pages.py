@@ -16,7 +16,7 @@ from app.api.deps import split_values
 from app.errors import InvalidInput
 from app.register import models as m
 from app.register import service
-from app.register.snapshots import load_snapshot
+from app.register.snapshots import RecentSnapshots, load_snapshot
 from app.web.register_view import Filters, RegisterView
 from app.web.templating import Links
 
@@ -94,13 +94,20 @@ def parse_filters(
 
 
 def load_register(
-    session: Session, controller: str | None, when: When, *, from_query: bool = False
+    session: Session,
+    controller: str | None,
+    when: When,
+    *,
+    from_query: bool = False,
+    recent: RecentSnapshots | None = None,
 ) -> RegisterView:
     """The register to show. A controller named in the query string (not the
     path) that does not exist is bad input (422), as in the API."""
     if from_query and controller is not None:
         service.resolve_controllers(session, [controller])
-    snapshot = load_snapshot(session, controller, as_of=when.as_of, version=when.version)
+    snapshot = load_snapshot(
+        session, controller, as_of=when.as_of, version=when.version, recent=recent
+    )
     return RegisterView(snapshot)
 
 

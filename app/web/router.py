@@ -47,7 +47,7 @@ def _notice(
     version: str | None,
 ) -> Response:
     when = pages.parse_when(as_of, version)
-    register = pages.load_register(session, controller, when)
+    register = pages.load_register(session, controller, when, recent=request.app.state.snapshots)
     return html(request, render("notice.html", **pages.notice_context(register, filters, when)))
 
 
@@ -102,7 +102,7 @@ def child_data(
     """What happens to a child's data at an age. Form errors re-render the
     form with an error summary (status 422), as GOV.UK forms do."""
     when = pages.parse_when(as_of, version)
-    register = pages.load_register(session, controller, when)
+    register = pages.load_register(session, controller, when, recent=request.app.state.snapshots)
     subjects = [s for s in data_subject if s]
     context = {
         "register": register,
@@ -141,7 +141,9 @@ def child_data(
 def changes(
     request: Request, session: ReadSession, controller: Slug, page: Text = None
 ) -> Response:
-    register = pages.load_register(session, controller, pages.When())
+    register = pages.load_register(
+        session, controller, pages.When(), recent=request.app.state.snapshots
+    )
     result = change_page(session, controller, parse_page(page))
     body = render(
         "changes.html",
@@ -166,7 +168,7 @@ def entity(
     version: Text = None,
 ) -> Response:
     when = pages.parse_when(as_of, version)
-    register = pages.load_register(session, controller, when)
+    register = pages.load_register(session, controller, when, recent=request.app.state.snapshots)
     page = entity_page(register, section, slug)
     body = render(
         "entity.html",
@@ -193,7 +195,9 @@ def embed_recipients(
 ) -> Response:
     """A small page listing recipients, made to be framed by other sites."""
     when = pages.parse_when(as_of, version)
-    register = pages.load_register(session, controller or None, when, from_query=True)
+    register = pages.load_register(
+        session, controller or None, when, from_query=True, recent=request.app.state.snapshots
+    )
     filters = pages.parse_filters(None, data_subject, data_category, None, service)
     groups = register.group_by_recipient(register.filter(filters))
     # Relative: resolved against the frame's own (the register's) address, so
@@ -234,7 +238,9 @@ def diagram_svg(
     """Who the data is about, what it is and who receives it, drawn
     server-side; processors and special category data are marked."""
     when = pages.parse_when(as_of, version)
-    register = pages.load_register(session, controller or None, when, from_query=True)
+    register = pages.load_register(
+        session, controller or None, when, from_query=True, recent=request.app.state.snapshots
+    )
     filters = pages.parse_filters(None, data_subject, data_category, recipient)
     svg = diagram.diagram(register, register.filter(filters))
     return body_response(request, svg.encode(), media_type="image/svg+xml")
