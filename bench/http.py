@@ -36,32 +36,25 @@ import subprocess
 import tempfile
 import time
 import urllib.request
-import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import orjson
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from app.db import make_engine, make_sessionmaker, session_scope
-from app.migrate import upgrade
-from app.register.seed import load_seed
+from bench.common import (
+    BASELINE_HEADERS,
+    DEFAULT_PG,
+    ENDPOINTS,
+    FILTERED,
+    PYTHON,
+    create_pg_database,
+    drop_pg_database,
+    prepare,
+)
 
-PYTHON = str(ROOT / ".venv" / "bin" / "python")
-API = "/api/v1"
-ENDPOINTS = {
-    "register": f"{API}/register",
-    "recipients": f"{API}/recipients",
-    "recipient": f"{API}/recipients/department-for-education",
-    "sharing": f"{API}/sharing",
-}
-BASELINE_HEADERS = ("content-type", "etag", "cache-control", "vary")
-FILTERED = f"{API}/sharing?data_category=name&age=14"
-DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 
@@ -124,35 +117,6 @@ def uvicorn(name: str, target: str, env: dict[str, str]) -> Server:
     port = free_port()
     argv = [PYTHON, "-m", "uvicorn", target, "--port", str(port), "--no-access-log"]
     return Server(name, port, [*argv, "--log-level", "warning"], env)
-
-
-def prepare(url: str) -> None:
-    upgrade(url)
-    engine = make_engine(url, pool_size=1, max_overflow=0)
-    try:
-        with session_scope(make_sessionmaker(engine)) as session:
-            load_seed(session, ROOT / "seed_data")
-    finally:
-        engine.dispose()
-
-
-def create_pg_database(server_url: str) -> tuple[str, str]:
-    name = f"bench_http_{uuid.uuid4().hex[:8]}"
-    admin_url = make_url(server_url).set(database="postgres")
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    return name, make_url(server_url).set(database=name).render_as_string(hide_password=False)
-
-
-def drop_pg_database(server_url: str, name: str) -> None:
-    admin = create_engine(
-        make_url(server_url).set(database="postgres"), isolation_level="AUTOCOMMIT"
-    )
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
 
 
 def fetch(url: str, headers: dict[str, str] | None = None) -> tuple[int, bytes, dict[str, str]]:
@@ -249,7 +213,7 @@ def main() -> int:
     prepare(sqlite_url)
     pg_name = pg_url = None
     if not args.no_postgres:
-        pg_name, pg_url = create_pg_database(args.postgres)
+        pg_name, pg_url = create_pg_database(args.postgres, "bench_http")
         prepare(pg_url)
 
     product_env = {"DATABASE_URL": sqlite_url}
@@ -268,11 +232,7 @@ def main() -> int:
             kept = {k.lower(): v for k, v in headers.items()}
             bodies[path] = {
                 "body": body.decode("latin-1"),
-                "headers": {
-                    k: kept[k]
-                    for k in ("content-type", "etag", "cache-control", "vary")
-                    if k in kept
-                },
+                "headers": {k: kept[k] for k in BASELINE_HEADERS if k in kept},
             }
         bodies_file = workdir / "bodies.json"
         bodies_file.write_bytes(orjson.dumps(bodies))

@@ -46,16 +46,9 @@ import orjson
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-PYTHON = str(ROOT / ".venv" / "bin" / "python")
-API = "/api/v1"
-ENDPOINTS = {
-    "register": f"{API}/register",
-    "recipients": f"{API}/recipients",
-    "recipient": f"{API}/recipients/department-for-education",
-    "sharing": f"{API}/sharing",
-}
-FILTERED = f"{API}/sharing?data_category=name&age=14"
-BASELINE_HEADERS = ("content-type", "etag", "cache-control", "vary")
+
+from bench.common import BASELINE_HEADERS, ENDPOINTS, FILTERED, PYTHON, prepare
+
 SLOWDOWN = 50  # callgrind's, roughly, for this Python code
 
 
@@ -218,20 +211,6 @@ def _product_bodies(database_url: str) -> dict[str, Any]:
     return asyncio.run(collect())
 
 
-def _prepare(database_url: str) -> None:
-    from app.db import make_engine, make_sessionmaker, session_scope
-    from app.migrate import upgrade
-    from app.register.seed import load_seed
-
-    upgrade(database_url)
-    engine = make_engine(database_url, pool_size=1, max_overflow=0)
-    try:
-        with session_scope(make_sessionmaker(engine)) as session:
-            load_seed(session, ROOT / "seed_data")
-    finally:
-        engine.dispose()
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--requests", type=int, default=200, help="requests counted per figure")
@@ -247,7 +226,7 @@ def main() -> int:
     workdir = Path(tempfile.mkdtemp(prefix="bench-instructions-"))
     try:
         database_url = f"sqlite:///{workdir / 'register.sqlite3'}"
-        _prepare(database_url)
+        prepare(database_url)
         bodies = _product_bodies(database_url)
         bodies_file = workdir / "bodies.json"
         bodies_file.write_bytes(orjson.dumps(bodies))

@@ -34,7 +34,6 @@ import os
 import random
 import statistics
 import time
-import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -46,8 +45,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import psycopg
-from sqlalchemy import JSON, Table, create_engine, select, text
-from sqlalchemy.engine import URL, make_url
+from sqlalchemy import JSON, Table, select, text
+from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from app.db import Base, make_engine, make_sessionmaker, session_scope
@@ -57,8 +56,8 @@ from app.register import models as m
 from app.register import service, sharing_filters
 from app.register.seed import load_seed
 from app.register.snapshots import load_snapshot
+from bench.common import DEFAULT_PG, create_pg_database, drop_pg_database
 
-DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 PLACES = [
     "Ashford",
     "Barnet",
@@ -539,22 +538,6 @@ def measure(
     return results
 
 
-def _create_database(admin_url: URL, postgres: str, n: int) -> tuple[str, str]:
-    name = f"bench_scale_{n}_{uuid.uuid4().hex[:6]}"
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    return name, make_url(postgres).set(database=name).render_as_string(hide_password=False)
-
-
-def _drop_database(admin_url: URL, name: str) -> None:
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
-
-
 def report(results: dict[int, dict[str, Samples]]) -> None:
     print("\nquery times in ms: wall p50 / p99, CPU (this process + PostgreSQL backend) p50 / p99")
     for n, by_label in results.items():
@@ -593,7 +576,6 @@ def main() -> int:
         "--no-freeze-gc", action="store_true", help="leave the collector as Python starts it"
     )
     args = parser.parse_args()
-    admin_url = make_url(args.postgres).set(database="postgres")
     created: list[str] = []
     databases: dict[int, Database] = {}
     try:
@@ -602,7 +584,7 @@ def main() -> int:
             database = Database(url)
             databases[len(database.slugs) - 1] = database  # minus the seed's controller
         for n in args.controllers if not args.existing else []:
-            name, url = _create_database(admin_url, args.postgres, n)
+            name, url = create_pg_database(args.postgres, f"bench_scale_{n}")
             created.append(name)
             print(f"N={n}: database {name}", file=sys.stderr)
             upgrade(url)
@@ -617,7 +599,7 @@ def main() -> int:
         for database in databases.values():
             database.engine.dispose()
         for name in created if not args.keep else []:
-            _drop_database(admin_url, name)
+            drop_pg_database(args.postgres, name)
     return 0
 
 

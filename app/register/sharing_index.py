@@ -29,7 +29,7 @@ from app.cache.lru import ByteLRU
 from app.errors import InvalidInput
 from app.register import entities as e
 from app.register import models as m
-from app.register.service import Page, list_entities, resolve_controllers
+from app.register.service import Page, controller_slugs, list_entities, resolve_controllers
 from app.register.sharing_filters import SharingFilters, list_sharing
 from app.register.trees import Tree
 
@@ -222,7 +222,7 @@ async def sharing_page(
 
 def _controller_map(factory: sessionmaker[Session]) -> dict[int, str]:
     with factory() as session:
-        return dict(session.execute(select(m.Controller.id, m.Controller.slug)).all())
+        return controller_slugs(session)
 
 
 def _single_target(by_id: dict[int, str], named: Sequence[str]) -> tuple[int, str] | None:
