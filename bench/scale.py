@@ -54,6 +54,7 @@ from app.migrate import upgrade
 from app.models import load_all_models
 from app.register import models as m
 from app.register import service, sharing_filters
+from app.register.cursors import Cursor
 from app.register.seed import load_seed
 from app.register.snapshots import load_snapshot
 from bench.common import DEFAULT_PG, create_pg_database, drop_pg_database
@@ -469,23 +470,51 @@ def queries() -> dict[str, Query]:
             sharing_filters.list_sharing(session, filters, scope, limit=50, offset=0).as_dict()
         )
 
+    def dfe_ethnicity() -> sharing_filters.SharingFilters:
+        return sharing_filters.SharingFilters(
+            recipient=["department-for-education"], data_category=["ethnicity"]
+        )
+
     def across(offset: int) -> Query:
         def run_query(session: Session, _controller: str, _run: int) -> object:
             scope = service.resolve_controllers(session, [])
-            filters = sharing_filters.SharingFilters(
-                recipient=["department-for-education"], data_category=["ethnicity"]
+            page = sharing_filters.list_sharing(
+                session, dfe_ethnicity(), scope, limit=50, offset=offset
             )
-            page = sharing_filters.list_sharing(session, filters, scope, limit=50, offset=offset)
             return orjson.dumps(page.as_dict())
 
         return run_query
+
+    cursors: dict[str, Cursor] = {}
+
+    def after_500th(session: Session, _controller: str, _run: int) -> object:
+        key = str(session.get_bind().url)
+        if key not in cursors:  # found once per database, before the timed runs
+            cursors[key] = _cursor_after(session, dfe_ethnicity(), 500)
+        scope = service.resolve_controllers(session, [])
+        page = sharing_filters.list_sharing(
+            session, dfe_ethnicity(), scope, limit=50, offset=0, cursor=cursors[key]
+        )
+        return orjson.dumps(page.as_dict())
 
     return {
         "register document, one controller (cold build)": register,
         "/sharing?data_category=ethnicity&age=14, one controller": one_controller,
         "/sharing?recipient=dfe&data_category=ethnicity, all, page 1": across(0),
         "... the same, offset 500": across(500),
+        "... the same, cursor after the 500th": after_500th,
     }
+
+
+def _cursor_after(session: Session, filters: sharing_filters.SharingFilters, n: int) -> Cursor:
+    """The cursor after the n-th match (or after the last, if fewer)."""
+    scope = service.resolve_controllers(session, [])
+    page = sharing_filters.list_sharing(session, filters, scope, limit=n, offset=0)
+    if page.next_cursor is not None:
+        return page.next_cursor
+    last = page.items[-1]
+    owner = session.scalar(select(m.Controller.id).where(m.Controller.slug == last["controller"]))
+    return Cursor(owner, last["position"], last["slug"])
 
 
 class Database:

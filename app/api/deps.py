@@ -16,6 +16,7 @@ from app.config import Settings
 from app.db import session_scope
 from app.errors import InvalidInput
 from app.register import service
+from app.register.cursors import MAX_TOKEN_LENGTH, Cursor
 
 logger = logging.getLogger("app.api")
 
@@ -77,14 +78,30 @@ def split_values(values: list[str]) -> list[str]:
 class Pagination:
     limit: int
     offset: int
+    cursor: Cursor | None = None
 
 
 async def pagination(  # async: no I/O, so no thread-pool hop
     request: Request,
     limit: Annotated[int | None, Query(ge=1, le=10_000, description="Page size.")] = None,
     offset: Annotated[int, Query(ge=0, le=10_000_000, description="Items to skip.")] = 0,
+    cursor: Annotated[
+        str | None,
+        Query(
+            max_length=MAX_TOKEN_LENGTH,
+            description=(
+                "Start after the item a previous page ended with: its `next_cursor`. "
+                "Unlike `offset`, a deep page costs what the first one costs."
+            ),
+        ),
+    ] = None,
 ) -> Pagination:
     settings: Settings = request.app.state.settings
+    if cursor is not None and offset:
+        raise InvalidInput(
+            "Use either offset or cursor, not both.",
+            errors=[{"field": "offset", "msg": "must be 0 with cursor", "type": "value_error"}],
+        )
     if limit is not None and limit > settings.max_page_size:
         raise InvalidInput(
             f"limit must be at most {settings.max_page_size}.",
@@ -96,7 +113,11 @@ async def pagination(  # async: no I/O, so no thread-pool hop
                 }
             ],
         )
-    return Pagination(limit or settings.default_page_size, offset)
+    return Pagination(
+        limit or settings.default_page_size,
+        offset,
+        Cursor.decode(cursor) if cursor is not None else None,
+    )
 
 
 PaginationDep = Annotated[Pagination, Depends(pagination)]

@@ -44,7 +44,7 @@ def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
     }
 
 
-LIST_PARAMS = ("controller", "limit", "offset")
+LIST_PARAMS = ("controller", "limit", "offset", "cursor")
 DETAIL_PARAMS = ("controller",)
 
 
@@ -56,7 +56,12 @@ def _list_route(entity_type: EntityType) -> Callable[..., Response]:
         page: PaginationDep,
     ) -> Response:
         result = service.list_entities(
-            session, entity_type, controllers=controllers, limit=page.limit, offset=page.offset
+            session,
+            entity_type,
+            controllers=controllers,
+            limit=page.limit,
+            offset=page.offset,
+            cursor=page.cursor,
         )
         return json_response(request, result.as_dict())
 
@@ -169,12 +174,16 @@ async def list_sharing(
     different filters are ANDed. A data category matches its group and its
     items; an Act matches arrangements resting on any of its provisions.
 
+    **Deep pages**: follow `next_cursor` (pass it as `cursor`); each page
+    then costs what the first costs. An `offset` costs the matches it skips.
+
     **`total`**: exact when `controller` names one or more controllers, or
     the register holds only one. Across several controllers counting every match
     would read every controller's arrangements, so `total` is exact only if
     the matches end on this page; otherwise it is `offset + limit + 1`, a
     lower bound meaning "at least one more page". Past the last match the
-    page is empty and `total` is exact again.
+    page is empty and `total` is exact again. After a `cursor`, across
+    several controllers, `total` counts from the cursor (a lower bound).
     """
     filters = sharing_filters.SharingFilters(
         recipient=split_values(recipient),
@@ -195,6 +204,7 @@ async def list_sharing(
         filters,
         limit=page.limit,
         offset=page.offset,
+        cursor=page.cursor,
     )
     return json_response(request, result.as_dict())
 

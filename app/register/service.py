@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from app.errors import Conflict, InvalidInput, NotFound
 from app.register import entities as e
 from app.register import models as m
+from app.register.cursors import Cursor
 from app.register.document import CONTROLLER_ID, read_listed
 from app.register.entities import EntityType, load_options, to_state
 from app.register.schemas import RecipientRole
@@ -30,6 +31,7 @@ class Page:
     total: int
     limit: int
     offset: int
+    next_cursor: Cursor | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -37,6 +39,7 @@ class Page:
             "total": self.total,
             "limit": self.limit,
             "offset": self.offset,
+            "next_cursor": self.next_cursor.encode() if self.next_cursor else None,
         }
 
 
@@ -220,51 +223,52 @@ def list_entities(
     controllers: dict[int, str],
     limit: int,
     offset: int,
+    cursor: Cursor | None = None,
     where: Iterable[Any] = (),
     capped_total: bool = False,
 ) -> Page:
-    """One page, in notice order.
+    """One page, in notice order, from ``offset`` or after ``cursor``.
 
-    With ``capped_total``, no controller named and several in the register,
-    ``total`` is exact only when the matches end on this page (or before
-    it); otherwise it is ``offset + limit + 1``: "at least one more".
-    Counting every match would read every controller's rows, while the page
-    itself walks the list order and stops after it."""
+    ``total`` counts every match (not only those after the cursor). With
+    ``capped_total``, no controller named and several in the register, it is
+    exact only when the matches end on this page (or before it) and no
+    cursor is given; otherwise it is a lower bound, ``offset + limit + 1``
+    meaning "at least one more". Counting every match would read every
+    controller's rows, while the page itself walks the list order and stops
+    after it."""
     model = entity_type.model
     conditions = list(where)
     if entity_type.scoped:
         conditions += in_scope(model, controllers)
     elif entity_type is e.CONTROLLERS and not isinstance(controllers, AllControllers):
         conditions.append(model.id.in_(controllers))
-    if capped_total and isinstance(controllers, AllControllers) and controllers.several():
-        ids, total = _capped_page(session, entity_type, conditions, limit, offset)
-    else:
-        total = session.scalar(select(func.count()).select_from(model).where(*conditions)) or 0
-        query = _ordered(entity_type, select(model.id).where(*conditions))
-        ids = list(session.scalars(query.limit(limit).offset(offset)))
-    items = _listed_items(session, entity_type, ids, controllers)
-    return Page(items, total, limit, offset)
-
-
-def _capped_page(
-    session: Session, entity_type: EntityType, conditions: list[Any], limit: int, offset: int
-) -> tuple[list[int], int]:
-    """Ids of the page and the capped total, walking the list order once
-    (an index walk that stops one match past the page)."""
-    model = entity_type.model
-    wanted = limit + 1
-    if session.get_bind().dialect.name == "postgresql":
+    after = [cursor.follows(model, scoped=entity_type.scoped)] if cursor else []
+    capped = capped_total and isinstance(controllers, AllControllers) and controllers.several()
+    if capped and session.get_bind().dialect.name == "postgresql":
         # The planner cannot size per-arrangement checks (recursive walks)
         # and prices the walk in the billions: JIT would then spend 100-200 ms
         # compiling a query that runs in ~10 ms.
         session.execute(text("SET LOCAL jit = off"))
-    query = _ordered(entity_type, select(model.id).where(*conditions))
-    ids = list(session.scalars(query.limit(wanted).offset(offset)))
-    if ids or offset == 0:
-        return ids[:limit], offset + len(ids)
-    # Past the end: how many there are, counting no further than the offset.
-    before = select(model.id).where(*conditions).limit(offset).subquery()
-    return [], session.scalar(select(func.count()).select_from(before)) or 0
+    keys = [model.id, model.position, model.slug]
+    if entity_type.scoped:
+        keys.append(model.controller_id)
+    query = _ordered(entity_type, select(*keys).where(*conditions, *after))
+    rows = session.execute(query.limit(limit + 1).offset(offset)).all()
+    page, more = rows[:limit], len(rows) > limit
+    if not capped:
+        total = session.scalar(select(func.count()).select_from(model).where(*conditions)) or 0
+    elif page or offset == 0:
+        total = offset + len(rows)
+    else:  # past the end: how many there are, counting no further than the offset
+        before = select(model.id).where(*conditions, *after).limit(offset).subquery()
+        total = session.scalar(select(func.count()).select_from(before)) or 0
+    items = _listed_items(session, entity_type, [row.id for row in page], controllers)
+    next_cursor = None
+    if more:
+        last = page[-1]
+        owner = last.controller_id if entity_type.scoped else None
+        next_cursor = Cursor(owner, last.position, last.slug)
+    return Page(items, total, limit, offset, next_cursor)
 
 
 def detail_options(entity_type: EntityType) -> list[Any]:

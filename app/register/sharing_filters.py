@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session, aliased
 from app.errors import InvalidInput
 from app.register import entities as e
 from app.register import models as m
+from app.register.cursors import Cursor
 from app.register.entities import EntityType
 from app.register.schemas import RecipientRole
 from app.register.service import AllControllers, Page, in_scope, list_entities
@@ -303,6 +304,7 @@ def list_sharing(
     *,
     limit: int,
     offset: int,
+    cursor: Cursor | None = None,
 ) -> Page:
     return list_entities(
         session,
@@ -310,6 +312,7 @@ def list_sharing(
         controllers=controllers,
         limit=limit,
         offset=offset,
+        cursor=cursor,
         where=sharing_conditions(session, filters, controllers),
         capped_total=True,
     )

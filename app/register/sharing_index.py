@@ -29,6 +29,7 @@ from app.cache.lru import ByteLRU
 from app.errors import InvalidInput
 from app.register import entities as e
 from app.register import models as m
+from app.register.cursors import Cursor
 from app.register.service import Page, controller_slugs, list_entities, resolve_controllers
 from app.register.sharing_filters import SharingFilters, list_sharing
 from app.register.trees import Tree
@@ -40,6 +41,7 @@ UNLIMITED = 1_000_000_000
 class ControllerSharing:
     """One controller's arrangements, as served, at one data version."""
 
+    controller_id: int
     version: int
     items: tuple[dict[str, Any], ...]
     known: dict[str, frozenset[str]]
@@ -151,6 +153,7 @@ def build(session: Session, controller_id: int, controller_slug: str) -> Control
     }
     items = tuple(page.items)
     return ControllerSharing(
+        controller_id=controller_id,
         version=version,
         items=items,
         known=known,
@@ -184,9 +187,37 @@ class SharingIndexes:
         return index
 
 
-def page_of(index: ControllerSharing, filters: SharingFilters, *, limit: int, offset: int) -> Page:
+def page_of(
+    index: ControllerSharing,
+    filters: SharingFilters,
+    *,
+    limit: int,
+    offset: int,
+    cursor: Cursor | None = None,
+) -> Page | None:
+    """The page, or ``None`` when the cursor's item is not among the matches
+    (deleted since, or given with other filters): where to resume is then a
+    question of the database's collation, which the SQL path answers."""
     found = index.matches(filters)
-    return Page(found[offset : offset + limit], len(found), limit, offset)
+    start = offset
+    if cursor is not None:
+        if cursor.controller_id != index.controller_id:
+            start = 0 if (cursor.controller_id or 0) < index.controller_id else len(found)
+        else:
+            key = (cursor.position, cursor.slug)
+            after = next(
+                (n + 1 for n, i in enumerate(found) if (i["position"], i["slug"]) == key), None
+            )
+            if after is None:
+                return None
+            start = after
+    window = found[start : start + limit]
+    more = start + limit < len(found)
+    last = window[-1] if window else None
+    next_cursor = (
+        Cursor(index.controller_id, last["position"], last["slug"]) if more and last else None
+    )
+    return Page(window, len(found), limit, offset, next_cursor)
 
 
 @dataclass(frozen=True)
@@ -196,7 +227,13 @@ class _Controllers:
 
 
 async def sharing_page(
-    state: Any, named: Sequence[str], filters: SharingFilters, *, limit: int, offset: int
+    state: Any,
+    named: Sequence[str],
+    filters: SharingFilters,
+    *,
+    limit: int,
+    offset: int,
+    cursor: Cursor | None = None,
 ) -> Page:
     """One page of arrangements: from memory when the query is about one
     controller and the data version is trusted, else from SQL."""
@@ -216,8 +253,12 @@ async def sharing_page(
             index = indexes.get(target[0], version)
             if index is None:
                 index = await run_in_threadpool(indexes.load, *target)
-            return page_of(index, filters, limit=limit, offset=offset)
-    return await run_in_threadpool(_sql_page, indexes.factory, named, filters, limit, offset)
+            page = page_of(index, filters, limit=limit, offset=offset, cursor=cursor)
+            if page is not None:
+                return page
+    return await run_in_threadpool(
+        _sql_page, indexes.factory, named, filters, limit, offset, cursor
+    )
 
 
 def _controller_map(factory: sessionmaker[Session]) -> dict[int, str]:
@@ -243,7 +284,10 @@ def _sql_page(
     filters: SharingFilters,
     limit: int,
     offset: int,
+    cursor: Cursor | None,
 ) -> Page:
     with factory() as session:
         controllers = resolve_controllers(session, named)
-        return list_sharing(session, filters, controllers, limit=limit, offset=offset)
+        return list_sharing(
+            session, filters, controllers, limit=limit, offset=offset, cursor=cursor
+        )
