@@ -14,6 +14,8 @@ from app.api.deps import (
     PaginationDep,
     ReadSession,
     only_params,
+    query_model,
+    query_model_openapi,
     split_values,
 )
 from app.api.responses import json_response, weak_etag
@@ -22,10 +24,11 @@ from app.exports import jsonld
 from app.exports.common import Export
 from app.history.moments import parse_moment
 from app.register import entities as e
-from app.register import outputs, service, sharing_filters
+from app.register import outputs, service
 from app.register.entities import EntityType
-from app.register.schemas import SLUG_PATTERN, RecipientRole
+from app.register.schemas import SLUG_PATTERN
 from app.register.sharing_index import sharing_page
+from app.register.sharing_query import SHARING_PARAMS, SharingQuery
 from app.register.snapshots import load_snapshot
 
 router = APIRouter(prefix="/api/v1")
@@ -114,23 +117,6 @@ def _add_entity_routes(entity_type: EntityType) -> None:
     )
 
 
-SHARING_PARAMS = (
-    *LIST_PARAMS,
-    "recipient",
-    "data_category",
-    "data_subject",
-    "purpose",
-    "legislation",
-    "lawful_basis",
-    "service",
-    "role",
-    "special_category",
-    "data_categories_stated",
-    "age",
-)
-SlugFilter = Annotated[list[str], Query(max_length=100)]
-
-
 @router.get(
     "/sharing",
     response_model=outputs.page_model(e.SHARING),
@@ -139,34 +125,10 @@ SlugFilter = Annotated[list[str], Query(max_length=100)]
     operation_id="list_sharing",
     dependencies=[Depends(only_params(*SHARING_PARAMS))],
     responses=problem_responses(422),
+    openapi_extra=query_model_openapi(SharingQuery),
 )
 async def list_sharing(
-    request: Request,
-    page: PaginationDep,
-    controller: ControllerParam = [],  # noqa: B006
-    recipient: Annotated[
-        list[str], Query(max_length=100, examples=["department-for-education"])
-    ] = [],  # noqa: B006
-    data_category: SlugFilter = [],  # noqa: B006
-    data_subject: SlugFilter = [],  # noqa: B006
-    purpose: SlugFilter = [],  # noqa: B006
-    legislation: Annotated[
-        list[str], Query(max_length=100, examples=["education-act-1996-section-507b"])
-    ] = [],  # noqa: B006
-    lawful_basis: SlugFilter = [],  # noqa: B006
-    service_: Annotated[list[str], Query(alias="service", max_length=100)] = [],  # noqa: B006
-    role: Annotated[list[RecipientRole], Query(max_length=10)] = [],  # noqa: B006
-    special_category: Annotated[
-        bool | None,
-        Query(description="Only arrangements that do (or do not) share special category data."),
-    ] = None,
-    data_categories_stated: Annotated[
-        bool | None, Query(description="Only arrangements whose data categories are (not) stated.")
-    ] = None,
-    age: Annotated[
-        int | None,
-        Query(ge=0, le=130, description="Arrangements that apply to a subject of this age."),
-    ] = None,
+    request: Request, query: Annotated[SharingQuery, Depends(query_model(SharingQuery))]
 ) -> Response:
     """Which recipient receives what, about whom, why and under which law.
 
@@ -185,23 +147,11 @@ async def list_sharing(
     page is empty and `total` is exact again. After a `cursor`, across
     several controllers, `total` counts from the cursor (a lower bound).
     """
-    filters = sharing_filters.SharingFilters(
-        recipient=split_values(recipient),
-        data_category=split_values(data_category),
-        data_subject=split_values(data_subject),
-        purpose=split_values(purpose),
-        legislation=split_values(legislation),
-        lawful_basis=split_values(lawful_basis),
-        service=split_values(service_),
-        role=role,
-        special_category=special_category,
-        data_categories_stated=data_categories_stated,
-        age=age,
-    )
+    page = query.pagination(request.app.state.settings)
     result = await sharing_page(
         request.app.state,
-        split_values(controller),
-        filters,
+        query.controllers(),
+        query.filters(),
         limit=page.limit,
         offset=page.offset,
         cursor=page.cursor,
