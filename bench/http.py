@@ -173,8 +173,9 @@ def wrk(
     if "Latency Distribution" not in out:
         raise RuntimeError(f"unexpected wrk output for {url}:\n{out}")
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
-    p50 = _ms(re.search(r"50%\s+(\S+)", out).group(1))  # type: ignore[union-attr]
-    p99 = _ms(re.search(r"99%\s+(\S+)", out).group(1))  # type: ignore[union-attr]
+    # Anchored: "+/- Stdev" columns such as "88.99%" end in the same digits.
+    p50 = _ms(re.search(r"^\s+50%\s+(\S+)", out, re.M).group(1))  # type: ignore[union-attr]
+    p99 = _ms(re.search(r"^\s+99%\s+(\S+)", out, re.M).group(1))  # type: ignore[union-attr]
     errors = 0
     if match := re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out):
         errors += int(match.group(1))
