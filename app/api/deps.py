@@ -7,7 +7,7 @@ from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from typing import Annotated, Any, TypeVar, get_origin
 
-from fastapi import Depends, Query, Request
+from fastapi import Depends, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, ValidationError
 from sqlalchemy.exc import DBAPIError
@@ -176,13 +176,16 @@ def query_model(model: type[M]) -> Callable[[Request], Awaitable[M]]:
     FastAPI extracts a query model field by field, re-inspecting each field's
     annotation on every request (about a third of an uncached ``/sharing``
     request); this reads the query string once. Repeated keys make a list
-    for list fields; otherwise the last value wins, as in FastAPI. Errors are
-    FastAPI's own ``RequestValidationError`` (locations ``("query", field,
-    ...)``), so they become the same problem details. Document the route's
-    parameters with ``openapi_extra=query_model_openapi(model)``.
+    for fields annotated ``list[...]``; otherwise the last value wins, as in
+    FastAPI. Errors are FastAPI's own ``RequestValidationError`` (locations
+    ``("query", field, ...)``), so they become the same problem details.
+    Document the route's parameters with
+    ``openapi_extra=query_model_openapi(model)``.
     """
     lists = frozenset(
-        name for name, field in model.model_fields.items() if get_origin(field.annotation) is list
+        field.alias or name
+        for name, field in model.model_fields.items()
+        if get_origin(field.annotation) is list
     )
 
     async def dependency(request: Request) -> M:  # async: no I/O, so no thread-pool hop
@@ -205,7 +208,6 @@ def query_model(model: type[M]) -> Callable[[Request], Awaitable[M]]:
 def query_model_openapi(model: type[BaseModel]) -> dict[str, Any]:
     """The OpenAPI ``parameters`` FastAPI itself generates for ``model`` as a
     query model (one per field, with its constraints and description)."""
-    from fastapi import FastAPI
 
     def documented(query: Any) -> None:
         return None
