@@ -7,7 +7,6 @@ from typing import Any
 
 import orjson
 import pytest
-from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from app.register import entities as e
@@ -64,7 +63,7 @@ def test_cursor_pages_of_filtered_sharing_equal_one_page(
 
 
 def test_a_cursor_survives_its_item_being_deleted(
-    app: FastAPI, write_client: TestClient, auth: dict[str, str]
+    write_client: TestClient, auth: dict[str, str]
 ) -> None:
     before = write_client.get(f"{API}/sharing", params={"limit": 500}).json()["items"]
     first = write_client.get(f"{API}/sharing", params={"limit": 5}).json()
