@@ -8,8 +8,13 @@ from typing import Any
 import orjson
 import pytest
 from fastapi.testclient import TestClient
+from hypothesis import given
+from hypothesis import strategies as st
 
+from app.errors import InvalidInput
 from app.register import entities as e
+from app.register.cursors import MAX_TOKEN_LENGTH, Cursor
+from app.register.schemas import SLUG_PATTERN
 from tests.exports_helpers import API, COUNCIL
 from tests.helpers import assert_problem
 
@@ -119,3 +124,39 @@ def test_the_cursor_is_documented(client: TestClient) -> None:
     assert "cursor" in {p["name"] for p in operation["parameters"]}
     page = spec["components"]["schemas"]
     assert any("next_cursor" in schema.get("properties", {}) for schema in page.values())
+
+
+@given(
+    controller_id=st.none() | st.integers(1, 2**31 - 1),
+    position=st.integers(0, 2**31 - 1),
+    slug=st.from_regex(SLUG_PATTERN, fullmatch=True).filter(lambda s: len(s) <= 120),
+)
+def test_any_cursor_survives_its_token(controller_id: int | None, position: int, slug: str) -> None:
+    cursor = Cursor(controller_id, position, slug)
+    token = cursor.encode()
+    assert len(token) <= MAX_TOKEN_LENGTH
+    assert set(token) <= set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
+    assert Cursor.decode(token) == cursor
+
+
+JSON_ARRAYS = st.lists(
+    st.none()
+    | st.booleans()
+    | st.integers(-(2**63), 2**64 - 1)
+    | st.floats()
+    | st.text(max_size=12),
+    max_size=4,
+)
+
+
+@given(
+    st.text(max_size=60)
+    | st.binary(max_size=60).map(lambda b: base64.urlsafe_b64encode(b).decode())
+    | JSON_ARRAYS.map(token)
+)
+def test_any_other_token_is_a_422_never_a_crash(candidate: str) -> None:
+    try:
+        cursor = Cursor.decode(candidate)
+    except InvalidInput:
+        return
+    assert Cursor.decode(cursor.encode()) == cursor  # only a well-formed cursor gets through
