@@ -131,10 +131,11 @@ async def pagination(  # async: no I/O, so no thread-pool hop
 
 PaginationDep = Annotated[Pagination, Depends(pagination)]
 
+CONTROLLER_DOC = "Controller slug(s); all controllers when omitted."
 ControllerParam = Annotated[
     list[str],
     Query(
-        description="Controller slug(s); all controllers when omitted.",
+        description=CONTROLLER_DOC,
         examples=["cambridgeshire-county-council"],
         max_length=100,
     ),

@@ -12,6 +12,7 @@ from __future__ import annotations
 from pydantic import BaseModel, Field
 
 from app.api.deps import (
+    CONTROLLER_DOC,
     CURSOR_DOC,
     OFFSET_DOC,
     PAGE_SIZE_DOC,
@@ -39,7 +40,7 @@ class SharingQuery(BaseModel):
     controller: list[str] = Field(
         default=[],
         max_length=MAX_VALUES,
-        description="Controller slug(s); all controllers when omitted.",
+        description=CONTROLLER_DOC,
         json_schema_extra={"examples": [["cambridgeshire-county-council"]]},
     )
     limit: int | None = Field(None, ge=1, le=10_000, description=PAGE_SIZE_DOC)
