@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 
 from app.api.deps import query_model
 from app.errors import install_error_handlers
-from app.register.sharing_query import SHARING_PARAMS, SharingQuery
+from app.register.sharing_query import SharingQuery
 from tests.exports_helpers import API
 
 BAD_QUERIES = [
@@ -91,9 +91,21 @@ def test_values_are_read_as_fastapi_reads_them(
 def test_every_field_is_documented_as_a_query_parameter(client: TestClient) -> None:
     operation = client.get("/openapi.json").json()["paths"][f"{API}/sharing"]["get"]
     parameters = {p["name"]: p for p in operation["parameters"]}
-    assert tuple(parameters) == SHARING_PARAMS
+    assert tuple(parameters) == tuple(SharingQuery.model_fields)
     assert all(p["in"] == "query" and not p["required"] for p in parameters.values())
     assert parameters["age"]["schema"]["anyOf"][0]["maximum"] == 130
     assert parameters["recipient"]["schema"]["maxItems"] == 100
     assert parameters["role"]["schema"]["items"] == {"$ref": "#/components/schemas/RecipientRole"}
     assert "next_cursor" in parameters["cursor"]["description"]
+
+
+@pytest.mark.parametrize("query", ["colour=blue", "colour=blue&limit=0", "Age=3&zz=1&limit=2"])
+def test_unknown_parameters_are_refused_as_on_every_other_route(
+    client: TestClient, query: str
+) -> None:
+    ours = client.get(f"{API}/sharing?{query}")
+    other = client.get(f"{API}/recipients?{query}")  # only_params, before any validation
+    assert ours.status_code == other.status_code == 422
+    assert ours.json()["detail"] == other.json()["detail"]
+    assert ours.json()["detail"].startswith("Unknown query parameter(s): ")
+    assert ours.json()["errors"] == other.json()["errors"]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Annotated, Any, TypeVar, get_origin
 
@@ -155,17 +155,21 @@ def only_params(*allowed: str) -> Callable[[Request], Awaitable[None]]:
     known = frozenset(allowed)
 
     async def check(request: Request) -> None:  # async: no I/O, so no thread-pool hop
-        unknown = sorted(set(request.query_params) - known)
-        if unknown:
-            raise InvalidInput(
-                f"Unknown query parameter(s): {', '.join(unknown)}.",
-                errors=[
-                    {"field": name, "msg": "unknown query parameter", "type": "extra_forbidden"}
-                    for name in unknown
-                ],
-            )
+        reject_unknown(request.query_params, known)
 
     return check
+
+
+def reject_unknown(names: Iterable[str], known: frozenset[str]) -> None:
+    unknown = sorted(set(names) - known)
+    if unknown:
+        raise InvalidInput(
+            f"Unknown query parameter(s): {', '.join(unknown)}.",
+            errors=[
+                {"field": name, "msg": "unknown query parameter", "type": "extra_forbidden"}
+                for name in unknown
+            ],
+        )
 
 
 M = TypeVar("M", bound=BaseModel)
@@ -176,20 +180,24 @@ def query_model(model: type[M]) -> Callable[[Request], Awaitable[M]]:
 
     FastAPI extracts a query model field by field, re-inspecting each field's
     annotation on every request (about a third of an uncached ``/sharing``
-    request); this reads the query string once. Repeated keys make a list
-    for fields annotated ``list[...]``; otherwise the last value wins, as in
-    FastAPI. Errors are FastAPI's own ``RequestValidationError`` (locations
-    ``("query", field, ...)``), so they become the same problem details.
-    Document the route's parameters with
+    request); this reads the query string once. Parameters the model does
+    not know are refused as ``only_params`` refuses them. Repeated keys make
+    a list for fields annotated ``list[...]``; otherwise the last value wins,
+    as in FastAPI. Errors are FastAPI's own ``RequestValidationError``
+    (locations ``("query", field, ...)``), so they become the same problem
+    details. Document the route's parameters with
     ``openapi_extra=query_model_openapi(model)``.
     """
+    names = {name: field.alias or name for name, field in model.model_fields.items()}
+    known = frozenset(names.values())
     lists = frozenset(
-        field.alias or name
+        names[name]
         for name, field in model.model_fields.items()
         if get_origin(field.annotation) is list
     )
 
     async def dependency(request: Request) -> M:  # async: no I/O, so no thread-pool hop
+        reject_unknown(request.query_params, known)
         values: dict[str, Any] = {}
         for key, value in request.query_params.multi_items():
             if key in lists:

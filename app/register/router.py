@@ -28,7 +28,7 @@ from app.register import outputs, service
 from app.register.entities import EntityType
 from app.register.schemas import SLUG_PATTERN
 from app.register.sharing_index import sharing_page
-from app.register.sharing_query import SHARING_PARAMS, SharingQuery
+from app.register.sharing_query import SharingQuery
 from app.register.snapshots import load_snapshot
 
 router = APIRouter(prefix="/api/v1")
@@ -123,7 +123,6 @@ def _add_entity_routes(entity_type: EntityType) -> None:
     summary="List sharing arrangements, filtered",
     tags=["sharing"],
     operation_id="list_sharing",
-    dependencies=[Depends(only_params(*SHARING_PARAMS))],
     responses=problem_responses(422),
     openapi_extra=query_model_openapi(SharingQuery),
 )

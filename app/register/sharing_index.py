@@ -211,12 +211,11 @@ def page_of(
             if after is None:
                 return None
             start = after
-    window = found[start : start + limit]
-    more = start + limit < len(found)
-    last = window[-1] if window else None
-    next_cursor = (
-        Cursor(index.controller_id, last["position"], last["slug"]) if more and last else None
-    )
+    end = start + limit
+    window = found[start:end]
+    next_cursor = None
+    if end < len(found):  # so the window is full
+        next_cursor = Cursor(index.controller_id, window[-1]["position"], window[-1]["slug"])
     return Page(window, len(found), limit, offset, next_cursor)
 
 

@@ -85,6 +85,3 @@ class SharingQuery(BaseModel):
 
     def pagination(self, settings: Settings) -> Pagination:
         return make_pagination(settings, self.limit, self.offset, self.cursor)
-
-
-SHARING_PARAMS = tuple(SharingQuery.model_fields)
