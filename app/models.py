@@ -7,4 +7,5 @@ def load_all_models() -> None:
     import app.audit.models
     import app.auth.models
     import app.register.models
+    import app.register.reach
     import app.versions.models  # noqa: F401

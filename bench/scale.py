@@ -53,7 +53,7 @@ from app.db import Base, make_engine, make_sessionmaker, session_scope
 from app.migrate import upgrade
 from app.models import load_all_models
 from app.register import models as m
-from app.register import service, sharing_filters
+from app.register import reach, service, sharing_filters
 from app.register.cursors import Cursor
 from app.register.seed import load_seed
 from app.register.snapshots import load_snapshot
@@ -177,7 +177,7 @@ class Template:
         self.links: dict[str, list[dict[str, Any]]] = {}
         scoped = [t for t in Base.metadata.sorted_tables if "controller_id" in t.c]
         for table in scoped:
-            if table.name in ("api_keys", "published_versions", "idempotency_keys"):
+            if table.name in ("api_keys", "published_versions", "idempotency_keys", DERIVED):
                 continue
             if "slug" not in table.c:
                 continue
@@ -369,6 +369,8 @@ def copy_rows(cursor: Any, table: Table, rows: Iterable[dict[str, Any]]) -> int:
 
 
 LOAD_ORDER_FIRST = ("controllers",)
+DERIVED = m.SharingCategoryReach.__tablename__
+"""Derived from the copied rows by the app's own query (``reach.refresh``)."""
 
 
 def load(url: str, controllers: int, *, chunk: int = 250, quiet: bool = False) -> tuple[float, int]:
@@ -383,7 +385,6 @@ def load(url: str, controllers: int, *, chunk: int = 250, quiet: bool = False) -
             name: connection.execute(text(f"SELECT coalesce(max(id), 0) FROM {name}")).scalar_one()
             for name in [*template.tables, "controllers", "sharing_conditions"]
         }
-    engine.dispose()
     generator = Generator(template, start_ids)
     order = list(Base.metadata.sorted_tables)
     started = time.monotonic()
@@ -400,6 +401,9 @@ def load(url: str, controllers: int, *, chunk: int = 250, quiet: bool = False) -
                     if batch.get(table.name):
                         copy_rows(cursor, table, batch[table.name])
             conn.commit()
+            with engine.begin() as connection:
+                chunk_ids = [row["id"] for row in batch["controllers"]]
+                reach.refresh(connection, chunk_ids)
             arrangements += len(batch["sharing_arrangements"])
             done = min(first + chunk, controllers)
             elapsed = time.monotonic() - started
@@ -423,6 +427,7 @@ def load(url: str, controllers: int, *, chunk: int = 250, quiet: bool = False) -
         # and the visibility map, without which index-only scans (the
         # reference lists, the list walk) read every heap page anyway.
         conn.execute("VACUUM (ANALYZE)")
+    engine.dispose()
     return time.monotonic() - started, arrangements
 
 

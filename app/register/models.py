@@ -269,6 +269,40 @@ class SharingArrangement(ControllerScoped, Base):
     )
 
 
+class SharingCategoryReach(Base):
+    """Derived: each data category slug an arrangement shares, with the
+    groups of its categories and their items (what the ``data_category``
+    filter matches), beside the arrangement's list-order key.
+
+    A page of ``/sharing?data_category=ethnicity`` across every controller
+    walks one slug's range of this index in list order, visiting only the
+    arrangements that share the category, instead of every arrangement of
+    every controller. Kept in step by ``app.register.reach`` in the
+    transaction of every change to arrangements or data categories; never
+    written by hand."""
+
+    __tablename__ = "sharing_category_reach"
+    __table_args__ = (
+        Index(
+            "ix_sharing_category_reach_walk",
+            "category_slug",
+            "controller_id",
+            "position",
+            "slug",
+            "sharing_id",
+        ),
+    )
+
+    sharing_id: Mapped[int] = mapped_column(
+        ForeignKey("sharing_arrangements.id", ondelete="CASCADE"), primary_key=True
+    )
+    category_slug: Mapped[str] = mapped_column(String(SLUG_LENGTH), primary_key=True)
+    # The arrangement's list-order key (its controller, position and slug).
+    controller_id: Mapped[int] = mapped_column(Integer)
+    position: Mapped[int] = mapped_column(Integer)
+    slug: Mapped[str] = mapped_column(String(SLUG_LENGTH))
+
+
 class SharingCondition(Base):
     """A condition of one sharing arrangement; owned by it, never shared."""
 

@@ -23,6 +23,7 @@ from app.register.document import CONTROLLER_ID, read_listed
 from app.register.entities import EntityType, load_options, to_state
 from app.register.schemas import RecipientRole
 from app.register.trees import Tree
+from app.register.walks import Walk
 
 
 @dataclass
@@ -225,6 +226,7 @@ def list_entities(
     offset: int,
     cursor: Cursor | None = None,
     where: Iterable[Any] = (),
+    walk: Walk | None = None,
     capped_total: bool = False,
 ) -> Page:
     """One page, in notice order, from ``offset`` or after ``cursor``.
@@ -235,14 +237,14 @@ def list_entities(
     cursor is given; otherwise it is a lower bound, ``offset + limit + 1``
     meaning "at least one more". Counting every match would read every
     controller's rows, while the page itself walks the list order and stops
-    after it."""
+    after it. With ``walk``, the page walks that narrower index instead
+    (``app.register.walks``)."""
     model = entity_type.model
     conditions = list(where)
     if entity_type.scoped:
         conditions += in_scope(model, controllers)
     elif entity_type is e.CONTROLLERS and not isinstance(controllers, AllControllers):
         conditions.append(model.id.in_(controllers))
-    after = [cursor.follows(model, scoped=entity_type.scoped)] if cursor else []
     capped = capped_total and isinstance(controllers, AllControllers) and controllers.several()
     if capped and session.get_bind().dialect.name == "postgresql":
         # The planner cannot size per-arrangement checks (recursive walks)
@@ -252,15 +254,27 @@ def list_entities(
     keys = [model.id, model.position, model.slug]
     if entity_type.scoped:
         keys.append(model.controller_id)
-    query = _ordered(entity_type, select(*keys).where(*conditions, *after))
-    rows = session.execute(query.limit(limit + 1).offset(offset)).all()
+
+    def matching(limit: int | None, offset: int, cursor: Cursor | None) -> Select[Any]:
+        if walk is not None:
+            return walk.matches(model, keys, conditions, cursor, limit=limit, offset=offset)
+        after = [cursor.follows(model, scoped=entity_type.scoped)] if cursor else []
+        query = _ordered(entity_type, select(*keys).where(*conditions, *after))
+        return query.limit(limit).offset(offset)
+
+    rows = session.execute(matching(limit + 1, offset, cursor)).all()
     page, more = rows[:limit], len(rows) > limit
     if not capped:
-        total = session.scalar(select(func.count()).select_from(model).where(*conditions)) or 0
+        count = select(func.count())
+        if walk is None:
+            count = count.select_from(model).where(*conditions)
+        else:
+            count = count.select_from(matching(None, 0, None).subquery())
+        total = session.scalar(count) or 0
     elif page or offset == 0:
         total = offset + len(rows)
     else:  # past the end: how many there are, counting no further than the offset
-        before = select(model.id).where(*conditions, *after).limit(offset).subquery()
+        before = matching(offset, 0, cursor).subquery()
         total = session.scalar(select(func.count()).select_from(before)) or 0
     items = _listed_items(session, entity_type, [row.id for row in page], controllers)
     next_cursor = None

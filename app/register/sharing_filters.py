@@ -8,9 +8,10 @@ The conditions are shaped for a register of many controllers: a filter
 naming few entities is matched as a list of ids; one naming an entity that
 most controllers have (the Department for Education) is checked per
 arrangement as the list order is walked, so a page stops early whatever the
-number of controllers (``_id_list_limit``). Warm single-controller queries
-are answered from memory instead (``app.register.sharing_index``), with the
-same results.
+number of controllers (``_id_list_limit``); a data category so named walks
+the arrangements that share it (``sharing_category_reach``). Warm
+single-controller queries are answered from memory instead
+(``app.register.sharing_index``), with the same results.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from app.register.cursors import Cursor
 from app.register.entities import EntityType
 from app.register.schemas import RecipientRole
 from app.register.service import AllControllers, Page, in_scope, list_entities
+from app.register.walks import Walk
 
 
 @dataclass
@@ -192,19 +194,30 @@ def _slug_hit(slugs: Sequence[str], controllers: dict[int, str]) -> Callable[[An
     return hit
 
 
-def sharing_conditions(
+@dataclass
+class Matching:
+    """How the database finds the arrangements the filters keep."""
+
+    conditions: list[Any]
+    walk: Walk | None = None
+
+
+def sharing_matching(
     session: Session, filters: SharingFilters, controllers: dict[int, str]
-) -> list[Any]:
+) -> Matching:
     """SQL conditions for the filters; several values of one filter are ORed.
 
     Cheap conditions come first (databases evaluate filters in order of
     cost, SQLite in order). A filter naming few entities matches their ids;
     one naming entities in most controllers is checked per arrangement
-    (``_id_list_limit``), so a page across every controller stops early."""
+    (``_id_list_limit``), so a page across every controller stops early; a
+    data category so named is walked in ``sharing_category_reach``, whose
+    index holds only the arrangements sharing it."""
     sa = m.SharingArrangement
     dc = m.DataCategory
     cheap: list[Any] = []
     costly: list[Any] = []
+    walk: Walk | None = None
     if filters.recipient:
         ids = _named_ids(session, e.RECIPIENTS, "recipient", filters.recipient, controllers)
         if ids is not None:
@@ -223,8 +236,10 @@ def sharing_conditions(
             related = _closure(session, _related_categories(select(dc.id).where(dc.id.in_(ids))))
             costly.append(_links_to(sa.data_categories, related))
         else:
-            hit = _slug_hit(filters.data_category, controllers)
-            costly.append(_tree_hit(sa.data_categories, "group_id", hit, down=True))
+            reach = m.SharingCategoryReach
+            slugs = sorted(set(filters.data_category))
+            values = [reach.category_slug == slug for slug in slugs]
+            walk = Walk(reach, reach.sharing_id, values)
     if filters.special_category is not None:
         special = _special_ids(session, controllers)
         if special is not None:
@@ -270,7 +285,7 @@ def sharing_conditions(
     if filters.age is not None:
         cheap.insert(0, or_(sa.applies_from_age.is_(None), sa.applies_from_age <= filters.age))
         cheap.insert(1, or_(sa.applies_until_age.is_(None), sa.applies_until_age >= filters.age))
-    return cheap + costly
+    return Matching(cheap + costly, walk)
 
 
 def _closure(session: Session, tree: Select[Any] | CompoundSelect[Any]) -> list[int]:
@@ -306,6 +321,7 @@ def list_sharing(
     offset: int,
     cursor: Cursor | None = None,
 ) -> Page:
+    matching = sharing_matching(session, filters, controllers)
     return list_entities(
         session,
         e.SHARING,
@@ -313,6 +329,7 @@ def list_sharing(
         limit=limit,
         offset=offset,
         cursor=cursor,
-        where=sharing_conditions(session, filters, controllers),
+        where=matching.conditions,
+        walk=matching.walk,
         capped_total=True,
     )

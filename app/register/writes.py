@@ -20,6 +20,7 @@ from app.audit.chain import Actor, append
 from app.errors import Conflict, InvalidInput
 from app.register import entities as e
 from app.register import models as m
+from app.register import reach  # noqa: F401  (its listeners keep the derived table in step)
 from app.register.entities import Children, EntityType, Ref, RefList, Shape, to_state
 
 
