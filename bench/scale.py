@@ -370,7 +370,17 @@ def copy_rows(cursor: Any, table: Table, rows: Iterable[dict[str, Any]]) -> int:
 
 LOAD_ORDER_FIRST = ("controllers",)
 DERIVED = m.SharingCategoryReach.__tablename__
-"""Derived from the copied rows by the app's own query (``reach.refresh``)."""
+
+
+def derived_reach(batch: dict[str, list[dict[str, Any]]]) -> list[dict[str, Any]]:
+    """``sharing_category_reach`` of a batch, by the app's own function (what
+    its write path would store)."""
+    arrangements = batch["sharing_arrangements"]
+    return reach.reach_rows(
+        ((r["id"], r["controller_id"], r["position"], r["slug"]) for r in arrangements),
+        ((r["id"], r["group_id"], r["slug"]) for r in batch["data_categories"]),
+        ((r["sharing_id"], r["data_category_id"]) for r in batch["sharing_data_categories"]),
+    )
 
 
 def load(url: str, controllers: int, *, chunk: int = 250, quiet: bool = False) -> tuple[float, int]:
@@ -396,14 +406,12 @@ def load(url: str, controllers: int, *, chunk: int = 250, quiet: bool = False) -
             for index in range(first, min(first + chunk, controllers)):
                 for table_name, rows in generator.controller(index + 1).items():
                     batch[table_name].extend(rows)
+            batch[DERIVED] = derived_reach(batch)
             with conn.cursor() as cursor:
                 for table in order:
                     if batch.get(table.name):
                         copy_rows(cursor, table, batch[table.name])
             conn.commit()
-            with engine.begin() as connection:
-                chunk_ids = [row["id"] for row in batch["controllers"]]
-                reach.refresh(connection, chunk_ids)
             arrangements += len(batch["sharing_arrangements"])
             done = min(first + chunk, controllers)
             elapsed = time.monotonic() - started

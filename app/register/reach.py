@@ -6,8 +6,8 @@ their items included. It is recomputed per controller, from the register's
 own tables, in the transaction that changed them: every flush notes which
 controllers' arrangements or data categories it wrote, and the commit
 refreshes those controllers before it completes. A change through the ORM
-cannot skip it; bulk loads outside the ORM (``bench/scale.py``'s COPY) call
-``refresh`` themselves.
+cannot skip it; bulk loads outside the ORM (``bench/scale.py``'s COPY) add
+``reach_rows`` of what they copy.
 
 Writers are serialised on the audit chain head, so two transactions never
 refresh the same controller at once.
@@ -15,70 +15,90 @@ refresh the same controller at once.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections import defaultdict
+from collections.abc import Collection, Iterable
 from itertools import chain
 from typing import Any
 
-from sqlalchemy import Select, delete, event, insert, inspect, select, text, union
+from sqlalchemy import delete, event, insert, inspect, select
 from sqlalchemy.engine import Connection
-from sqlalchemy.orm import Session, SessionTransaction, aliased
+from sqlalchemy.orm import Session, SessionTransaction
 
 from app.register import models as m
+from app.register.trees import Tree
 
 _TOUCHED = "sharing_category_reach.touched"
 _ALL = -1
 """Stands for every controller when a flushed row's controller is unknown."""
 
 
-def reach_rows(controller_ids: Collection[int] | None = None) -> Select[Any]:
-    """The table's rows for these controllers (``None``: all), computed.
+ReachRow = dict[str, Any]
+_REFRESH_CHUNK = 500
+"""Controllers recomputed per round trip when every controller is refreshed."""
 
-    Sharing a group shares its items; sharing an item shares part of its
-    group: the same closure the ``data_category`` filter applies."""
-    sa, dc, link = m.SharingArrangement, m.DataCategory, m.sharing_data_categories
-    owned = select(link.c.sharing_id, link.c.data_category_id.label("category_id"))
-    if controller_ids is not None:
-        owned = owned.join(sa, sa.id == link.c.sharing_id).where(
-            sa.controller_id.in_(sorted(controller_ids))
-        )
-    # UNION, not UNION ALL: a loop in the groups (refused on write) ends the walk.
-    up = owned.cte("reach_up", recursive=True)
-    parent = aliased(dc)
-    up = up.union(
-        select(up.c.sharing_id, parent.group_id)
-        .join(parent, parent.id == up.c.category_id)
-        .where(parent.group_id.is_not(None))
-    )
-    down = owned.cte("reach_down", recursive=True)
-    child = aliased(dc)
-    down = down.union(
-        select(down.c.sharing_id, child.id).join(child, child.group_id == down.c.category_id)
-    )
-    reached = union(select(up.c.sharing_id, up.c.category_id), select(down)).subquery()
-    return (
-        select(reached.c.sharing_id, dc.slug, sa.controller_id, sa.position, sa.slug)
-        .join_from(reached, dc, dc.id == reached.c.category_id)
-        .join(sa, sa.id == reached.c.sharing_id)
-    )
+
+def reach_rows(
+    arrangements: Iterable[tuple[int, int, int, str]],
+    categories: Iterable[tuple[int, int | None, str]],
+    links: Iterable[tuple[int, int]],
+) -> list[ReachRow]:
+    """The table's rows for these arrangements ``(id, controller_id,
+    position, slug)``, from their controllers' data categories ``(id,
+    group_id, slug)`` and their links ``(sharing_id, data_category_id)``.
+
+    In memory, with the walk every in-memory filter uses (``Tree.related``:
+    sharing a group shares its items, sharing an item shares part of its
+    group): a recursive query here cannot be sized by PostgreSQL's planner,
+    which then hashes whole tables to refresh one controller (seconds at
+    20,000 controllers)."""
+    keys = {row[0]: row[1:] for row in arrangements}
+    category_rows = list(categories)
+    tree = Tree.of((category_id, group_id) for category_id, group_id, _ in category_rows)
+    slug_of = {category_id: slug for category_id, _, slug in category_rows}
+    linked: dict[int, list[int]] = defaultdict(list)
+    for sharing_id, category_id in links:
+        linked[sharing_id].append(category_id)
+    rows = []
+    for sharing_id, category_ids in linked.items():
+        controller_id, position, slug = keys[sharing_id]
+        for category_slug in sorted({slug_of[c] for c in tree.related(category_ids)}):
+            rows.append(
+                {
+                    "sharing_id": sharing_id,
+                    "category_slug": category_slug,
+                    "controller_id": controller_id,
+                    "position": position,
+                    "slug": slug,
+                }
+            )
+    return rows
 
 
 def refresh(db: Session | Connection, controller_ids: Collection[int] | None = None) -> None:
-    """Recompute the rows of these controllers (``None``: every controller)."""
+    """Recompute the rows of these controllers (``None``: every controller).
+
+    Three reads by ``controller_id`` (index range scans whatever the size of
+    the register), the closure in memory, one delete and one batched insert."""
+    if controller_ids is None:
+        every = sorted(db.scalars(select(m.Controller.id)))
+        for start in range(0, len(every), _REFRESH_CHUNK):
+            refresh(db, every[start : start + _REFRESH_CHUNK])
+        return
+    ids = sorted(controller_ids)
+    sa, dc, link = m.SharingArrangement, m.DataCategory, m.sharing_data_categories
+    owned = sa.controller_id.in_(ids)
+    arrangements = db.execute(select(sa.id, sa.controller_id, sa.position, sa.slug).where(owned))
+    categories = db.execute(select(dc.id, dc.group_id, dc.slug).where(dc.controller_id.in_(ids)))
+    links = db.execute(
+        select(link.c.sharing_id, link.c.data_category_id)
+        .join(sa, sa.id == link.c.sharing_id)
+        .where(owned)
+    )
+    rows = reach_rows(arrangements, categories, links)
     reach = m.SharingCategoryReach
-    bind = db.get_bind() if isinstance(db, Session) else db
-    if bind.dialect.name == "postgresql":
-        # The planner cannot size recursive walks (it guesses millions of
-        # rows) and would spend ~0.4 s compiling a query that runs in ms.
-        db.execute(text("SET LOCAL jit = off"))
-    stale = delete(reach)
-    if controller_ids is not None:
-        owned = select(m.SharingArrangement.id).where(
-            m.SharingArrangement.controller_id.in_(sorted(controller_ids))
-        )
-        stale = stale.where(reach.sharing_id.in_(owned))
-    db.execute(stale)
-    columns = ["sharing_id", "category_slug", "controller_id", "position", "slug"]
-    db.execute(insert(reach).from_select(columns, reach_rows(controller_ids)))
+    db.execute(delete(reach).where(reach.sharing_id.in_(select(sa.id).where(owned))))
+    if rows:
+        db.execute(insert(reach), rows)
 
 
 def _controller_of(obj: Any) -> int:

@@ -22,8 +22,9 @@ down_revision: str | None = "9c4e2b7d1a30"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-# Frozen here (a migration must not change with the app's code); the same
-# closure as app.register.reach.reach_rows.
+# Frozen here (a migration must not change with the app's code): the closure
+# app.register.reach.reach_rows computes in memory, as one recursive query over
+# every arrangement (the planner hashes whole tables, right for a backfill).
 BACKFILL = """
 INSERT INTO sharing_category_reach (sharing_id, category_slug, controller_id, position, slug)
 WITH RECURSIVE
