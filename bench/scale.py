@@ -376,11 +376,12 @@ def derived_reach(batch: dict[str, list[dict[str, Any]]]) -> list[dict[str, Any]
     """``sharing_category_reach`` of a batch, by the app's own function (what
     its write path would store)."""
     arrangements = batch["sharing_arrangements"]
-    return reach.reach_rows(
+    rows = reach.reach_rows(
         ((r["id"], r["controller_id"], r["position"], r["slug"]) for r in arrangements),
         ((r["id"], r["group_id"], r["slug"]) for r in batch["data_categories"]),
         ((r["sharing_id"], r["data_category_id"]) for r in batch["sharing_data_categories"]),
     )
+    return [dict(zip(reach.COLUMNS, row, strict=True)) for row in rows]
 
 
 def load(url: str, controllers: int, *, chunk: int = 250, quiet: bool = False) -> tuple[float, int]:

@@ -14,13 +14,14 @@ from typing import Any
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sqlalchemy import select
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from app.db import make_engine, make_sessionmaker, session_scope
 from app.migrate import downgrade, upgrade
 from app.register import models as m
-from app.register import service, sharing_filters
+from app.register import reach, service, sharing_filters
+from app.register.reach import COLUMNS
 from app.register.seed import load_seed
 from tests.conftest import SEED_DIR
 from tests.databases import DatabaseFactory
@@ -238,3 +239,24 @@ def test_walks_across_controllers_skip_nothing_and_show_each_arrangement_once(
         assert by_offset.items == walked.items[2:4]
         beyond = sharing_filters.list_sharing(session, filters, scope, limit=2, offset=50)
         assert (beyond.items, beyond.total) == ([], len(slugs))
+
+
+def test_refreshing_every_controller_repairs_missing_and_wrong_rows(app: FastAPI) -> None:
+    want = assert_in_step(app)
+    r = m.SharingCategoryReach
+    with session_scope(app.state.sessionmaker) as session:
+        first, second = sorted(want)[:2]
+        session.execute(delete(r).where(r.sharing_id == first[0], r.category_slug == first[1]))
+        session.execute(
+            update(r)
+            .where(r.sharing_id == second[0], r.category_slug == second[1])
+            .values(position=second[3] + 1000)
+        )
+        session.execute(
+            insert(r).values(dict(zip(COLUMNS, (second[0], "invented", *second[2:]), strict=True)))
+        )
+    with app.state.sessionmaker() as session:
+        assert stored(session) != want
+    with session_scope(app.state.sessionmaker) as session:
+        reach.refresh(session, None)
+    assert assert_in_step(app) == want
