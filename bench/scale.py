@@ -396,6 +396,7 @@ def load(url: str, controllers: int, *, chunk: int = 250, quiet: bool = False) -
             name: connection.execute(text(f"SELECT coalesce(max(id), 0) FROM {name}")).scalar_one()
             for name in [*template.tables, "controllers", "sharing_conditions"]
         }
+    engine.dispose()
     generator = Generator(template, start_ids)
     order = list(Base.metadata.sorted_tables)
     started = time.monotonic()
@@ -436,7 +437,6 @@ def load(url: str, controllers: int, *, chunk: int = 250, quiet: bool = False) -
         # and the visibility map, without which index-only scans (the
         # reference lists, the list walk) read every heap page anyway.
         conn.execute("VACUUM (ANALYZE)")
-    engine.dispose()
     return time.monotonic() - started, arrangements
 
 

@@ -19,7 +19,7 @@ from app.main import create_app
 from app.migrate import upgrade
 from app.register import entities as e
 from app.register import models as m
-from app.register import service, sharing_filters, writes
+from app.register import reach, service, sharing_filters, writes
 from app.register.document import register_content, section_key, sort_states
 from app.register.entities import load_options, to_state
 from app.register.loading import sync_register
@@ -333,6 +333,12 @@ def across_controllers_by_cursor(session: Session) -> None:
     )
 
 
+def refresh_reach_of_one_controller(session: Session) -> None:
+    """What every write to arrangements or data categories adds before it commits."""
+    last = session.scalars(select(m.Controller.id).order_by(m.Controller.id.desc())).first()
+    reach.refresh(session, [last or 0])
+
+
 def register_document(session: Session) -> None:
     slug = session.scalars(select(m.Controller.slug).order_by(m.Controller.id.desc())).first()
     orjson.dumps(load_snapshot(session, slug).document())
@@ -341,7 +347,13 @@ def register_document(session: Session) -> None:
 @pytest.mark.postgres_only
 @pytest.mark.parametrize(
     "action",
-    [one_controller, across_controllers, across_controllers_by_cursor, register_document],
+    [
+        one_controller,
+        across_controllers,
+        across_controllers_by_cursor,
+        refresh_reach_of_one_controller,
+        register_document,
+    ],
     ids=lambda f: f.__name__,
 )
 def test_main_queries_use_indexes_on_the_big_tables(
