@@ -17,9 +17,9 @@ from app.audit.chain import SYSTEM
 from app.db import make_engine, make_sessionmaker, session_scope
 from app.main import create_app
 from app.migrate import upgrade
+from app.register import document, reach, service, sharing_filters, writes
 from app.register import entities as e
 from app.register import models as m
-from app.register import reach, service, sharing_filters, writes
 from app.register.document import register_content, section_key, sort_states
 from app.register.entities import load_options, to_state
 from app.register.loading import sync_register
@@ -178,6 +178,18 @@ def two_controllers(app: FastAPI) -> Iterator[Session]:
 
 def test_register_and_lists_read_as_rows_equal_the_orm_states(two_controllers: Session) -> None:
     assert_same_register_and_lists(two_controllers, [COUNCIL, OTHER])
+
+
+def test_the_register_builds_when_its_plans_are_built_twice_at_once(
+    two_controllers: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Threads racing the first fill of the plan cache each build their own
+    plans (``functools.cache`` computes outside its lock); a register build
+    must not mix two sets (it did: a KeyError, a 500 under load)."""
+    controller = two_controllers.scalars(select(m.Controller).limit(1)).one()
+    expected = register_content(two_controllers, controller)
+    monkeypatch.setattr(document, "_plans", document._plans.__wrapped__)  # a new set per call
+    assert register_content(two_controllers, controller) == expected
 
 
 def test_filters_checked_row_by_row_match_the_id_lists(

@@ -64,9 +64,12 @@ def register_content(session: Session, controller: m.Controller) -> dict[str, An
     Building ~1,500 ORM objects through ~25 eager loads cost several times
     more than the whole answer.
     """
-    reader = _Reader(session, _plans(), {"controller_id": controller.id})
+    # One reading of the cache: threads racing its first fill may each build
+    # their own plans, and the reader keys rows by the plans' identity.
+    plans = _plans()
+    reader = _Reader(session, plans, {"controller_id": controller.id})
     content: dict[str, Any] = {"controller": to_state(e.CONTROLLERS.shape, controller)}
-    for key, plan in _plans().sections:
+    for key, plan in plans.sections:
         content[key] = sort_states(reader.states(plan))
     return content
 
