@@ -27,6 +27,11 @@ def count_statements(engine: Engine) -> Iterator[list[str]]:
         event.remove(engine, "before_cursor_execute", before)
 
 
+def etag(client: Any, path: str) -> str:
+    """The current ETag of the resource at ``path`` (for ``If-Match``)."""
+    return str(client.get(path).headers["etag"])
+
+
 def assert_problem(response: Any, status: int) -> dict[str, Any]:
     assert response.status_code == status, response.text
     assert response.headers["content-type"].startswith(PROBLEM)

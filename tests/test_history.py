@@ -8,7 +8,7 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
-from tests.helpers import assert_problem
+from tests.helpers import assert_problem, etag
 
 API = "/api/v1"
 SOURCE = [{"kind": "notice", "quote": "x"}]
@@ -31,10 +31,6 @@ def now() -> str:
     moment = datetime.now(UTC).isoformat()
     time.sleep(0.002)  # the next change happens strictly later
     return moment
-
-
-def etag(client: TestClient, path: str) -> str:
-    return str(client.get(path).headers["etag"])
 
 
 def test_every_past_snapshot_equals_what_was_served_then(

@@ -25,7 +25,7 @@ from app.register.reach import COLUMNS
 from app.register.seed import load_seed
 from tests.conftest import SEED_DIR
 from tests.databases import DatabaseFactory
-from tests.helpers import assert_problem
+from tests.helpers import assert_problem, etag
 
 API = "/api/v1"
 SOURCE = [{"kind": "notice", "quote": "We share information about children"}]
@@ -85,8 +85,11 @@ def assert_in_step(app: FastAPI) -> set[Row]:
 
 
 def patch(client: TestClient, auth: dict[str, str], path: str, body: dict[str, Any]) -> Any:
-    etag = client.get(path).headers["etag"]
-    headers = {**auth, "If-Match": etag, "Content-Type": "application/merge-patch+json"}
+    headers = {
+        **auth,
+        "If-Match": etag(client, path),
+        "Content-Type": "application/merge-patch+json",
+    }
     return client.patch(path, json=body, headers=headers)
 
 
@@ -137,8 +140,9 @@ def test_every_kind_of_write_keeps_the_table_in_step(
             assert body is not None
             response = patch(client, auth, path, body)
         else:
-            etag = client.get(path.rsplit("/data-categories/", 1)[0]).headers["etag"]
-            response = client.request(method.upper(), path, headers={**auth, "If-Match": etag})
+            target = path.rsplit("/data-categories/", 1)[0]  # a link's arrangement
+            headers = {**auth, "If-Match": etag(client, target)}
+            response = client.request(method.upper(), path, headers=headers)
         assert response.status_code in (200, 204), (path, response.text)
         rows = assert_in_step(app)
         mine = {row[1:] for row in rows if row[4] == "reach-test"}

@@ -83,6 +83,11 @@ class Pagination:
     cursor: Cursor | None = None
 
 
+MAX_LIMIT = 10_000
+"""The widest ``limit`` the parameter accepts; ``max_page_size`` may narrow it."""
+MAX_OFFSET = 10_000_000
+MAX_VALUES = 100
+"""Values of one multi-valued query parameter."""
 PAGE_SIZE_DOC = "Page size."
 OFFSET_DOC = "Items to skip."
 CURSOR_DOC = (
@@ -120,8 +125,8 @@ def make_pagination(
 
 async def pagination(  # async: no I/O, so no thread-pool hop
     request: Request,
-    limit: Annotated[int | None, Query(ge=1, le=10_000, description=PAGE_SIZE_DOC)] = None,
-    offset: Annotated[int, Query(ge=0, le=10_000_000, description=OFFSET_DOC)] = 0,
+    limit: Annotated[int | None, Query(ge=1, le=MAX_LIMIT, description=PAGE_SIZE_DOC)] = None,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET, description=OFFSET_DOC)] = 0,
     cursor: Annotated[
         str | None, Query(max_length=MAX_TOKEN_LENGTH, description=CURSOR_DOC)
     ] = None,
@@ -137,7 +142,7 @@ ControllerParam = Annotated[
     Query(
         description=CONTROLLER_DOC,
         examples=["cambridgeshire-county-council"],
-        max_length=100,
+        max_length=MAX_VALUES,
     ),
 ]
 

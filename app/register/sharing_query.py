@@ -14,6 +14,9 @@ from pydantic import BaseModel, Field
 from app.api.deps import (
     CONTROLLER_DOC,
     CURSOR_DOC,
+    MAX_LIMIT,
+    MAX_OFFSET,
+    MAX_VALUES,
     OFFSET_DOC,
     PAGE_SIZE_DOC,
     Pagination,
@@ -24,8 +27,6 @@ from app.config import Settings
 from app.register.cursors import MAX_TOKEN_LENGTH
 from app.register.schemas import RecipientRole
 from app.register.sharing_filters import SharingFilters
-
-MAX_VALUES = 100
 
 
 def _slugs(example: str | None = None) -> list[str]:
@@ -43,8 +44,8 @@ class SharingQuery(BaseModel):
         description=CONTROLLER_DOC,
         json_schema_extra={"examples": [["cambridgeshire-county-council"]]},
     )
-    limit: int | None = Field(None, ge=1, le=10_000, description=PAGE_SIZE_DOC)
-    offset: int = Field(0, ge=0, le=10_000_000, description=OFFSET_DOC)
+    limit: int | None = Field(None, ge=1, le=MAX_LIMIT, description=PAGE_SIZE_DOC)
+    offset: int = Field(0, ge=0, le=MAX_OFFSET, description=OFFSET_DOC)
     cursor: str | None = Field(None, max_length=MAX_TOKEN_LENGTH, description=CURSOR_DOC)
     recipient: list[str] = _slugs("department-for-education")
     data_category: list[str] = _slugs()
