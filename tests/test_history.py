@@ -121,9 +121,15 @@ def test_diff_lists_additions_removals_and_field_changes(
     sections = body["sections"]
     assert [s["slug"] for s in sections["services"]["added"]] == ["added-service"]
     assert [s["slug"] for s in sections["storage_locations"]["removed"]] == ["paper-files"]
-    assert sections["recipients"]["changed"] == [
-        {"slug": "casey", "fields": {"contract_reference": {"from": None, "to": "CASEY-2026"}}}
-    ]
+    (casey,) = sections["recipients"]["changed"]
+    assert casey["slug"] == "casey"
+    assert set(casey["fields"]) == {"contract_reference", "basis"}
+    assert casey["fields"]["contract_reference"] == {"from": None, "to": "CASEY-2026"}
+    # Of the basis, only the fact that changed: from not stated to the notice's words.
+    basis = casey["fields"]["basis"]
+    assert set(basis["from"]) == set(basis["to"]) == {"contract_reference"}
+    assert basis["from"]["contract_reference"]["basis"] == "not_stated"
+    assert basis["to"]["contract_reference"]["basis"] == "stated"
     assert set(sections) == {"services", "storage_locations", "recipients"}
     empty = write_client.get(f"{API}/register/diff", params={"from": now(), "to": now()}).json()
     assert empty["sections"] == {}

@@ -104,6 +104,20 @@ def _by_slug(states: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
 
 
 def field_changes(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
+    """Fields that differ, from and to; of ``basis``, only the facts whose
+    basis changed."""
+    changes = _changes(before, after)
+    if "basis" in changes:
+        old, new = changes["basis"]["from"] or {}, changes["basis"]["to"] or {}
+        keys = sorted(k for k in set(old) | set(new) if old.get(k) != new.get(k))
+        changes["basis"] = {
+            "from": {k: old[k] for k in keys if k in old},
+            "to": {k: new[k] for k in keys if k in new},
+        }
+    return changes
+
+
+def _changes(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
     return {
         name: {"from": before.get(name), "to": after.get(name)}
         for name in sorted(set(before) | set(after))

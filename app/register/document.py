@@ -314,7 +314,7 @@ class _Reader:
             for row, child_state in zip(self.rows[id(child)], self.states(child), strict=True):
                 grouped[getattr(row, _OWNER)].append(child_state)
             children[name] = grouped
-        fields = list(plan.shape.schema.model_fields)
+        fields = plan.shape.fields
         refs = {name: self.slugs[table] for name, table in plan.refs.items()}
         lists = {
             name: (self.lists[branch], self.slugs[table])

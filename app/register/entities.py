@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from sqlalchemy.orm import selectinload
@@ -65,6 +66,12 @@ class Shape:
             + [c.field for c in self.children]
         )
 
+    @property
+    def fields(self) -> tuple[str, ...]:
+        """The state's fields in the order served: the schema's, ``basis`` last
+        (it reads best after the values it describes)."""
+        return _state_fields(self.schema)
+
     def column_fields(self) -> Iterator[str]:
         refs = self.reference_fields
         for name in self.schema.model_fields:
@@ -74,6 +81,12 @@ class Shape:
     def all_refs(self) -> Iterator[Ref | RefList]:
         yield from self.refs
         yield from self.ref_lists
+
+
+@cache
+def _state_fields(schema: type[s.StrictModel]) -> tuple[str, ...]:
+    names = [name for name in schema.model_fields if name != "basis"]
+    return (*names, "basis") if "basis" in schema.model_fields else tuple(names)
 
 
 @dataclass(frozen=True)
@@ -246,7 +259,7 @@ def to_state(shape: Shape, obj: Any) -> dict[str, Any]:
     ref_fields = {r.field: r for r in shape.refs}
     list_fields = {r.field: r for r in shape.ref_lists}
     child_fields = {c.field: c for c in shape.children}
-    for name in shape.schema.model_fields:
+    for name in shape.fields:
         if name in ref_fields:
             target = getattr(obj, ref_fields[name].relationship)
             state[name] = None if target is None else target.slug

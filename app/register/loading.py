@@ -21,6 +21,7 @@ from app.audit.chain import Actor
 from app.errors import InvalidInput
 from app.register import entities as e
 from app.register import models as m
+from app.register.basis import error_location
 from app.register.entities import EntityType, load_options, to_state
 from app.register.writes import Resolver, apply_state, new_entity, record
 
@@ -99,8 +100,7 @@ def _validated(
             model = entity_type.schema.model_validate(data)
         except ValidationError as exc:
             for err in exc.errors():
-                loc = ".".join(str(p) for p in err["loc"]) or None
-                issues.append(LoadIssue(section.where, label, loc, err["msg"]))
+                issues.append(LoadIssue(section.where, label, error_location(err), err["msg"]))
             continue
         if model.slug in seen:
             issues.append(LoadIssue(section.where, label, "slug", "duplicate slug"))

@@ -24,6 +24,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     func,
+    text,
 )
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
@@ -47,6 +48,8 @@ class NamedEntity(Timestamps):
     name: Mapped[str] = mapped_column(String(500))
     description: Mapped[str | None] = mapped_column(Text)
     sources: Mapped[list[Any]] = mapped_column(default=list)
+    basis: Mapped[dict[str, Any]] = mapped_column(default=dict, server_default=text("'{}'"))
+    """Where each fact comes from (``app.register.basis``), every fact listed."""
     position: Mapped[int] = mapped_column(Integer, default=0)
     version: Mapped[int] = mapped_column(Integer, default=1)
 
@@ -320,6 +323,7 @@ class SharingCondition(Base):
     exercised_by: Mapped[str | None] = mapped_column(String(40))
     contact_email: Mapped[str | None] = mapped_column(String(320))
     sources: Mapped[list[Any]] = mapped_column(default=list)
+    basis: Mapped[dict[str, Any]] = mapped_column(default=dict, server_default=text("'{}'"))
 
     sharing: Mapped[SharingArrangement] = relationship(back_populates="conditions", lazy="raise")
     restricted_to: Mapped[list[DataCategory]] = relationship(

@@ -14,7 +14,9 @@ from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from app.register import entities as e
 from app.register import schemas as s
+from app.register.basis import BasisKind
 from app.register.entities import EntityType
+from app.register.sharing_silence import Fact
 
 T = TypeVar("T")
 
@@ -38,6 +40,12 @@ class RefOut(BaseModel):
 class RecipientRefOut(RefOut):
     role: s.RecipientRole
     kind: s.RecipientKind | None = None
+    role_basis: BasisKind | None = Field(
+        default=None, description="How the role is known (see the recipient's `basis`)."
+    )
+    kind_basis: BasisKind | None = Field(
+        default=None, description="How the kind is known (see the recipient's `basis`)."
+    )
 
 
 class SharingExpandedOut(BaseModel):
@@ -137,3 +145,41 @@ def register_document_model() -> type[BaseModel]:
 
 
 RegisterDocumentOut = register_document_model()
+
+
+class UnstatedOut(BaseModel):
+    """How many arrangements leave unstated a fact a filter reads."""
+
+    filter: str = Field(description="The query parameter whose fact this is.")
+    fact: Fact = Field(description="The fact left unstated (a value of `not_stated`).")
+    count: int = Field(
+        ge=0, description="Arrangements matching the other filters that leave it unstated."
+    )
+    count_exact: bool = Field(
+        description="False across several controllers: `count` is then a lower bound."
+    )
+    among_matches: bool = Field(
+        description="True where those arrangements are among this answer's matches "
+        "(an arrangement stating no age applies at every age); false where no filter "
+        "on the fact can match them (they state no data categories, purposes, ...)."
+    )
+    query: str = Field(description="The query listing them.")
+
+
+@cache
+def sharing_page_model() -> type[BaseModel]:
+    return create_model(
+        "SharingPageOut",
+        __base__=page_model(e.SHARING),
+        unstated=(
+            list[UnstatedOut],
+            Field(
+                description="For each filter on a fact the notice may leave unstated: "
+                "how many arrangements leave it unstated, and how to list them. An empty "
+                "`items` never means 'none' while a count here is above zero."
+            ),
+        ),
+    )
+
+
+SharingPageOut = sharing_page_model()

@@ -28,7 +28,7 @@ from app.register import outputs, service
 from app.register.entities import EntityType
 from app.register.schemas import SLUG_PATTERN
 from app.register.sharing_index import sharing_page
-from app.register.sharing_query import SharingQuery
+from app.register.sharing_query import SharingQuery, unstated_query
 from app.register.snapshots import load_snapshot
 
 router = APIRouter(prefix="/api/v1")
@@ -119,7 +119,7 @@ def _add_entity_routes(entity_type: EntityType) -> None:
 
 @router.get(
     "/sharing",
-    response_model=outputs.page_model(e.SHARING),
+    response_model=outputs.SharingPageOut,
     summary="List sharing arrangements, filtered",
     tags=["sharing"],
     operation_id="list_sharing",
@@ -147,7 +147,7 @@ async def list_sharing(
     several controllers, `total` counts from the cursor (a lower bound).
     """
     page = query.pagination(request.app.state.settings)
-    result = await sharing_page(
+    answer = await sharing_page(
         request.app.state,
         query.controllers(),
         query.filters(),
@@ -155,7 +155,11 @@ async def list_sharing(
         offset=page.offset,
         cursor=page.cursor,
     )
-    return json_response(request, result.as_dict())
+    body = answer.page.as_dict()
+    body["unstated"] = [
+        {**entry, "query": unstated_query(request, entry)} for entry in answer.unstated
+    ]
+    return json_response(request, body)
 
 
 AsOfParam = Annotated[

@@ -27,6 +27,7 @@ from pydantic import (
     model_validator,
 )
 
+from app.register.basis import BasisMap, FactBasis, check, complete, explicit
 from app.register.vocabulary import check_dpv_term
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
@@ -82,6 +83,26 @@ class StrictModel(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=False)
 
 
+class Based(StrictModel):
+    """An entry whose facts each carry their basis (``app.register.basis``):
+    writers give the entries that differ from the default, each naming a fact
+    of the entry and agreeing with its value; every other fact gets its
+    default, so a valid entry holds the basis of every fact."""
+
+    basis: BasisMap = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _basis_of_every_fact(self) -> Based:
+        state = self.model_dump(mode="json")
+        state["basis"] = explicit(type(self), state)
+        check(type(self), state)
+        self.basis = {
+            key: FactBasis.model_validate(entry)
+            for key, entry in complete(type(self), state).items()
+        }
+        return self
+
+
 # --- provenance ---------------------------------------------------------------
 
 
@@ -113,7 +134,7 @@ class Source(StrictModel):
 Sources = Annotated[list[Source], Field(min_length=1, max_length=50)]
 
 
-class EntityIn(StrictModel):
+class EntityIn(Based):
     """Fields every register entity has."""
 
     slug: Slug
@@ -315,7 +336,7 @@ class RecipientIn(EntityIn):
     website: HttpUrl | None = None
 
 
-class ConditionIn(StrictModel):
+class ConditionIn(Based):
     """A condition on a sharing arrangement, in plain words and in data."""
 
     kind: ConditionKind

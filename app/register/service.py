@@ -18,10 +18,11 @@ from sqlalchemy.orm import Session
 from app.errors import Conflict, InvalidInput, NotFound
 from app.register import entities as e
 from app.register import models as m
+from app.register.basis import BasisKind
 from app.register.cursors import Cursor
 from app.register.document import CONTROLLER_ID, read_listed
 from app.register.entities import EntityType, load_options, to_state
-from app.register.schemas import RecipientRole
+from app.register.sharing_silence import not_stated_facts
 from app.register.trees import Tree
 from app.register.walks import Walk
 
@@ -338,27 +339,36 @@ EXPANDED: dict[str, tuple[str, ...]] = {
     "services": (),
 }
 """What an arrangement's item shows of each entity it lists, beyond slug and name."""
-RECIPIENT_VIEW = ("role", "kind")
-STATED = ("data_categories", "data_subjects", "purposes", "legislation", "lawful_bases")
-"""Lists a notice should state (an empty one is reported as not stated)."""
+RECIPIENT_VIEW = ("role", "kind", "basis")
+"""Columns an arrangement's item reads of its recipient (``basis`` only to
+say how the role and kind are known)."""
 
 
 def _view(target: Any, extra: Sequence[str]) -> dict[str, Any]:
     return {"slug": target.slug, "name": target.name, **{k: getattr(target, k) for k in extra}}
 
 
-def _extras(
-    recipient: Any, lists: Mapping[str, Sequence[Any]], frequency: str, consent: str
-) -> dict[str, Any]:
-    not_stated = [name for name in STATED if not lists[name]]
-    not_stated += [
-        name
-        for name, value in (("frequency", frequency), ("consent", consent))
-        if value == "not_stated"
-    ]
-    if recipient.role == RecipientRole.NOT_STATED:
-        not_stated.append("recipient_role")
-    expanded: dict[str, Any] = {"recipient": _view(recipient, RECIPIENT_VIEW)}
+def _recipient_view(recipient: Any) -> dict[str, Any]:
+    basis = recipient.basis or {}
+    return {
+        "slug": recipient.slug,
+        "name": recipient.name,
+        "role": recipient.role,
+        "kind": recipient.kind,
+        "role_basis": basis.get("role", {}).get("basis", BasisKind.NOT_STATED.value),
+        "kind_basis": basis.get("kind", {}).get("basis", BasisKind.NOT_STATED.value),
+    }
+
+
+def _extras(recipient: Any, lists: Mapping[str, Sequence[Any]], row: Any) -> dict[str, Any]:
+    not_stated = not_stated_facts(
+        lists,
+        row.frequency,
+        row.consent,
+        recipient.role,
+        (row.applies_from_age, row.applies_until_age),
+    )
+    expanded: dict[str, Any] = {"recipient": _recipient_view(recipient)}
     for name, extra in EXPANDED.items():
         expanded[name] = [_view(target, extra) for target in lists[name]]
     return {"expanded": expanded, "not_stated": not_stated}
@@ -367,7 +377,7 @@ def _extras(
 def sharing_extras(obj: m.SharingArrangement) -> dict[str, Any]:
     """Names of what an arrangement links to, and what it leaves unstated."""
     lists = {name: getattr(obj, name) for name in EXPANDED}
-    return _extras(obj.recipient, lists, obj.frequency, obj.consent)
+    return _extras(obj.recipient, lists, obj)
 
 
 @cache
@@ -401,7 +411,7 @@ def _listed_items(
                 linked = sorted(listed.lists[name].get(row.id, ()), key=rank[table].__getitem__)
                 lists[name] = [listed.targets[table][i] for i in linked]
             recipient = listed.targets[_table_of("recipient")][row.recipient]
-            state.update(_extras(recipient, lists, row.frequency, row.consent))
+            state.update(_extras(recipient, lists, row))
         items.append(state)
     return items
 

@@ -18,10 +18,10 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
-from sqlalchemy import CompoundSelect, Select, exists, literal, or_, select
+from sqlalchemy import CompoundSelect, Select, and_, exists, literal, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from app.errors import InvalidInput
@@ -31,6 +31,7 @@ from app.register.cursors import Cursor
 from app.register.entities import EntityType
 from app.register.schemas import RecipientRole
 from app.register.service import AllControllers, Page, in_scope, list_entities
+from app.register.sharing_silence import Fact, stated_sql, unstated_condition
 from app.register.walks import Walk
 
 
@@ -47,6 +48,19 @@ class SharingFilters:
     special_category: bool | None = None
     data_categories_stated: bool | None = None
     age: int | None = None
+    unstated: list[Fact] = field(default_factory=list)
+    """Only arrangements that leave each of these facts unstated."""
+    stated_only: bool = False
+    """Filters match facts the notice states, never a reading or a reference."""
+
+    def without(self, param: str) -> SharingFilters:
+        """The same filters less one (``special_category`` and ``age`` unset,
+        the others emptied)."""
+        empty: Any = None if param in ("special_category", "age") else []
+        return replace(self, **{param: empty})
+
+    def with_unstated(self, fact: Fact) -> SharingFilters:
+        return replace(self, unstated=sorted({*self.unstated, fact}))
 
 
 def _id_list_limit(controllers: dict[int, str]) -> int | None:
@@ -69,13 +83,16 @@ def _named_ids(
     param: str,
     slugs: Sequence[str],
     controllers: dict[int, str],
+    *,
+    listed: bool = False,
 ) -> list[int] | None:
     """The ids of the entities a filter names, or ``None`` when there are
-    too many to list (see ``_id_list_limit``); unknown slugs are a 422 naming
-    the filter. Reads at most the limit, whatever the number of controllers."""
+    too many to list (see ``_id_list_limit``; ``listed``: always list them);
+    unknown slugs are a 422 naming the filter. Reads at most the limit,
+    whatever the number of controllers."""
     model = entity_type.model
     scope = in_scope(model, controllers) if entity_type.scoped else []
-    limit = _id_list_limit(controllers) if entity_type.scoped else None
+    limit = _id_list_limit(controllers) if entity_type.scoped and not listed else None
     query = select(model.id, model.slug).where(model.slug.in_(slugs), *scope)
     rows = session.execute(query if limit is None else query.limit(limit + 1)).all()
     found = {row.slug for row in rows}
@@ -212,12 +229,15 @@ def sharing_matching(
     one naming entities in most controllers is checked per arrangement
     (``_id_list_limit``), so a page across every controller stops early; a
     data category so named is walked in ``sharing_category_reach``, whose
-    index holds only the arrangements sharing it."""
+    index holds only the arrangements sharing it. With ``stated_only`` the
+    named entities are always listed: a link counts only if the
+    arrangement's basis says the notice states it, checked per slug."""
     sa = m.SharingArrangement
     dc = m.DataCategory
     cheap: list[Any] = []
     costly: list[Any] = []
     walk: Walk | None = None
+    listed = filters.stated_only
     if filters.recipient:
         ids = _named_ids(session, e.RECIPIENTS, "recipient", filters.recipient, controllers)
         if ids is not None:
@@ -228,25 +248,31 @@ def sharing_matching(
     if filters.role:
         roles = [r.value for r in filters.role]
         cheap.append(_recipient_value(m.Recipient.role, []).in_(roles))
+        if listed:
+            cheap.append(_recipient_value(stated_sql(m.Recipient, "role"), []))
     if filters.data_category:
         ids = _named_ids(
-            session, e.DATA_CATEGORIES, "data_category", filters.data_category, controllers
+            session,
+            e.DATA_CATEGORIES,
+            "data_category",
+            filters.data_category,
+            controllers,
+            listed=listed,
         )
         if ids is not None:
             related = _closure(session, _related_categories(select(dc.id).where(dc.id.in_(ids))))
-            costly.append(_links_to(sa.data_categories, related))
+            costly.append(_linked(session, sa.data_categories, related, listed))
         else:
             reach = m.SharingCategoryReach
             slugs = sorted(set(filters.data_category))
             values = [reach.category_slug == slug for slug in slugs]
             walk = Walk(reach, reach.sharing_id, values)
     if filters.special_category is not None:
-        special = _special_ids(session, controllers)
+        special = _special_ids(session, controllers, listed=listed)
         if special is not None:
             base = select(dc.id).where(dc.id.in_(special))
-            has_special = _links_to(
-                sa.data_categories, _closure(session, _related_categories(base))
-            )
+            related = _closure(session, _related_categories(base))
+            has_special = _linked(session, sa.data_categories, related, listed)
         else:
 
             def is_special(columns: Any) -> list[Any]:
@@ -262,19 +288,21 @@ def sharing_matching(
     ):
         slugs = getattr(filters, param)
         if slugs:
-            ids = _named_ids(session, entity_type, param, slugs, controllers)
+            ids = _named_ids(session, entity_type, param, slugs, controllers, listed=listed)
             if ids is not None:
-                costly.insert(0, _links_to(relationship, ids))
+                costly.insert(0, _linked(session, relationship, ids, listed))
             else:
                 scope = in_scope(entity_type.model, controllers)
                 costly.insert(0, _links_to_named(relationship, slugs, scope))
     if filters.legislation:
-        ids = _named_ids(session, e.LEGISLATION, "legislation", filters.legislation, controllers)
+        ids = _named_ids(
+            session, e.LEGISLATION, "legislation", filters.legislation, controllers, listed=listed
+        )
         # An Act's arrangements include those resting on one of its sections.
         if ids is not None:
             base = select(m.Legislation.id).where(m.Legislation.id.in_(ids))
             acts = _closure(session, _descendants(m.Legislation, "part_of_id", base))
-            costly.append(_links_to(sa.legislation, acts))
+            costly.append(_linked(session, sa.legislation, acts, listed))
         else:
             hit = _slug_hit(filters.legislation, controllers)
             costly.append(_tree_hit(sa.legislation, "part_of_id", hit, down=False))
@@ -285,7 +313,36 @@ def sharing_matching(
     if filters.age is not None:
         cheap.insert(0, or_(sa.applies_from_age.is_(None), sa.applies_from_age <= filters.age))
         cheap.insert(1, or_(sa.applies_until_age.is_(None), sa.applies_until_age >= filters.age))
+        if listed:
+            cheap += _stated_ages()
+    cheap += [unstated_condition(fact) for fact in filters.unstated]
     return Matching(cheap + costly, walk)
+
+
+def _stated_ages() -> list[Any]:
+    """An age filter on stated facts: the arrangement states an age bound,
+    and each bound it gives is stated (not read into it)."""
+    sa = m.SharingArrangement
+    return [
+        or_(sa.applies_from_age.is_not(None), sa.applies_until_age.is_not(None)),
+        or_(sa.applies_from_age.is_(None), stated_sql(sa, "applies_from_age")),
+        or_(sa.applies_until_age.is_(None), stated_sql(sa, "applies_until_age")),
+    ]
+
+
+def _linked(session: Session, relationship: Any, ids: list[int], stated_only: bool) -> Any:
+    """The arrangement links to one of ``ids``; with ``stated_only``, by a
+    link its basis says the notice states (one check per linked slug)."""
+    condition = _links_to(relationship, ids)
+    if not stated_only:
+        return condition
+    model = relationship.property.mapper.class_
+    field = relationship.property.key
+    slugs = sorted(set(session.scalars(select(model.slug).where(model.id.in_(ids)))))
+    if not slugs:
+        return condition
+    stated = [stated_sql(m.SharingArrangement, f"{field}/{slug}") for slug in slugs]
+    return and_(condition, or_(*stated))
 
 
 def _closure(session: Session, tree: Select[Any] | CompoundSelect[Any]) -> list[int]:
@@ -303,10 +360,13 @@ def _recipient_value(column: Any, scope: list[Any]) -> Any:
     return select(column).where(recipient, *scope).scalar_subquery()
 
 
-def _special_ids(session: Session, controllers: dict[int, str]) -> list[int] | None:
-    """Special category data categories in scope, or ``None`` if too many."""
+def _special_ids(
+    session: Session, controllers: dict[int, str], *, listed: bool = False
+) -> list[int] | None:
+    """Special category data categories in scope, or ``None`` if too many
+    (``listed``: always list them)."""
     dc = m.DataCategory
-    limit = _id_list_limit(controllers)
+    limit = None if listed else _id_list_limit(controllers)
     query = select(dc.id).where(dc.special_category.is_(True), *in_scope(dc, controllers))
     ids = list(session.scalars(query if limit is None else query.limit(limit + 1)))
     return None if limit is not None and len(ids) > limit else ids

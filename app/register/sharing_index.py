@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 import orjson
@@ -29,9 +30,23 @@ from app.cache.lru import ByteLRU
 from app.errors import InvalidInput
 from app.register import entities as e
 from app.register import models as m
+from app.register.basis import BasisKind
 from app.register.cursors import Cursor
-from app.register.service import Page, controller_slugs, list_entities, resolve_controllers
+from app.register.service import (
+    AllControllers,
+    Page,
+    controller_slugs,
+    list_entities,
+    resolve_controllers,
+)
 from app.register.sharing_filters import SharingFilters, list_sharing
+from app.register.sharing_silence import (
+    active_silences,
+    leaves_unstated,
+    silence_entry,
+    silence_filters,
+    stated,
+)
 from app.register.trees import Tree
 
 UNLIMITED = 1_000_000_000
@@ -63,6 +78,7 @@ class ControllerSharing:
 
     def matches(self, filters: SharingFilters) -> list[dict[str, Any]]:
         tests: list[Callable[[dict[str, Any]], bool]] = []
+        stated_only = filters.stated_only
         if filters.recipient:
             self.check_known("recipient", "recipient", filters.recipient)
             recipients = set(filters.recipient)
@@ -70,14 +86,16 @@ class ControllerSharing:
         if filters.role:
             roles = {r.value for r in filters.role}
             tests.append(lambda i: i["expanded"]["recipient"]["role"] in roles)
+            if stated_only:
+                tests.append(lambda i: i["expanded"]["recipient"]["role_basis"] == STATED)
         if filters.data_category:
             self.check_known("data_category", "data category", filters.data_category)
             wanted = self.categories.related(filters.data_category)
-            tests.append(lambda i: not wanted.isdisjoint(i["data_categories"]))
+            tests.append(_links("data_categories", wanted, stated_only))
         if filters.special_category is not None:
-            special = self.categories.related(self.special)
+            special = _links("data_categories", self.categories.related(self.special), stated_only)
             flag = filters.special_category
-            tests.append(lambda i: (not special.isdisjoint(i["data_categories"])) is flag)
+            tests.append(lambda i: special(i) is flag)
         for param, field_name, label in (
             ("data_subject", "data_subjects", "data subject"),
             ("purpose", "purposes", "purpose"),
@@ -87,27 +105,52 @@ class ControllerSharing:
             slugs = getattr(filters, param)
             if slugs:
                 self.check_known(param, label, slugs)
-                tests.append(_any_of(field_name, set(slugs)))
+                tests.append(_links(field_name, frozenset(slugs), stated_only))
         if filters.legislation:
             self.check_known("legislation", "legislation", filters.legislation)
             laws = self.laws.below(filters.legislation)
-            tests.append(lambda i: not laws.isdisjoint(i["legislation"]))
+            tests.append(_links("legislation", laws, stated_only))
         if filters.data_categories_stated is not None:
             stated = filters.data_categories_stated
             tests.append(lambda i: bool(i["data_categories"]) is stated)
         if filters.age is not None:
-            age = filters.age
-            tests.append(
-                lambda i: (
-                    (i["applies_from_age"] is None or i["applies_from_age"] <= age)
-                    and (i["applies_until_age"] is None or i["applies_until_age"] >= age)
-                )
-            )
+            tests.append(_applies_at(filters.age, stated_only))
+        for fact in filters.unstated:
+            tests.append(partial(leaves_unstated, fact=fact))
         return [item for item in self.items if all(test(item) for test in tests)]
 
 
-def _any_of(field_name: str, wanted: set[str]) -> Callable[[dict[str, Any]], bool]:
-    return lambda i: not wanted.isdisjoint(i[field_name])
+STATED = BasisKind.STATED.value
+
+
+def _links(
+    field_name: str, wanted: frozenset[str] | set[str], stated_only: bool
+) -> Callable[[dict[str, Any]], bool]:
+    """The item links to one of ``wanted`` (with ``stated_only``, by a link
+    the notice states)."""
+    if not stated_only:
+        return lambda i: not wanted.isdisjoint(i[field_name])
+
+    def test(item: dict[str, Any]) -> bool:
+        basis = item["basis"]
+        return any(
+            slug in wanted and stated(basis, f"{field_name}/{slug}") for slug in item[field_name]
+        )
+
+    return test
+
+
+def _applies_at(age: int, stated_only: bool) -> Callable[[dict[str, Any]], bool]:
+    def test(item: dict[str, Any]) -> bool:
+        low, high = item["applies_from_age"], item["applies_until_age"]
+        if (low is not None and low > age) or (high is not None and high < age):
+            return False
+        if not stated_only:
+            return True
+        bounds = [key for key in ("applies_from_age", "applies_until_age") if item[key] is not None]
+        return bool(bounds) and all(stated(item["basis"], key) for key in bounds)
+
+    return test
 
 
 def _slugs(session: Session, model: Any, controller_id: int | None) -> frozenset[str]:
@@ -225,6 +268,22 @@ class _Controllers:
     by_id: dict[int, str]
 
 
+@dataclass(frozen=True)
+class SharingAnswer:
+    """A page of arrangements, and what the notice leaves unstated about the
+    facts its filters read (``app.register.sharing_silence``)."""
+
+    page: Page
+    unstated: list[dict[str, Any]]
+
+
+def _memory_silences(index: ControllerSharing, filters: SharingFilters) -> list[dict[str, Any]]:
+    return [
+        silence_entry(silence, len(index.matches(silence_filters(filters, silence))), True)
+        for silence in active_silences(filters)
+    ]
+
+
 async def sharing_page(
     state: Any,
     named: Sequence[str],
@@ -233,7 +292,7 @@ async def sharing_page(
     limit: int,
     offset: int,
     cursor: Cursor | None = None,
-) -> Page:
+) -> SharingAnswer:
     """One page of arrangements: from memory when the query is about one
     controller and the data version is trusted, else from SQL."""
     from starlette.concurrency import run_in_threadpool
@@ -254,7 +313,7 @@ async def sharing_page(
                 index = await run_in_threadpool(indexes.load, *target)
             page = page_of(index, filters, limit=limit, offset=offset, cursor=cursor)
             if page is not None:
-                return page
+                return SharingAnswer(page, _memory_silences(index, filters))
     return await run_in_threadpool(
         _sql_page, indexes.factory, named, filters, limit, offset, cursor
     )
@@ -284,9 +343,22 @@ def _sql_page(
     limit: int,
     offset: int,
     cursor: Cursor | None,
-) -> Page:
+) -> SharingAnswer:
     with factory() as session:
         controllers = resolve_controllers(session, named)
-        return list_sharing(
+        page = list_sharing(
             session, filters, controllers, limit=limit, offset=offset, cursor=cursor
         )
+        # Across several controllers a count is a lower bound (``list_entities``).
+        exact = not (isinstance(controllers, AllControllers) and controllers.several())
+        unstated = [
+            silence_entry(
+                silence,
+                list_sharing(
+                    session, silence_filters(filters, silence), controllers, limit=1, offset=0
+                ).total,
+                exact,
+            )
+            for silence in active_silences(filters)
+        ]
+        return SharingAnswer(page, unstated)

@@ -9,7 +9,12 @@ query parameter, so the OpenAPI description and the 422s are unchanged.
 
 from __future__ import annotations
 
+from enum import StrEnum
+from typing import Any
+from urllib.parse import urlencode
+
 from pydantic import BaseModel, Field
+from starlette.requests import Request
 
 from app.api.deps import (
     CONTROLLER_DOC,
@@ -27,6 +32,12 @@ from app.config import Settings
 from app.register.cursors import MAX_TOKEN_LENGTH
 from app.register.schemas import RecipientRole
 from app.register.sharing_filters import SharingFilters
+from app.register.sharing_silence import Fact
+
+
+class BasisFilter(StrEnum):
+    ANY = "any"
+    STATED = "stated"
 
 
 def _slugs(example: str | None = None) -> list[str]:
@@ -62,7 +73,25 @@ class SharingQuery(BaseModel):
         None, description="Only arrangements whose data categories are (not) stated."
     )
     age: int | None = Field(
-        None, ge=0, le=130, description="Arrangements that apply to a subject of this age."
+        None,
+        ge=0,
+        le=130,
+        description="Arrangements that apply to a subject of this age. An arrangement "
+        "stating no age applies at every age: the answer's `unstated` says how many "
+        "match only for that reason.",
+    )
+    unstated: list[Fact] = Field(
+        default=[],
+        max_length=len(Fact),
+        description="Only arrangements that leave each of these facts unstated "
+        "(the values of an item's `not_stated`). The `unstated` entries of an "
+        "answer give the query listing them.",
+    )
+    basis: BasisFilter = Field(
+        BasisFilter.ANY,
+        description="`stated`: filters match only facts the notice states (each "
+        "fact's `basis`), never a reading of ours (`inferred`) or an official "
+        "reference; `any` (default): every fact the register holds.",
     )
 
     def controllers(self) -> list[str]:
@@ -82,7 +111,22 @@ class SharingQuery(BaseModel):
             special_category=self.special_category,
             data_categories_stated=self.data_categories_stated,
             age=self.age,
+            unstated=self.unstated,
+            stated_only=self.basis is BasisFilter.STATED,
         )
 
     def pagination(self, settings: Settings) -> Pagination:
         return make_pagination(settings, self.limit, self.offset, self.cursor)
+
+
+def unstated_query(request: Request, entry: dict[str, Any]) -> str:
+    """The URL listing the arrangements an ``unstated`` entry counts: this
+    query from its first page, less the silent filter (unless the
+    arrangements are among its matches), plus ``unstated=<fact>``."""
+    dropped = {"cursor", "offset"}
+    if not entry["among_matches"]:
+        dropped.add(entry["filter"])
+    params = [(k, v) for k, v in request.query_params.multi_items() if k not in dropped]
+    if ("unstated", entry["fact"]) not in params:
+        params.append(("unstated", entry["fact"]))
+    return f"{request.url.path}?{urlencode(params)}"

@@ -21,6 +21,7 @@ from app.errors import Conflict, InvalidInput
 from app.register import entities as e
 from app.register import models as m
 from app.register import reach  # noqa: F401  (its listeners keep the derived table in step)
+from app.register.basis import error_location, rebase
 from app.register.entities import Children, EntityType, Ref, RefList, Shape, to_state
 
 
@@ -71,11 +72,7 @@ def validate(entity_type: EntityType | Shape, data: Mapping[str, Any]) -> dict[s
         raise InvalidInput(
             "The entity is not valid.",
             errors=[
-                {
-                    "field": ".".join(str(p) for p in err["loc"]) or None,
-                    "msg": err["msg"],
-                    "type": err["type"],
-                }
+                {"field": error_location(err), "msg": err["msg"], "type": err["type"]}
                 for err in exc.errors()
             ],
         ) from None
@@ -307,7 +304,11 @@ def update(
     request_id: str | None = None,
 ) -> Any:
     before = to_state(entity_type.shape, obj)
-    clean = validate(entity_type, merge_patch(before, dict(patch)))
+    merged = merge_patch(before, dict(patch))
+    given = patch.get("basis")
+    if isinstance(merged.get("basis"), dict) and (given is None or isinstance(given, dict)):
+        merged["basis"] = rebase(before, merged, obj.basis, given)
+    clean = validate(entity_type, merged)
     if clean == before:
         return obj
     if clean["slug"] != before["slug"]:
