@@ -111,10 +111,13 @@ def problem_response(
 def _validation_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
     errors = []
     for error in exc.errors():
+        field = [str(p) for p in error.get("loc", ())[1:]]
+        if error.get("type") == "basis":  # a model-level check names the fact's entry
+            field.append(f"basis.{error['ctx']['key']}")
         errors.append(
             {
                 "loc": [str(part) for part in error.get("loc", ())],
-                "field": ".".join(str(p) for p in error.get("loc", ())[1:]) or None,
+                "field": ".".join(field) or None,
                 "msg": error.get("msg"),
                 "type": error.get("type"),
             }

@@ -246,14 +246,13 @@ def explicit(schema: type[BaseModel], state: Mapping[str, Any]) -> dict[str, Any
     if not given:
         return {}
     value_default, empty_default = _defaults(state.get("sources") or [])
+    known = {key for key, _value, _is_list in facts(schema, state)}
     kept = {}
     for key, entry in given.items():
-        normal = _normal(entry)
-        top = _top(key)
-        classified = (
-            _entry("reference", reference=CLASSIFICATIONS[top]) if top in CLASSIFICATIONS else None
-        )
-        if normal not in (value_default, empty_default, classified):
+        reference = CLASSIFICATIONS.get(_top(key))
+        classified = _entry("reference", reference=reference) if reference else None
+        # An unknown key is kept for ``check`` to refuse.
+        if key not in known or _normal(entry) not in (value_default, empty_default, classified):
             kept[key] = entry
     return kept
 

@@ -185,8 +185,11 @@ def _entry(basis: str, quotes: list[str] | None = None, reference: str | None = 
     }
 
 
-def _loaded(value: Any) -> Any:
-    return json.loads(value) if isinstance(value, str) else value
+def _loaded(column: sa.Column[Any], value: Any) -> Any:
+    """A JSON column's value: drivers without JSON support hand back its text."""
+    if isinstance(value, str) and not isinstance(column.type, sa.String):
+        return json.loads(value)
+    return value
 
 
 def _basis(sources: list[dict[str, Any]], facts: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -244,9 +247,9 @@ def _backfill(conn: sa.Connection, table_name: str) -> None:
         facts: list[tuple[str, Any]] = []
         for name, kind, detail in specs:
             if kind == "column":
-                facts.append((name, _loaded(row[name])))
+                facts.append((name, _loaded(table.c[name], row[name])))
             elif kind == "contact":
-                value = _loaded(row[name])
+                value = _loaded(table.c[name], row[name])
                 facts.append((name, value))
                 if isinstance(value, dict):
                     facts += [(f"{name}.{sub}", value.get(sub)) for sub in CONTACT]
@@ -259,7 +262,7 @@ def _backfill(conn: sa.Connection, table_name: str) -> None:
                 facts += [(f"{name}/{slug}", slug) for slug in values]
             else:
                 facts.append((name, children[name].get(row["id"], [])))
-        sources = _loaded(row["sources"]) or []
+        sources = _loaded(table.c.sources, row["sources"]) or []
         updates.append({"row_id": row["id"], "value": _basis(sources, facts)})
     statement = (
         sa.update(table)
@@ -271,17 +274,19 @@ def _backfill(conn: sa.Connection, table_name: str) -> None:
 
 
 def upgrade() -> None:
+    # Added in place on both databases (a batch rebuild on SQLite would drop
+    # tables that other tables' foreign keys point at).
     for table in TABLES:
-        with op.batch_alter_table(table) as batch:
-            batch.add_column(
-                sa.Column("basis", sa.JSON(), nullable=False, server_default=sa.text("'{}'"))
-            )
+        op.add_column(
+            table, sa.Column("basis", sa.JSON(), nullable=False, server_default=sa.text("'{}'"))
+        )
     conn = op.get_bind()
     for table in TABLES:
         _backfill(conn, table)
 
 
 def downgrade() -> None:
+    # Both databases drop a column in place (SQLite since 3.35); a batch
+    # rebuild would drop tables other tables' foreign keys point at.
     for table in TABLES:
-        with op.batch_alter_table(table) as batch:
-            batch.drop_column("basis")
+        op.execute(f"ALTER TABLE {table} DROP COLUMN basis")
