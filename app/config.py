@@ -54,6 +54,17 @@ class Settings(BaseSettings):
         default=60.0, gt=0, description="Seconds over which failed authentications count."
     )
     log_level: str = "INFO"
+    # The OpenAPI document's info and servers (app/contract/document.py).
+    api_contact_name: str = "Data Sharing Register operator"
+    api_contact_url: str | None = None
+    api_contact_email: str | None = None
+    # UK public sector information is released under the OGL by default (The
+    # National Archives' licensing framework); a deployment may say otherwise.
+    api_license_name: str = "Open Government Licence v3.0"
+    api_license_url: str = (
+        "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"
+    )
+    api_server_url: str = Field(default="/", description="Base URL clients resolve paths against.")
 
 
 @lru_cache

@@ -21,6 +21,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import parse_qsl
 
 import orjson
 from fastapi import FastAPI
@@ -38,6 +39,8 @@ WRITE_METHODS = frozenset({"POST", "PUT", "PATCH"})
 API_PREFIX = "/api/"
 LARGE_BODY_PATHS = {"/api/v1/register/import": 20 * 1024 * 1024}
 """Paths that take more than the default (their routes enforce their own limit)."""
+MAX_QUERY_VALUE = 1000
+"""Characters of one query parameter value (a list of slugs fits many times over)."""
 ACCEPT_HEADERS = {
     "POST": {"Accept-Post": "application/json"},
     "PATCH": {"Accept-Patch": "application/merge-patch+json, application/json"},
@@ -68,13 +71,15 @@ def has_nul(value: Any) -> bool:
     return False
 
 
-def _invalid(detail: str, field: str) -> Response:
+def _invalid(
+    detail: str, field: str, *, msg: str = "NUL character", kind: str = "string_nul"
+) -> Response:
     return problem_response(
         422,
         "Unprocessable Content",
         detail,
         problem_type=PROBLEM_BASE + "invalid-input",
-        errors=[{"field": field, "msg": "NUL character", "type": "string_nul"}],
+        errors=[{"field": field, "msg": msg, "type": kind}],
     )
 
 
@@ -140,8 +145,18 @@ class RequestLimits:
     def _check_target(scope: Scope) -> Response | None:
         if "\x00" in scope["path"]:
             return _invalid("The path must not contain NUL characters.", "path")
-        if b"%00" in scope.get("query_string", b""):
+        query: bytes = scope.get("query_string", b"")
+        if b"%00" in query:
             return _invalid("Query parameters must not contain NUL characters.", "query")
+        if len(query) > MAX_QUERY_VALUE:
+            for name, value in parse_qsl(query.decode("latin-1"), keep_blank_values=True):
+                if len(value) > MAX_QUERY_VALUE:
+                    return _invalid(
+                        f"A query parameter value has at most {MAX_QUERY_VALUE} characters.",
+                        name,
+                        msg=f"longer than {MAX_QUERY_VALUE} characters",
+                        kind="string_too_long",
+                    )
         return None
 
     @staticmethod

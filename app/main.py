@@ -15,6 +15,7 @@ from app.auth.router import router as keys_router
 from app.cache import routed_concurrency
 from app.completeness.router import router as completeness_router
 from app.config import Settings, get_settings
+from app.contract import install as install_contract
 from app.db import make_engine, make_sessionmaker
 from app.errors import install_error_handlers
 from app.exports.router import router as exports_router
@@ -81,6 +82,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version="1.0.0",
         description=DESCRIPTION,
         lifespan=lifespan,
+        # Served by app.contract (validators, compression, offline docs).
+        openapi_url=None,
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.engine = engine
@@ -94,6 +99,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_middleware(app, settings)
     for router in routers():
         app.include_router(router)
+    install_contract(app, settings)
     return app
 
 

@@ -7,9 +7,8 @@ untouched and the cost is a dictionary lookup per response.
 - Content-Security-Policy everywhere. Pages load only their own static files;
   ``frame-ancestors 'none'`` everywhere except ``/embed/*``, which any site may
   frame (and whose inline stylesheet is allowed by its hash only).
-- The interactive API docs (``/docs``, ``/redoc``) load Swagger UI / ReDoc from
-  their CDN with an inline bootstrap script; they get a policy that allows
-  exactly that, and still may not be framed.
+- The interactive API docs (``/docs``, ``/redoc``) are served from this origin
+  with no inline script or style (``app.contract.docs``): the page policy.
 - Strict-Transport-Security only on requests that came over HTTPS (directly,
   or as told by a proxy's ``X-Forwarded-Proto``): sending it over plain HTTP
   is meaningless and would pin a developer's localhost.
@@ -44,14 +43,7 @@ BASE: dict[str, str] = {
     "object-src": "'none'",
     "frame-ancestors": "'none'",
 }
-DOCS: dict[str, str] = {
-    **BASE,
-    "script-src": "'self' 'unsafe-inline' https://cdn.jsdelivr.net",
-    "style-src": "'self' 'unsafe-inline' https://cdn.jsdelivr.net https://fonts.googleapis.com",
-    "font-src": "'self' https://fonts.gstatic.com",
-    "img-src": "'self' data: https://fastapi.tiangolo.com https://cdn.redoc.ly",
-    "worker-src": "blob:",
-}
+DOCS: dict[str, str] = BASE
 
 
 def policies(embed_style_hashes: Iterable[str] = ()) -> tuple[str, str, str]:

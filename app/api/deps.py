@@ -230,4 +230,19 @@ def query_model_openapi(model: type[BaseModel]) -> dict[str, Any]:
     documented.__annotations__ = {"query": Annotated[model, Query()], "return": None}
     probe = FastAPI()
     probe.add_api_route("/", documented, methods=["GET"])
-    return {"parameters": probe.openapi()["paths"]["/"]["get"]["parameters"]}
+    document = probe.openapi()
+    schemas = document.get("components", {}).get("schemas", {})
+    return {"parameters": _inline_refs(document["paths"]["/"]["get"]["parameters"], schemas)}
+
+
+def _inline_refs(node: Any, schemas: dict[str, Any]) -> Any:
+    """``node`` with each ``$ref`` to the probe's components replaced by the
+    schema itself (an enum, say): the app's document does not have them."""
+    if isinstance(node, dict):
+        ref = node.get("$ref")
+        if isinstance(ref, str) and ref.startswith("#/components/schemas/"):
+            return _inline_refs(schemas[ref.rsplit("/", 1)[1]], schemas)
+        return {key: _inline_refs(value, schemas) for key, value in node.items()}
+    if isinstance(node, list):
+        return [_inline_refs(item, schemas) for item in node]
+    return node

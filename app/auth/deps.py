@@ -148,6 +148,7 @@ def require_scope(scope: Scope | str) -> Callable[[Request], Principal]:
         request.state.principal = principal
         return principal
 
+    dependency.required_scope = wanted  # type: ignore[attr-defined]  # read by app.contract
     return dependency
 
 

@@ -20,7 +20,7 @@ from app.register.router import problem_responses
 from app.register.schemas import Name, Slug
 
 router = APIRouter(prefix="/api/v1/keys", tags=["keys"])
-KeyIdPath = Annotated[str, Path(pattern=r"^[0-9a-f]{12}$")]
+KeyIdPath = Annotated[str, Path(pattern=r"^[0-9a-f]{12}$", min_length=12, max_length=12)]
 
 
 class KeyIn(BaseModel):

@@ -255,7 +255,7 @@ class Contact(StrictModel):
 class ControllerIn(EntityIn):
     kind: Annotated[str, StringConstraints(max_length=100)] | None = None
     address: OptionalText = None
-    country: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")] = "GB"
+    country: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$", max_length=2)] = "GB"
     phone: OptionalText = None
     email: OptionalText = None
     website: HttpUrl | None = None

@@ -15,7 +15,7 @@ from typing import Annotated, Any
 
 import orjson
 from fastapi import APIRouter, Body, Depends, Header, Path, Request
-from pydantic import BaseModel, ConfigDict, Strict, create_model
+from pydantic import BaseModel, ConfigDict, create_model
 from sqlalchemy.orm import Session
 from starlette.responses import Response
 
@@ -42,7 +42,7 @@ router = APIRouter(prefix="/api/v1", dependencies=[Depends(only_params("controll
 
 IfMatch = Annotated[
     str | None,
-    Header(alias="If-Match", description="The ETag of the entity as last read."),
+    Header(alias="If-Match", max_length=200, description="The ETag of the entity as last read."),
 ]
 IdempotencyKey = Annotated[
     str | None,
@@ -135,10 +135,10 @@ def patch_model(entity_type: EntityType) -> type[BaseModel]:
     fields: dict[str, Any] = {}
     for name, field in entity_type.schema.model_fields.items():
         annotation: Any = field.annotation
-        # Strictness stays (the other constraints are checked on the merged state).
-        strict = [item for item in field.metadata if isinstance(item, Strict)]
-        optional = annotation | None
-        fields[name] = (Annotated[(optional, *strict)] if strict else optional, None)
+        # A value replaces the field's whole value, so the field's own constraints
+        # apply to it (and are documented); the merged state is checked again.
+        constrained = Annotated[(annotation, *field.metadata)] if field.metadata else annotation
+        fields[name] = (constrained | None, None)
     name = "".join(p.capitalize() for p in entity_type.name.split("-")) + "Patch"
     model: type[BaseModel] = create_model(name, __config__=ConfigDict(extra="forbid"), **fields)
     return model
@@ -270,7 +270,10 @@ def _add_write_routes(entity_type: EntityType) -> None:
 
 
 SHARING_LINKS = {ref.field.replace("_", "-"): ref.field for ref in e.SHARING.shape.ref_lists}
-LinkField = Annotated[str, Path(pattern="^(" + "|".join(SHARING_LINKS) + ")$")]
+LinkField = Annotated[
+    str,
+    Path(pattern="^(" + "|".join(SHARING_LINKS) + ")$", max_length=max(map(len, SHARING_LINKS))),
+]
 TargetSlug = Annotated[str, Path(pattern=SLUG_PATTERN, max_length=120)]
 
 

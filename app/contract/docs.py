@@ -1,0 +1,122 @@
+"""``/docs`` (Swagger UI) and ``/redoc`` (ReDoc), served entirely from this
+service: the pages, an initialiser of our own and the UI bundles that the
+``fastapi-offline`` package ships (pinned in pyproject.toml). Asset URLs
+carry a digest of their contents, so they are cached for a year; the pages
+revalidate. No inline script or style: the content security policy names
+only this origin (``app.security_headers``)."""
+
+from __future__ import annotations
+
+import hashlib
+from functools import cache
+from importlib import resources
+
+from fastapi import APIRouter, Request
+from starlette.responses import Response
+
+from app.contract.encoded import Encoded, serve
+from app.errors import NotFound
+
+router = APIRouter()
+
+VENDOR = "fastapi_offline"
+ASSETS: dict[str, tuple[str, str]] = {
+    # name -> (package, media type)
+    "swagger-ui-bundle.js": (VENDOR, "text/javascript"),
+    "swagger-ui.css": (VENDOR, "text/css"),
+    "redoc.standalone.js": (VENDOR, "text/javascript"),
+    "favicon.png": (VENDOR, "image/png"),
+    "swagger-init.js": ("app.contract", "text/javascript"),
+}
+IMMUTABLE = "public, max-age=31536000, immutable"
+PAGE_CACHE = "public, max-age=300, must-revalidate"
+
+
+def _read(name: str) -> bytes:
+    package, _ = ASSETS[name]
+    return resources.files(package).joinpath("static", name).read_bytes()
+
+
+@cache
+def asset_digest() -> str:
+    """One digest of every asset: a new package version gives new URLs."""
+    digest = hashlib.sha256()
+    for name in sorted(ASSETS):
+        digest.update(name.encode() + b"\0" + _read(name))
+    return digest.hexdigest()[:16]
+
+
+def asset_url(name: str) -> str:
+    return f"/docs/assets/{asset_digest()}/{name}"
+
+
+SWAGGER_PAGE = """<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Data Sharing Register API: Swagger UI</title>
+<link rel="icon" type="image/png" href="{favicon}">
+<link rel="stylesheet" href="{css}">
+</head>
+<body>
+<div id="swagger-ui"></div>
+<script src="{bundle}"></script>
+<script src="{init}"></script>
+</body>
+</html>
+"""
+
+REDOC_PAGE = """<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Data Sharing Register API: ReDoc</title>
+<link rel="icon" type="image/png" href="{favicon}">
+</head>
+<body>
+<redoc spec-url="/openapi.json" disable-search="true"></redoc>
+<script src="{bundle}"></script>
+</body>
+</html>
+"""
+
+
+@cache
+def _page(kind: str) -> Encoded:
+    if kind == "swagger":
+        html = SWAGGER_PAGE.format(
+            favicon=asset_url("favicon.png"),
+            css=asset_url("swagger-ui.css"),
+            bundle=asset_url("swagger-ui-bundle.js"),
+            init=asset_url("swagger-init.js"),
+        )
+    else:
+        html = REDOC_PAGE.format(
+            favicon=asset_url("favicon.png"), bundle=asset_url("redoc.standalone.js")
+        )
+    return Encoded.of(html.encode())
+
+
+@cache
+def _asset(name: str) -> Encoded:
+    return Encoded.of(_read(name), compressible=ASSETS[name][1] != "image/png")
+
+
+@router.get("/docs", include_in_schema=False)
+def swagger_ui(request: Request) -> Response:
+    return serve(request, _page("swagger"), "text/html; charset=utf-8", PAGE_CACHE)
+
+
+@router.get("/redoc", include_in_schema=False)
+def redoc(request: Request) -> Response:
+    return serve(request, _page("redoc"), "text/html; charset=utf-8", PAGE_CACHE)
+
+
+@router.get("/docs/assets/{digest}/{name}", include_in_schema=False)
+def docs_asset(request: Request, digest: str, name: str) -> Response:
+    if name not in ASSETS or digest != asset_digest():
+        raise NotFound(f"No documentation asset {name!r} of this version.")
+    media_type = ASSETS[name][1]
+    return serve(request, _asset(name), media_type, IMMUTABLE)
