@@ -161,10 +161,10 @@ def test_conditional_get_answers_304_like_the_routed_path(
     fresh: TestClient, uncached: TestClient
 ) -> None:
     path = f"{API}/recipients"
-    etag = fresh.get(path).headers["etag"]
+    etag = fresh.get(path, headers=IDENTITY).headers["etag"]  # the routed path never compresses
     for header in (etag, f"W/{etag}", f'"other", {etag}', "*"):
-        cached = fresh.get(path, headers={"If-None-Match": header})
-        routed = uncached.get(path, headers={"If-None-Match": header})
+        cached = fresh.get(path, headers={"If-None-Match": header, **IDENTITY})
+        routed = uncached.get(path, headers={"If-None-Match": header, **IDENTITY})
         assert cached.status_code == routed.status_code == 304
         assert cached.content == b""
         assert stable(cached) == stable(routed)

@@ -16,6 +16,17 @@ def etag_for(body: bytes) -> str:
     return '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
 
 
+CODING_SUFFIXES = ('-gzip"', '-br"')
+
+
+def identity_etag(tag: str) -> str:
+    """The identity representation's tag for a tag of one of its content codings."""
+    for suffix in CODING_SUFFIXES:
+        if tag.endswith(suffix):
+            return tag[: -len(suffix)] + '"'
+    return tag
+
+
 def weak_etag(*parts: str) -> str:
     """A validator for a document whose bytes may differ in details that do
     not matter (a generation time) while its content stays the same: derived

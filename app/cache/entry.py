@@ -35,9 +35,17 @@ class Entry:
     def size(self) -> int:
         return ENTRY_OVERHEAD + sum(len(v.body) for v in self.variants.values())
 
+    def coded_etag(self, coding: str) -> bytes | None:
+        return None if self.etag is None else coded_etag(self.etag, coding)
+
+    def not_modified_headers(self, coding: str) -> Headers:
+        """What the routed path answers to a matching If-None-Match, for this coding."""
+        return _with_etag(self.not_modified, self.coded_etag(coding))
+
     def variant_headers(self, body: bytes, coding: str) -> Headers:
         length = (b"content-length", str(len(body)).encode())
         headers = [length if k.lower() == b"content-length" else (k, v) for k, v in self.headers]
+        headers = _with_etag(headers, self.coded_etag(coding))
         if length not in headers:
             headers.append(length)
         if coding != IDENTITY:
@@ -48,6 +56,22 @@ class Entry:
         variant = Variant(self.variant_headers(body, coding), body)
         self.variants[coding] = variant
         return variant
+
+
+def coded_etag(etag: bytes, coding: str) -> bytes:
+    """The ETag of the ``coding`` variant: a strong ETag names one sequence of
+    bytes (RFC 9110 8.8.3), and the gzip and br bodies are other ones, so each
+    gets its own tag (the identity tag with ``-gzip`` or ``-br``). A weak tag
+    already says "equivalent content" and stays as it is."""
+    if coding == IDENTITY or etag.startswith(b"W/") or not etag.endswith(b'"'):
+        return etag
+    return etag[:-1] + b"-" + coding.encode() + b'"'
+
+
+def _with_etag(headers: Headers, etag: bytes | None) -> Headers:
+    if etag is None:
+        return headers
+    return [(k, etag) if k.lower() == b"etag" else (k, v) for k, v in headers]
 
 
 def header(headers: Headers, name: bytes) -> bytes | None:

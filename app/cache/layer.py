@@ -139,17 +139,13 @@ class ResponseCache:
         accept_encoding: bytes,
         send: Send,
     ) -> None:
-        if (
-            if_none_match is not None
-            and entry.etag is not None
-            and etag_matches(if_none_match, entry.etag)
-        ):
-            await send(
-                {"type": "http.response.start", "status": 304, "headers": entry.not_modified}
-            )
+        coding = negotiate(accept_encoding) if entry.compress else IDENTITY
+        etag = entry.coded_etag(coding)
+        if if_none_match is not None and etag is not None and etag_matches(if_none_match, etag):
+            headers = entry.not_modified_headers(coding)
+            await send({"type": "http.response.start", "status": 304, "headers": headers})
             await send({"type": "http.response.body", "body": b""})
             return
-        coding = negotiate(accept_encoding) if entry.compress else IDENTITY
         variant = entry.variants.get(coding)
         if variant is None:
             variant = await self._compress(entry, key, coding)

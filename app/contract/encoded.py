@@ -12,6 +12,7 @@ from starlette.responses import Response
 
 from app.api.responses import if_none_match
 from app.cache.encoding import CODINGS, IDENTITY, compress, negotiate
+from app.cache.entry import coded_etag
 
 
 @dataclass
@@ -29,7 +30,7 @@ class Encoded:
         encoded.etags[IDENTITY] = f'"{digest}"'
         for coding in CODINGS if compressible else ():
             encoded.bodies[coding] = compress(body, coding)
-            encoded.etags[coding] = f'"{digest}-{coding}"'
+            encoded.etags[coding] = coded_etag(encoded.etags[IDENTITY].encode(), coding).decode()
         return encoded
 
 

@@ -21,7 +21,7 @@ from starlette.responses import Response
 
 from app.api import idempotency
 from app.api.deps import ControllerParam, WriteSession, only_params, split_values
-from app.api.responses import etag_for
+from app.api.responses import etag_for, identity_etag
 from app.auth.deps import (
     Principal,
     RegisterWriter,
@@ -80,7 +80,8 @@ def check_if_match(if_match: str | None, current: str) -> None:
             status=428,
             problem_type=PROBLEM_BASE + "precondition-required",
         )
-    tags = {tag.strip().removeprefix("W/") for tag in if_match.split(",")}
+    # Any content coding's tag of the current state will do (app.cache.entry.coded_etag).
+    tags = {identity_etag(tag.strip().removeprefix("W/")) for tag in if_match.split(",")}
     if "*" not in tags and current not in tags:
         raise ProblemError(
             "The entity changed since you read it: read it again and reapply your change.",
