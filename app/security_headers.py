@@ -8,7 +8,9 @@ untouched and the cost is a dictionary lookup per response.
   ``frame-ancestors 'none'`` everywhere except ``/embed/*``, which any site may
   frame (and whose inline stylesheet is allowed by its hash only).
 - The interactive API docs (``/docs``, ``/redoc``) are served from this origin
-  with no inline script or style (``app.contract.docs``): the page policy.
+  with no inline script (``app.contract.docs``): the page policy; ReDoc's
+  generated stylesheets are admitted by a per-response nonce that its route
+  adds to the policy it sends (the one kind of policy a route may set).
 - Strict-Transport-Security only on requests that came over HTTPS (directly,
   or as told by a proxy's ``X-Forwarded-Proto``): sending it over plain HTTP
   is meaningless and would pin a developer's localhost.
@@ -27,7 +29,7 @@ DOCS_PATHS = frozenset({"/docs", "/docs/oauth2-redirect", "/redoc"})
 HSTS = "max-age=31536000; includeSubDomains"
 
 
-def _policy(directives: dict[str, str]) -> str:
+def policy_text(directives: dict[str, str]) -> str:
     return "; ".join(f"{name} {value}" for name, value in directives.items())
 
 
@@ -55,7 +57,7 @@ def policies(embed_style_hashes: Iterable[str] = ()) -> tuple[str, str, str]:
         # A framed list opens the full notice in a new tab, nothing else.
         "form-action": "'none'",
     }
-    return _policy(BASE), _policy(embed), _policy(DOCS)
+    return policy_text(BASE), policy_text(embed), policy_text(DOCS)
 
 
 def _https(scope: Scope) -> bool:
@@ -91,7 +93,8 @@ class SecurityHeadersMiddleware:
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = MutableHeaders(scope=message)
-                headers["Content-Security-Policy"] = policy
+                # A route may send a stricter policy of its own (a nonce: /redoc).
+                headers.setdefault("Content-Security-Policy", policy)
                 headers["X-Content-Type-Options"] = "nosniff"
                 headers["Referrer-Policy"] = "strict-origin-when-cross-origin"
                 if not embed:
