@@ -114,7 +114,7 @@ def make_pagination(
     if cursor is not None and offset:
         raise InvalidInput(
             "Use either offset or cursor, not both.",
-            errors=[{"field": "offset", "msg": "must be 0 with cursor", "type": "value_error"}],
+            errors=[{"field": "offset", "msg": "must be 0 with cursor", "type": "conflict"}],
         )
     return Pagination(
         limit or settings.default_page_size,

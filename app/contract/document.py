@@ -20,10 +20,13 @@ from fastapi import FastAPI
 from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute, iter_route_contexts
 
+from app.api.deps import MAX_LIMIT
+from app.audit.router import ENTITY_NAMES
 from app.config import Settings
 from app.errors import PROBLEM_MEDIA_TYPE
 from app.limits import MAX_QUERY_VALUE
 from app.register import entities as e
+from app.web.pages import VERSION_PATTERN
 
 PROBLEM_REF = "#/components/schemas/Problem"
 BEARER = "bearerAuth"
@@ -99,6 +102,21 @@ WWW_AUTHENTICATE = {
     "description": "The bearer challenge (RFC 6750).",
     "schema": {"type": "string", "maxLength": 200},
 }
+MOMENT = {"format": "date-time"}
+QUERY_FORMATS: dict[str, dict[str, Any]] = {
+    # The moments app.history.moments.parse_moment reads (a date alone is read too).
+    "as_of": MOMENT,
+    "from": MOMENT,
+    "to": MOMENT,
+    "since": {"anyOf": [{"pattern": r"^\d{1,18}$"}, MOMENT]},  # a sequence number or a moment
+    "entity": {"enum": list(ENTITY_NAMES)},
+    "version": {"pattern": VERSION_PATTERN.pattern},
+}
+EXCLUSIVE = {
+    "as_of": "Not together with `version` (422, error type `conflict`).",
+    "version": "Not together with `as_of` (422, error type `conflict`).",
+    "cursor": "Not together with a non-zero `offset` (422, error type `conflict`).",
+}
 BINARY = {"type": "string", "format": "binary", "contentMediaType": "application/octet-stream"}
 
 
@@ -153,6 +171,7 @@ def complete(document: dict[str, Any], app: FastAPI, settings: Settings) -> dict
         _responses(path, operation, needed)
         _parameters(operation, settings)
     _integer_formats(document)
+    _no_nul(document)
     _info(document, settings)
     _tags(document)
     _drop_unused(document)
@@ -238,9 +257,9 @@ def _responses(path: str, operation: dict[str, Any], scopes: list[str]) -> None:
 def _success_content(response: dict[str, Any]) -> None:
     """Binary and text answers get a schema: a string (binary for spreadsheets)."""
     for media_type, content in response.get("content", {}).items():
-        if content.get("schema"):
+        if "schema" in content or media_type.endswith(("+json", "/json")):
             continue
-        if media_type.startswith(("text/", "image/svg")) or media_type.endswith(("+json", "/json")):
+        if media_type.startswith(("text/", "image/svg")):
             content["schema"] = {"type": "string"}
         else:
             content["schema"] = {**BINARY, "contentMediaType": media_type}
@@ -253,14 +272,25 @@ def _parameters(operation: dict[str, Any], settings: Settings) -> None:
             for string in _strings(schema):
                 if not {"maxLength", "enum", "const"} & string.keys():
                     string["maxLength"] = MAX_QUERY_VALUE  # enforced by app.limits
-        if parameter.get("in") == "query" and parameter.get("name") == "limit":
-            for option in schema.get("anyOf", [schema]):
+        if parameter.get("in") != "query":
+            continue
+        name = parameter.get("name")
+        options = schema.get("anyOf", [schema])
+        if name == "limit" and any(o.get("maximum") == MAX_LIMIT for o in options):
+            for option in options:  # the page size of app.api.deps.pagination
                 if option.get("type") == "integer":
                     option["maximum"] = settings.max_page_size
             parameter["description"] = (
                 f"Page size: 1 to {settings.max_page_size}; "
                 f"{settings.default_page_size} when omitted."
             )
+        for option in options:
+            if option.get("type") == "string" and name in QUERY_FORMATS:
+                option.update(QUERY_FORMATS[name])
+        if name in EXCLUSIVE:
+            parameter["description"] = (
+                parameter.get("description", "").rstrip() + " " + EXCLUSIVE[name]
+            ).strip()
 
 
 def _strings(schema: dict[str, Any]) -> Iterator[dict[str, Any]]:
@@ -275,15 +305,41 @@ def _strings(schema: dict[str, Any]) -> Iterator[dict[str, Any]]:
             pending.append(item["items"])
 
 
-def _integer_formats(node: Any) -> None:
-    """``format: int64`` on every integer schema that has none (Python ints are
-    unbounded; every integer of the API fits 64 bits)."""
+NO_NUL = "^[^\\u0000]*$"
+"""No NUL character: app.limits refuses one in the query and in any JSON string."""
+
+
+def _no_nul(node: Any) -> None:
+    """The NUL refusal on every string schema that has no pattern, enum or format."""
     pending = [node]
     while pending:
         item = pending.pop()
         if isinstance(item, dict):
-            if item.get("type") == "integer" and "format" not in item:
-                item["format"] = "int64"
+            if item.get("type") == "string" and not {"pattern", "enum", "const", "format"} & (
+                item.keys()
+            ):
+                item["pattern"] = NO_NUL
+            if isinstance(item.get("additionalProperties"), dict):  # a map: its keys too
+                names = item.setdefault("propertyNames", {})
+                if not {"pattern", "enum", "const"} & names.keys():
+                    names["pattern"] = NO_NUL
+            pending.extend(item.values())
+        elif isinstance(item, list):
+            pending.extend(item)
+
+
+def _integer_formats(node: Any) -> None:
+    """``format: int64`` on every integer schema that has none (Python ints are
+    unbounded; every integer of the API fits 64 bits), and integral bounds."""
+    pending = [node]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, dict):
+            if item.get("type") == "integer":
+                item.setdefault("format", "int64")
+                for bound in ("minimum", "maximum"):
+                    if isinstance(item.get(bound), float) and item[bound].is_integer():
+                        item[bound] = int(item[bound])
             pending.extend(item.values())
         elif isinstance(item, list):
             pending.extend(item)

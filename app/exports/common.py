@@ -17,9 +17,10 @@ from typing import Annotated, Any
 
 import orjson
 from fastapi import Depends, Query, Request
+from pydantic import StringConstraints
 from starlette.responses import Response
 
-from app.api.deps import ControllerParam, ReadSession, split_values
+from app.api.deps import ReadSession, split_values
 from app.api.responses import cache_control, if_none_match, weak_etag
 from app.errors import InvalidInput
 from app.history.moments import parse_moment
@@ -127,8 +128,18 @@ class SnapshotQuery:
     version: str | None
 
 
+OneControllerParam = Annotated[
+    list[Annotated[str, StringConstraints(pattern=SLUG_PATTERN, max_length=120)]],
+    Query(
+        description="The controller's slug; may be left out when the register has one.",
+        examples=["cambridgeshire-county-council"],
+        max_length=1,
+    ),
+]
+
+
 def snapshot_query(
-    controller: ControllerParam = [],  # noqa: B006
+    controller: OneControllerParam = [],  # noqa: B006
     as_of: Annotated[
         str | None,
         Query(
@@ -148,11 +159,7 @@ def snapshot_query(
             "An export is of one controller: name one with ?controller=<slug>.",
             errors=[{"field": "controller", "msg": "one controller only", "type": "too_long"}],
         )
-    if as_of is not None and version is not None:
-        raise InvalidInput(
-            "Ask for either as_of or version, not both.",
-            errors=[{"field": "version", "msg": "conflicts with as_of", "type": "conflict"}],
-        )
+    refuse_as_of_with_version(as_of, version)
     return SnapshotQuery(
         controller=slugs[0] if slugs else None,
         as_of=parse_moment(as_of, "as_of") if as_of is not None else None,
@@ -161,6 +168,15 @@ def snapshot_query(
 
 
 SnapshotQueryDep = Annotated[SnapshotQuery, Depends(snapshot_query)]
+
+
+def refuse_as_of_with_version(as_of: str | None, version: str | None) -> None:
+    """A register as of a moment, or a published version: not both."""
+    if as_of is not None and version is not None:
+        raise InvalidInput(
+            "Ask for either as_of or version, not both.",
+            errors=[{"field": "version", "msg": "conflicts with as_of", "type": "conflict"}],
+        )
 
 
 def load_export(request: Request, session: ReadSession, query: SnapshotQueryDep) -> Export:

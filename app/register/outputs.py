@@ -8,13 +8,14 @@ the input schemas, so what is written and what is read cannot drift apart.
 from __future__ import annotations
 
 from functools import cache
-from typing import Any, Generic, TypeVar, cast
+from typing import Any, Generic, Literal, TypeVar, cast
 
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from app.register import entities as e
 from app.register import schemas as s
 from app.register.basis import BasisKind
+from app.register.document import SCHEMA_VERSION
 from app.register.entities import EntityType
 from app.register.sharing_silence import Fact
 
@@ -127,7 +128,7 @@ def data_category_detail_model() -> type[BaseModel]:
 
 def register_document_model() -> type[BaseModel]:
     fields: dict[str, Any] = {
-        "schema_version": (str, ...),
+        "schema_version": (Literal[SCHEMA_VERSION], ...),
         "generated_at": (str, ...),
         "digest": (str, Field(pattern=r"^sha256:[0-9a-f]{64}$")),
         "data_version": (int | None, None),
@@ -141,7 +142,8 @@ def register_document_model() -> type[BaseModel]:
     for entity_type in e.SCOPED_TYPES:
         schema: Any = entity_type.schema
         fields[entity_type.name.replace("-", "_")] = (list[schema], ...)
-    return create_model("RegisterDocument", **fields)
+    # No other key: the import refuses one (app.register.importing).
+    return create_model("RegisterDocument", __config__=ConfigDict(extra="forbid"), **fields)
 
 
 RegisterDocumentOut = register_document_model()

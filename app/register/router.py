@@ -21,7 +21,7 @@ from app.api.deps import (
 from app.api.responses import json_response, weak_etag
 from app.errors import PROBLEM_MEDIA_TYPE, Problem
 from app.exports import jsonld
-from app.exports.common import Export
+from app.exports.common import Export, refuse_as_of_with_version
 from app.history.moments import parse_moment
 from app.register import entities as e
 from app.register import outputs, service
@@ -199,6 +199,7 @@ def get_register(
     its content: the same content always has the same digest. ``as_of``
     gives the register as it was at a past moment; ``version`` a published
     version."""
+    refuse_as_of_with_version(as_of, version)
     slugs = split_values(controller)
     snapshot = load_snapshot(
         session,

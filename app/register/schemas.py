@@ -18,6 +18,7 @@ from typing import Annotated
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     HttpUrl,
@@ -43,8 +44,21 @@ DpvTerm = Annotated[
 Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, min_length=1, max_length=120)]
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
 Text = Annotated[str, StringConstraints(max_length=10_000)]
+
+
 # Numbers and flags are strict: JSON's false is not 0, nor "3" 3 (the schema says integer).
-Age = Annotated[int, Strict(), Field(ge=0, le=130)]
+def _integral(value: object) -> object:
+    """A JSON number with no fraction (``3.0``) is an integer, as JSON Schema
+    says; strictness still refuses strings and booleans."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+# Strict integers within bounds that also take ``3.0`` for 3.
+Age = Annotated[int, Strict(), Field(ge=0, le=130), BeforeValidator(_integral)]
+Position = Annotated[int, Strict(), Field(ge=0, le=1_000_000), BeforeValidator(_integral)]
+Year = Annotated[int, Strict(), Field(ge=1200, le=2200), BeforeValidator(_integral)]
 
 
 def _no_nul(value: str | None) -> str | None:
@@ -120,6 +134,17 @@ class Source(StrictModel):
     words relied on there.
     """
 
+    model_config = ConfigDict(
+        # _reference_named, stated in the schema (JSON Schema if/then)
+        json_schema_extra={
+            "if": {"properties": {"kind": {"const": "reference"}}, "required": ["kind"]},
+            "then": {
+                "required": ["reference"],
+                "properties": {"reference": {"type": "string", "minLength": 1}},
+            },
+        }
+    )
+
     kind: SourceKind
     quote: Annotated[str, StringConstraints(min_length=1, max_length=5_000)]
     reference: Annotated[str, StringConstraints(max_length=500)] | None = None
@@ -141,7 +166,7 @@ class EntityIn(Based):
     name: Name
     description: OptionalText = None
     sources: Sources
-    position: Annotated[int, Strict(), Field(ge=0, le=1_000_000)] = 0
+    position: Position = 0
 
 
 # --- enumerations ---------------------------------------------------------------
@@ -297,7 +322,7 @@ class PurposeIn(EntityIn):
 class LegislationIn(EntityIn):
     cited_as: OptionalText = None
     kind: LegislationKind
-    year: Annotated[int, Strict(), Field(ge=1200, le=2200)] | None = None
+    year: Year | None = None
     part_of: Slug | None = None
     provision: Annotated[str, StringConstraints(max_length=200)] | None = None
     legislation_gov_uk_id: Annotated[str, StringConstraints(max_length=300)] | None = Field(
