@@ -89,15 +89,21 @@ def problem_details(ctx: Any, response: Any, case: Any) -> bool | None:
 # Rejections of schema-valid requests that no schema can foresee: a slug that
 # names nothing in this register (a controller, a filter value, a reference in a
 # body), parameters that exclude each other (as_of with version, cursor with
-# offset: described on each parameter, not expressible in OpenAPI 3.1), and an
-# imported document whose digest does not match its content (a checksum).
+# offset: described on each parameter, not expressible in OpenAPI 3.1), an
+# imported document whose digest does not match its content (a checksum) or
+# whose controller is not the one ?controller= names (query against body), and
+# a fact's basis checked against the entry's own values (a quote for a stated
+# fact, not_stated where the value is empty: rules across fields).
 UNFORESEEABLE = frozenset({"unknown_reference", "conflict"})
 
 
 def unforeseeable(error: dict[str, Any]) -> bool:
     if error.get("type") in UNFORESEEABLE:
         return True
-    return error.get("where") == "document" and error.get("field") == "digest"
+    field = str(error.get("field") or "")
+    if field == "basis" or field.startswith("basis."):
+        return True
+    return error.get("where") == "document" and field in {"digest", "controller.slug"}
 
 
 def valid_data_accepted(ctx: Any, response: Any, case: Any) -> bool | None:

@@ -140,7 +140,7 @@ class Source(StrictModel):
             "if": {"properties": {"kind": {"const": "reference"}}, "required": ["kind"]},
             "then": {
                 "required": ["reference"],
-                "properties": {"reference": {"type": "string", "minLength": 1}},
+                "properties": {"reference": {"type": "string", "minLength": 1, "maxLength": 500}},
             },
         }
     )
