@@ -22,7 +22,9 @@ TILT = REFERENCE / "tilt"
 def validator() -> Draft7Validator:
     schema = json.loads((TILT / "tilt-schema.json").read_text(encoding="utf-8"))
     Draft7Validator.check_schema(schema)
-    return Draft7Validator(schema)
+    # Formats checked too (email, uri-reference: rfc3986-validator).
+    assert "uri-reference" in Draft7Validator.FORMAT_CHECKER.checkers
+    return Draft7Validator(schema, format_checker=Draft7Validator.FORMAT_CHECKER)
 
 
 def errors(document: Any) -> list[str]:
@@ -48,7 +50,11 @@ def test_the_validator_accepts_the_official_example_and_refuses_a_broken_one() -
 
 
 def test_the_seed_register_is_valid_tilt(client: TestClient) -> None:
-    assert errors(tilt(client)) == []
+    document = tilt(client)
+    assert errors(document) == []
+    # with its formats checked: "Not stated" is no e-mail address
+    document["dataProtectionOfficer"]["email"] = "Not stated"
+    assert errors(document) == ["['dataProtectionOfficer', 'email']: 'Not stated' is not a 'email'"]
 
 
 def test_tilt_is_also_at_the_well_known_path(client: TestClient) -> None:
@@ -68,11 +74,12 @@ def test_tilt_states_the_registers_facts(client: TestClient) -> None:
     assert meta["version"] == register["data_version"]
     assert meta["x-dataVersion"] == register["data_version"]
     assert meta["language"] == "en"
-    assert meta["url"] == "Not stated"
+    assert meta["url"] == "https://not-stated.invalid/"  # a URI that names nothing
+    assert "url" in meta["x-notStated"]
     assert document["controller"]["name"] == "Cambridgeshire County Council"
     assert document["controller"]["country"] == "GB"
     dpo = document["dataProtectionOfficer"]
-    assert dpo["email"] == "Not stated"
+    assert dpo["email"] == "not-stated@invalid"  # redacted in the notice; an address under .invalid
     assert dpo["x-notStated"] == ["email"]
     assert dpo["phone"] == "01223 699137"
 

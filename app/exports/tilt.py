@@ -6,6 +6,11 @@ sharing arrangement, so each arrangement is one ``dataDisclosed`` entry whose
 the register does not hold (a representative, yes/no flags about providing
 data, the DPO's e-mail address the notice redacts): those say "Not stated"
 (or ``false`` for the flags) and are listed in the object's ``x-notStated``.
+Where TILT's schema wants an e-mail address or a URI there, "Not stated"
+would break its ``format``: the export puts ``not-stated@invalid`` and
+``https://not-stated.invalid/``, under the ``.invalid`` top-level domain that
+RFC 2606 reserves for names that can never exist, so no reader can mistake
+them for a real address (and ``x-notStated`` still lists the field).
 Facts TILT has no field for (data subjects, special category flags,
 processors, legislation, conditions) go in ``x-`` fields.
 """
@@ -25,6 +30,8 @@ from app.exports.content import SHARING, Activity, RegisterView, State
 
 FORMAT = ExportFormat("tilt", "application/json", "tilt.json", attachment=False)
 
+FORMATTED_NOT_STATED = {"email": "not-stated@invalid", "url": "https://not-stated.invalid/"}
+"""What stands for "Not stated" where TILT's schema wants an e-mail address or a URI."""
 PHONE = re.compile(r"^[+]*[(]{0,1}[0-9]{1,4}[)]{0,1}[-\s\./0-9]*$")
 WEEKS = re.compile(r"(\d+)W")
 RIGHTS = {
@@ -68,7 +75,7 @@ def _filled(target: dict[str, Any], required: dict[str, Any]) -> dict[str, Any]:
     missing = []
     for key, value in required.items():
         if value is None or value == "":
-            target[key] = NOT_STATED
+            target[key] = FORMATTED_NOT_STATED.get(key, NOT_STATED)
             missing.append(key)
         else:
             target[key] = value
@@ -222,7 +229,7 @@ class _Builder:
                     "sources": [
                         {
                             "description": source["description"] or source["name"],
-                            "url": NOT_STATED,
+                            "url": FORMATTED_NOT_STATED["url"],
                             "publiclyAvailable": False,
                             "x-notStated": ["url", "publiclyAvailable"],
                         }
