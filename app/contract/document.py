@@ -7,8 +7,9 @@ answers every operation can give (401/403/429 where a key is checked, 500
 everywhere), the page size the deployment enforces, integer formats, the
 media types of binary and SVG answers, tags with descriptions, a description
 per operation, contact, licence and servers, and no unused component.
-Everything is derived from the routes and the settings; nothing is listed by
-hand per path.
+Almost everything is derived from the routes and the settings; the few query
+parameters whose format FastAPI cannot see (moments, the entity names of
+/changes, version labels) are named in ``QUERY_FORMATS``.
 """
 
 from __future__ import annotations
@@ -205,7 +206,8 @@ def _default_description(path: str, method: str, operation: dict[str, Any]) -> s
         return (
             f"The {label} with this slug: every field, its notice quotes (`sources`) and "
             "the basis of each fact (`basis`). `?controller=` narrows the lookup to the "
-            "named controller(s); an unknown controller is 404, like an unknown slug."
+            "named controller(s); a controller that does not exist is 422 (error type "
+            "`unknown_reference`, as on every route), a slug that does not exist 404."
         )
     if entity_type is not None and method == "post":
         return (
