@@ -335,6 +335,12 @@ def test_every_shell_command_is_in_a_console_block_and_curl_fails_loudly() -> No
         assert script.count("curl ") == script.count("curl --fail"), script
 
 
+def test_relative_links_of_the_readme_and_docs_resolve() -> None:
+    for document in [README, *sorted((ROOT / "docs").glob("*.md"))]:
+        for target in re.findall(r"\]\(([^)#:]+)(?:#[^)]*)?\)", document.read_text()):
+            assert (document.parent / target).exists(), f"{document.name}: {target}"
+
+
 def _example_blocks() -> list[Block]:
     return [b for b in parse(README.read_text()).blocks[1:] if not b.on_postgres]
 
