@@ -143,9 +143,16 @@ def test_cells_say_what_the_register_states(seed_csv: list[list[str]]) -> None:
     assert dfe["GDPR Article 6 lawful basis for processing"] == basis
     assert dfe["Legitimate interests for the processing (if applicable)"] == "Not applicable"
     assert dfe["Link to contract with processor"] == NOT_STATED  # DfE's role is not stated
-    (youth,) = find(find(table, recipients, "Youth support services"), COLUMNS[4], "Name")
-    assert youth["Categories of personal data"] == "Name; Date of birth; Address"
-    assert youth["Article 9 condition for processing special category data"] == "Not applicable"
+    (youth,) = find(
+        find(table, recipients, "Youth support services"),
+        COLUMNS[1],
+        "Provide youth support service and careers advice",
+    )
+    # "we pass their details": which details is not stated (name, address and
+    # date of birth are what a parent may restrict the passing to).
+    assert youth["Categories of personal data"] == NOT_STATED
+    # With no category stated, whether special category data is shared is not stated either.
+    assert youth["Article 9 condition for processing special category data"] == NOT_STATED
     assert youth["Link to contract with processor"] == "Not applicable"  # internal recipient
     assert youth["Business function"] == "Youth support service"
     assert youth["Link to record of consent"] == "Not applicable"  # shared without consent
