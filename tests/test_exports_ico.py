@@ -164,7 +164,7 @@ def test_cells_say_what_the_register_states(seed_csv: list[list[str]]) -> None:
     assert welfare["Categories of individuals"] == "Looked After Children"
     assert "Right of access (Article 15)" in welfare["Rights available to individuals"]
     assert "Paper files" in welfare["Location of personal data"]
-    assert welfare[COLUMNS[10]] == NOT_STATED  # no security measures described
+    assert "secure network" in welfare[COLUMNS[10]]  # read from "Storing this information"
     assert welfare[COLUMNS[7]] == NOT_STATED  # third-country transfers not stated
     (npd,) = find(table, "Business function", "The National Pupil Database")
     assert "Statistical purposes" in npd["Purpose of processing"]

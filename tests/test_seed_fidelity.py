@@ -451,3 +451,18 @@ def test_the_controllers_address_and_country_are_readings(client: TestClient) ->
     assert controller["dpo"]["email"] is None
     assert email["basis"] == "not_stated"
     assert email["quotes"] == ["Email: [email protected]"]
+
+
+def test_storage_on_a_secure_network_is_read_as_the_security_measures(
+    client: TestClient,
+) -> None:
+    words = (
+        "on Cambridgeshire County Council’s secure network where it is accessible only to staff "
+        "who need to see it to do their jobs"
+    )
+    says(words)
+    controller = get(client, "controllers/cambridgeshire-county-council")
+    assert "accessible only to staff who need to see it" in controller["security_measures"]
+    assert_reading(controller["basis"]["security_measures"], words)
+    audit = get(client, "register/audit")
+    assert not [f for f in audit["findings"] if f["rule"] == "security-measures-not-described"]

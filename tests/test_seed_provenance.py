@@ -281,7 +281,8 @@ def test_controller() -> None:
     assert "OCT1224" in (controller.dpo.address or "")
     assert controller.supervisory_authority is not None
     assert str(controller.supervisory_authority.url) == "https://ico.org.uk/concerns/handling/"
-    assert controller.security_measures is None
+    assert "secure network" in (controller.security_measures or "")
+    assert controller.basis["security_measures"].basis is BasisKind.INFERRED
     assert controller.third_country_transfers is s.ThirdCountryTransfers.NOT_STATED
 
 
@@ -411,7 +412,7 @@ def test_national_pupil_database() -> None:
     ]
 
 
-def test_storage_and_access_are_statements_not_security_measures() -> None:
+def test_storage_and_access_are_statements_too() -> None:
     kinds = {statement.kind for statement in models("statements")}
     assert s.StatementKind.STORAGE_ACCESS in kinds
     assert len(models("storage-locations")) >= 3
