@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -20,6 +21,7 @@ from tests.conftest import SEED_DIR
 
 API = "/api/v1"
 NOTICE = SEED_DIR / "cambridgeshire-county-council" / "notice.txt"
+REFERENCE = Path(__file__).resolve().parent / "fixtures" / "reference"
 SPACES = re.compile(r"\s+")
 
 
@@ -78,6 +80,10 @@ def test_every_quote_of_a_basis_is_the_notices(
             for key, entry in basis.items():
                 if entry["basis"] == "reference":
                     assert entry["reference"], (item["slug"], key)
+                    source = REFERENCE / entry["reference"]
+                    if entry["quotes"] and source.is_file():
+                        words = collapse(source.read_text(encoding="utf-8"))
+                        assert all(collapse(q) in words for q in entry["quotes"]), key
                     continue
                 says(*entry["quotes"])
                 if entry["basis"] == "inferred":
@@ -466,3 +472,20 @@ def test_storage_on_a_secure_network_is_read_as_the_security_measures(
     assert_reading(controller["basis"]["security_measures"], words)
     audit = get(client, "register/audit")
     assert not [f for f in audit["findings"] if f["rule"] == "security-measures-not-described"]
+
+
+def test_regulation_3_is_the_official_name_of_what_the_notice_calls_section_3(
+    client: TestClient,
+) -> None:
+    says("on a statutory basis under section 3 of The Education (Information About Individual")
+    assert "regulation 3" not in notice()
+    provision = get(
+        client,
+        "legislation/education-information-about-individual-pupils-england-regulations-2013"
+        "-regulation-3",
+    )
+    assert provision["provision"] == "regulation 3"
+    assert provision["basis"]["provision"]["basis"] == "reference"
+    assert provision["basis"]["provision"]["reference"] == "legislation.md"
+    assert provision["cited_as"].startswith("section 3 of")
+    assert provision["basis"]["cited_as"]["basis"] == "stated"
