@@ -489,3 +489,55 @@ def test_regulation_3_is_the_official_name_of_what_the_notice_calls_section_3(
     assert provision["basis"]["provision"]["reference"] == "legislation.md"
     assert provision["cited_as"].startswith("section 3 of")
     assert provision["basis"]["cited_as"]["basis"] == "stated"
+
+
+@pytest.mark.parametrize(
+    ("category", "services", "words", "basis"),
+    [
+        (
+            "health-and-wellbeing",
+            ["send-services-and-support", "youth-support-service"],
+            "young people who accept youth support services and/or for supporting assessment "
+            "of SEND",
+            "stated",
+        ),
+        ("traded-services-participation-records", ["traded-services"], "our traded", "stated"),
+        (
+            "governing-body-documents",
+            ["school-governance-advice-and-clerking-service"],
+            "Where commissioned from our clerking service",
+            "stated",
+        ),
+        (
+            "contact-details",
+            ["youth-support-service"],
+            "Our youth support services will also keep",
+            "stated",
+        ),
+        (
+            "safeguarding-and-complaints-advice-records",
+            ["support-and-challenge-to-schools-and-early-years-providers"],
+            "advice about safeguarding issues, complaints",
+            "inferred",
+        ),
+        (
+            "special-educational-needs-and-disabilities",
+            ["send-services-and-support"],
+            "whether a child has SEND",
+            "inferred",
+        ),
+    ],
+)
+def test_data_names_the_services_the_notice_ties_it_to(
+    client: TestClient, category: str, services: list[str], words: str, basis: str
+) -> None:
+    says(words)
+    served = get(client, f"data-categories/{category}")
+    assert served["services"] == services
+    for service in services:
+        entry = served["basis"][f"services/{service}"]
+        assert entry["basis"] == basis
+        says(*entry["quotes"])
+        if basis == "inferred":
+            assert_reading(entry)
+    assert get(client, "data-categories/name")["basis"]["services"]["basis"] == "not_stated"

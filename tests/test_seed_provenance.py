@@ -55,6 +55,7 @@ REFERENCES: dict[str, tuple[tuple[str, str], ...]] = {
         ("group", "data-categories"),
         ("article9_condition", "lawful-bases"),
         ("data_subjects", "data-subjects"),
+        ("services", "services"),
     ),
     "legislation": (("part_of", "legislation"),),
     "sharing": (

@@ -286,6 +286,9 @@ class DataCategoryIn(EntityIn):
         default=None, description="Slug of the Article 9(2) lawful basis, when known."
     )
     data_subjects: SlugList = Field(default_factory=list)
+    services: SlugList = Field(
+        default_factory=list, description="Slugs of the services the notice ties this data to."
+    )
     dpv_term: DpvTerm | None = None
 
 
