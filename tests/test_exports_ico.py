@@ -143,9 +143,16 @@ def test_cells_say_what_the_register_states(seed_csv: list[list[str]]) -> None:
     assert dfe["GDPR Article 6 lawful basis for processing"] == basis
     assert dfe["Legitimate interests for the processing (if applicable)"] == "Not applicable"
     assert dfe["Link to contract with processor"] == NOT_STATED  # DfE's role is not stated
-    (youth,) = find(find(table, recipients, "Youth support services"), COLUMNS[4], "Name")
-    assert youth["Categories of personal data"] == "Name; Date of birth; Address"
-    assert youth["Article 9 condition for processing special category data"] == "Not applicable"
+    (youth,) = find(
+        find(table, recipients, "Youth support services"),
+        COLUMNS[1],
+        "Provide youth support service and careers advice",
+    )
+    # "we pass their details": which details is not stated (name, address and
+    # date of birth are what a parent may restrict the passing to).
+    assert youth["Categories of personal data"] == NOT_STATED
+    # With no category stated, whether special category data is shared is not stated either.
+    assert youth["Article 9 condition for processing special category data"] == NOT_STATED
     assert youth["Link to contract with processor"] == "Not applicable"  # internal recipient
     assert youth["Business function"] == "Youth support service"
     assert youth["Link to record of consent"] == "Not applicable"  # shared without consent
@@ -157,7 +164,7 @@ def test_cells_say_what_the_register_states(seed_csv: list[list[str]]) -> None:
     assert welfare["Categories of individuals"] == "Looked After Children"
     assert "Right of access (Article 15)" in welfare["Rights available to individuals"]
     assert "Paper files" in welfare["Location of personal data"]
-    assert welfare[COLUMNS[10]] == NOT_STATED  # no security measures described
+    assert "secure network" in welfare[COLUMNS[10]]  # read from "Storing this information"
     assert welfare[COLUMNS[7]] == NOT_STATED  # third-country transfers not stated
     (npd,) = find(table, "Business function", "The National Pupil Database")
     assert "Statistical purposes" in npd["Purpose of processing"]

@@ -137,15 +137,26 @@ def test_legal_bases_processors_and_storage(seed_graph: Graph) -> None:
         URIRef("http://www.legislation.gov.uk/id/uksi/2013/2094/regulation/3"),
     }
     processors = slugs_of(seed_graph.objects(None, DPV.hasDataProcessor), "recipients")
-    assert processors == {"nexus", "fft-aspire", "casey", "welfare-call"}
+    assert processors == {
+        "data-processing-companies",
+        "nexus",
+        "fft-aspire",
+        "sentinel-partners-limited",
+        "welfare-call",
+    }
     assert "nexus" not in slugs_of(seed_graph.objects(None, DPV.hasRecipient), "recipients")
     rule = iri("retention-rules", "looked-after-children-records")
     assert (iri("sharing", "welfare-call"), DPV.hasStorageCondition, rule) in seed_graph
     assert (rule, RDF.type, DPV.StorageDuration) in seed_graph
     assert (rule, DPV.hasDuration, Literal("P75Y", datatype=XSD.duration)) in seed_graph
+    # From 13 "we pass their details": which details is not stated.
     youth = iri("sharing", "youth-support-services-from-13")
     data = set(seed_graph.objects(youth, DPV.hasPersonalData))
-    assert {PD.Name, PD.BirthDate, PD.PhysicalAddress, iri("data-categories", "name")} <= data
+    assert not {PD.Name, PD.BirthDate, PD.PhysicalAddress, iri("data-categories", "name")} & data
+    neet = iri("sharing", "youth-support-services-neet-16-plus")
+    assert {PD.Contact, iri("data-categories", "contact-details")} <= set(
+        seed_graph.objects(neet, DPV.hasPersonalData)
+    )
 
 
 def test_which_recipients_receive_special_category_data(

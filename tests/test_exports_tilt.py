@@ -89,7 +89,8 @@ def test_tilt_states_the_registers_facts(client: TestClient) -> None:
         "uksi/2013/2094/regulation/3",
     ]
     youth = disclosed["youth-support-services-from-13"]
-    assert youth["category"] == "Name; Date of birth; Address"
+    assert youth["category"] == "Not stated"  # "we pass their details": which is not said
+    assert "category" in youth["x-notStated"]
     assert youth["x-specialCategory"] is False
     assert [s["slug"] for s in youth["x-dataSubjects"]] == ["children-and-young-people"]
     assert youth["x-appliesFromAge"] == 13
@@ -102,9 +103,10 @@ def test_tilt_states_the_registers_facts(client: TestClient) -> None:
         "ttl": "P75Y",
     } in temporal
     assert {p["slug"] for p in document["x-processors"]} == {
+        "data-processing-companies",
         "nexus",
         "fft-aspire",
-        "casey",
+        "sentinel-partners-limited",
         "welfare-call",
     }
     special = {d["slug"] for d in document["x-specialCategoryData"]}

@@ -62,7 +62,7 @@ def test_notice_has_the_original_sections_and_every_recipient(client: TestClient
     for heading in SECTIONS:
         assert f">{heading}</h2>" in html, heading
     recipients = api_items(client, "recipients")
-    assert len(recipients) == 31
+    assert len(recipients) == 33
     listed = listed_recipients(html)
     assert set(listed) == {r["slug"] for r in recipients}
     assert listed == [r["slug"] for r in recipients]  # the notice's order
@@ -117,7 +117,10 @@ def test_every_entry_page_answers(client: TestClient) -> None:
 def test_recipient_page_shows_what_it_receives_why_and_the_law(client: TestClient) -> None:
     html = page(client, f"{NOTICE}/recipients/youth-support-services")
     words = text(html)
-    assert "Name, Date of birth, Address" in words
+    # "we pass their details": which details is not stated; name, address and
+    # date of birth are only what a parent may restrict the passing to.
+    assert "Name, Date of birth, Address" not in words
+    assert "Contact details" in words
     assert "Education Act 1996, section 507B" in words
     assert "Provide youth support service and careers advice" in words
     assert "2 sharing arrangements" in words
@@ -139,9 +142,9 @@ def test_unknown_entries_and_sections_are_404_pages(client: TestClient) -> None:
         {"recipient": "nexus"},
         {"data_subject": "looked-after-children"},
         {"data_subject": "education-professionals"},
-        {"data_category": "name"},
-        {"data_category": "personal-identifying-information"},
-        {"data_subject": "children-and-young-people", "data_category": "address"},
+        {"data_category": "contact-details"},
+        {"data_subject": "pupils-not-in-education-training-or-employment"},
+        {"data_subject": "education-professionals", "recipient": "schools"},
     ],
 )
 def test_filters_narrow_the_list_as_the_api_does(
@@ -149,7 +152,7 @@ def test_filters_narrow_the_list_as_the_api_does(
 ) -> None:
     listed = listed_recipients(page(client, NOTICE, **filters))
     expected = api_recipients(client, **filters)
-    assert 0 < len(listed) < 31
+    assert 0 < len(listed) < 33
     assert set(listed) == set(expected)
 
 
@@ -160,7 +163,7 @@ def test_filter_examples(client: TestClient) -> None:
     both = page(client, NOTICE, data_category="name", recipient="department-for-education")
     assert listed_recipients(both) == []
     assert "No recipient matches" in both
-    assert "0 of 31 recipients" in text(both)
+    assert "0 of 33 recipients" in text(both)
 
 
 def test_search_box_narrows_and_finds_other_entries(client: TestClient) -> None:
@@ -335,7 +338,7 @@ def test_several_controllers_are_listed_and_each_has_its_notice(
             other_notice = page(multi, "/controllers/other-council")
             assert "Other Council" in other_notice
             assert 'href="/controllers/other-council/recipients/nexus"' in other_notice
-            assert len(listed_recipients(other_notice)) == 31
+            assert len(listed_recipients(other_notice)) == 33
             page(multi, "/controllers/other-council/recipients/nexus")
             # Several controllers: the embed must be told which one.
             assert "controller" in page(multi, "/embed/recipients", 422)
