@@ -17,9 +17,12 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from html import escape
 
+from app.web.readings import list_text, processor_label, reading
 from app.web.register_view import Arrangement, RegisterView, State
 
 NOT_STATED = "__not_stated__"
+OPEN = "__more__"
+OPEN_LABEL = "Other data: the notice gives examples only"
 FONT = "Arial, Helvetica, sans-serif"
 FONT_SIZE = 14
 LINE = 17
@@ -56,6 +59,8 @@ class Node:
 class Graph:
     columns: list[list[Node]]
     edges: list[tuple[Node, Node]]
+    readings: set[int] = field(default_factory=set)
+    """Indexes of edges that only our readings draw (none the notice states)."""
 
 
 def build_graph(register: RegisterView, arrangements: list[Arrangement]) -> Graph:
@@ -63,18 +68,22 @@ def build_graph(register: RegisterView, arrangements: list[Arrangement]) -> Grap
     categories: dict[str, Node] = {}
     recipients: dict[str, Node] = {}
     edges: set[tuple[str, str]] = set()
+    stated: set[tuple[str, str]] = set()
     for a in arrangements:
         about: list[State | None] = [*a.data_subjects] or [None]
         what: list[State | None] = [*a.data_categories] or [None]
+        if a.data_categories and reading(a.state, "data_categories").open:
+            what.append({"slug": OPEN, "name": OPEN_LABEL})
         r = a.recipient
+        processor = r.get("role") == "processor"
         recipients.setdefault(
             r["slug"],
             Node(
                 r["slug"],
                 r["name"],
                 2,
-                note="Data processor" if r.get("role") == "processor" else "",
-                processor=r.get("role") == "processor",
+                note=processor_label(r) if processor else "",
+                processor=processor,
             ),
         )
         for subject in about:
@@ -83,7 +92,11 @@ def build_graph(register: RegisterView, arrangements: list[Arrangement]) -> Grap
             subjects.setdefault(key, Node(key, label, 0, unstated=subject is None))
             for category in what:
                 ckey = category["slug"] if category else NOT_STATED
-                edges.add((f"0:{key}", f"1:{ckey}"))
+                edge = (f"0:{key}", f"1:{ckey}")
+                edges.add(edge)
+                subject_read = _inferred(a, "data_subjects", subject)
+                if not (subject_read or _inferred(a, "data_categories", category)):
+                    stated.add(edge)
         for category in what:
             ckey = category["slug"] if category else NOT_STATED
             if ckey not in categories:
@@ -94,19 +107,48 @@ def build_graph(register: RegisterView, arrangements: list[Arrangement]) -> Grap
                     1,
                     note="Special category" if special else "",
                     special=special,
-                    unstated=category is None,
+                    unstated=category is None or ckey == OPEN,
                 )
-            edges.add((f"1:{ckey}", f"2:{r['slug']}"))
+            edge = (f"1:{ckey}", f"2:{r['slug']}")
+            edges.add(edge)
+            if not _inferred(a, "data_categories", category):
+                stated.add(edge)
 
     order = {key: i for i, key in enumerate(register.by_slug["data_subjects"])}
     left = sorted(subjects.values(), key=lambda n: (n.unstated, order.get(n.key, 0)))
     middle = _by_barycentre(list(categories.values()), left, edges, register, "data_categories")
     right = _by_barycentre(list(recipients.values()), middle, edges, register, "recipients")
     nodes = {f"{n.column}:{n.key}": n for n in (*left, *middle, *right)}
+    ordered = sorted(edges)
     return Graph(
         columns=[left, middle, right],
-        edges=[(nodes[a], nodes[b]) for a, b in sorted(edges)],
+        edges=[(nodes[a], nodes[b]) for a, b in ordered],
+        readings={i for i, edge in enumerate(ordered) if edge not in stated},
     )
+
+
+def _inferred(arrangement: Arrangement, key: str, linked: State | None) -> bool:
+    if linked is None or linked["slug"] == OPEN:
+        return False
+    return reading(arrangement.state, f"{key}/{linked['slug']}").inferred
+
+
+def describe(arrangement: Arrangement) -> str:
+    """One arrangement in words: the diagram's text equivalent."""
+    a = arrangement
+    who = a.recipient["name"]
+    if a.recipient.get("role") == "processor":
+        who += f" ({processor_label(a.recipient).lower()})"
+    if a.data_categories:
+        what = list_text(a.state, "data_categories", a.data_categories, including="data including")
+    else:
+        what = "data the notice does not state"
+    if a.data_subjects:
+        whom = list_text(a.state, "data_subjects", a.data_subjects, including="people including")
+    else:
+        whom = "people the notice does not state"
+    special = ", including special category data" if a.special_category else ""
+    return f"{who} receives {what} about {whom}{special}."
 
 
 def _by_barycentre(
@@ -241,9 +283,10 @@ def render(graph: Graph, title: str, description: str) -> str:
         (x1, y1), (x2, y2) = ports[(i, 0)], ports[(i, 1)]
         bend = (x2 - x1) / 2
         colour = SPECIAL if a.special else EDGE
+        dash = ' stroke-dasharray="6 4"' if i in graph.readings else ""
         out.append(
             f'<path d="M{x1:.1f} {y1:.1f} C{x1 + bend:.1f} {y1:.1f} {x2 - bend:.1f} {y2:.1f} '
-            f'{x2:.1f} {y2:.1f}" stroke="{colour}"/>'
+            f'{x2:.1f} {y2:.1f}" stroke="{colour}"{dash}/>'
         )
     out.append("</g>")
     for column in graph.columns:
@@ -254,7 +297,7 @@ def render(graph: Graph, title: str, description: str) -> str:
         f'<tspan fill="{PROCESSOR}" font-weight="bold">Data processor</tspan>: acts on the '
         f'council’s behalf. <tspan fill="{SPECIAL}" font-weight="bold">Special category'
         "</tspan>: sensitive data (UK GDPR Article 9). Dashed boxes: not stated in the "
-        "notice.</text>"
+        "notice. Dashed lines: our reading, not stated in the notice.</text>"
     )
     out.append("</svg>")
     return "".join(out)

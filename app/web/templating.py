@@ -17,7 +17,8 @@ from urllib.parse import urlencode
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from app.web import words
+from app.register.basis import displayed
+from app.web import diagram, readings, words
 
 HERE = Path(__file__).resolve().parent
 STATIC_DIR = HERE / "static"
@@ -96,6 +97,12 @@ def _legislation_url(state: dict[str, Any]) -> str | None:
     return f"https://www.legislation.gov.uk/{ident}" if ident else None
 
 
+def _shown(value: Any) -> Any:
+    """Every value a template prints, as people see it: the notice's redacted
+    e-mail addresses in words (``sources`` keep them verbatim in the JSON)."""
+    return displayed(value) if isinstance(value, str) else value
+
+
 def make_environment() -> Environment:
     env = Environment(
         loader=FileSystemLoader(HERE / "templates"),
@@ -103,11 +110,15 @@ def make_environment() -> Environment:
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        finalize=_shown,
     )
     env.globals.update(
         static_url=static_url,
         words=words,
         legislation_url=_legislation_url,
+        reading=readings.reading,
+        readings=readings,
+        diagram_text=diagram.describe,
     )
     env.filters["duration"] = words.duration
     env.filters["and_list"] = words.and_list
