@@ -214,3 +214,19 @@ def test_redacted_addresses_are_put_in_words(client: TestClient, path: str) -> N
 def test_the_dpo_address_withheld_by_the_notice_says_so(client: TestClient) -> None:
     words = text(client.get(NOTICE).text)
     assert "Email E-mail address not published in the notice" in words
+
+
+def test_an_open_list_of_data_is_worded_including_and_drawn_as_more(
+    write_client: TestClient, auth: dict[str, str]
+) -> None:
+    youth = write_client.get(f"{API}/sharing/{YOUTH}").json()
+    assert youth["data_categories"]
+    whole = {**youth["basis"]["data_categories"], "exhaustive": False}
+    _patch(write_client, auth, f"sharing/{YOUTH}", {"basis": {"data_categories": whole}})
+    params = {"controller": CONTROLLER, "recipient": "youth-support-services"}
+    svg = write_client.get("/diagram.svg", params=params).text
+    assert "Other data: the notice gives examples only" in svg
+    card = text(_card(write_client.get(NOTICE).text, "youth-support-services"))
+    assert "What they receive Including " in card
+    embed = write_client.get("/embed/recipients", params={"service": "youth-support-service"})
+    assert "What they receive Including " in _embed_item(embed.text, "youth-support-services")
