@@ -31,15 +31,21 @@ class StaticFile:
     digest: str
 
 
+def _static_file(body: bytes, media_type: str) -> StaticFile:
+    if media_type.startswith("text/"):
+        media_type += "; charset=utf-8"
+    return StaticFile(body, media_type, hashlib.sha256(body).hexdigest()[:16])
+
+
 def _load_static() -> dict[str, StaticFile]:
+    """Every file under ``static/`` by its path there (``govuk/images/...``)."""
     files = {}
-    for path in sorted(STATIC_DIR.iterdir()):
+    for path in sorted(STATIC_DIR.rglob("*")):
         if path.is_file():
-            body = path.read_bytes()
             media_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-            if media_type.startswith("text/"):
-                media_type += "; charset=utf-8"
-            files[path.name] = StaticFile(body, media_type, hashlib.sha256(body).hexdigest()[:16])
+            files[path.relative_to(STATIC_DIR).as_posix()] = _static_file(
+                path.read_bytes(), media_type
+            )
     return files
 
 
@@ -48,6 +54,18 @@ STATIC: dict[str, StaticFile] = _load_static()
 
 def static_url(name: str) -> str:
     return f"/static/{name}?v={STATIC[name].digest}"
+
+
+# GOV.UK Frontend's components start from a module that imports its script by
+# its versioned URL, so both can be cached for a year.
+STATIC["init.js"] = _static_file(
+    (
+        f'import {{ initAll }} from "{static_url("govuk-frontend.min.js")}";\n'
+        'document.body.classList.add("js-enabled", "govuk-frontend-supported");\n'
+        "initAll();\n"
+    ).encode(),
+    "text/javascript",
+)
 
 
 def csp_hash(text: str) -> str:
@@ -75,6 +93,12 @@ class Links:
 
     def api(self, name: str, slug: str) -> str:
         return f"/api/v1/{name}/{slug}?controller={self.controller}"
+
+    def part(self, name: str, **params: str) -> str:
+        return self._with(f"/controllers/{self.controller}/{name}", list(params.items()))
+
+    def audit(self) -> str:
+        return self._with(f"/controllers/{self.controller}/audit")
 
     def child(self) -> str:
         return self._with(f"/controllers/{self.controller}/child")
