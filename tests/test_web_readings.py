@@ -230,3 +230,12 @@ def test_an_open_list_of_data_is_worded_including_and_drawn_as_more(
     assert "What they receive Including " in card
     embed = write_client.get("/embed/recipients", params={"service": "youth-support-service"})
     assert "What they receive Including " in _embed_item(embed.text, "youth-support-services")
+
+
+def test_entry_pages_show_the_basis_as_readings_never_as_a_field(client: TestClient) -> None:
+    document = client.get(f"{API}/register").json()
+    for key in ("data_collections", "recipients", "sharing", "rights"):
+        for state in document[key][:2]:
+            html = client.get(f"{NOTICE}/{key.replace('_', '-')}/{state['slug']}").text
+            assert ">Basis<" not in html
+            assert "&#39;basis&#39;" not in html

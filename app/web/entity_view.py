@@ -9,10 +9,14 @@ from typing import Any
 
 from app.errors import NotFound
 from app.register import entities as e
+from app.register.basis import NON_FACTS
 from app.web import words
 from app.web.register_view import SECTION_OF, Arrangement, RegisterView, State
 
-SKIPPED = frozenset({"slug", "name", "description", "sources", "position", "conditions"})
+SKIPPED = NON_FACTS | {"conditions"}
+"""Not shown as fields: the entry's label and wording (heading, lead and
+quotes), its conditions (shown with the arrangement) and its basis (shown
+as readings beside each value)."""
 LABELS = {
     "gdpr_article": "UK GDPR article",
     "dpv_term": "W3C Data Privacy Vocabulary term",
