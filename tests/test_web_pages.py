@@ -76,6 +76,15 @@ def test_the_home_page_is_a_summary_linking_every_section(client: TestClient) ->
     assert f'action="{NOTICE}/child"' in home
 
 
+def test_a_filtered_notice_link_goes_to_the_sharing_section(client: TestClient) -> None:
+    query = "data_subject=looked-after-children&q=call"
+    moved = client.get(f"{NOTICE}?{query}", follow_redirects=False)
+    assert moved.status_code == 301
+    assert moved.headers["location"] == f"{SHARING}?{query}"
+    assert listed_recipients(client.get(f"{NOTICE}?{query}").text) == ["welfare-call"]
+    page(client, NOTICE, 422, colour="blue")
+
+
 def test_sections_link_to_their_neighbours(client: TestClient) -> None:
     for before, part, after in zip(PARTS, PARTS[1:], PARTS[2:], strict=False):
         html = page(client, f"{NOTICE}/{part}")

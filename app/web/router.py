@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Path, Query, Request
-from starlette.responses import Response
+from starlette.responses import RedirectResponse, Response
 
 from app.api.deps import ReadSession, only_params
 from app.api.responses import body_response
@@ -21,7 +21,8 @@ from app.web.templating import STATIC, Links, render
 
 HTML = "text/html; charset=utf-8"
 STAMP_PARAMS = ("as_of", "version")
-NOTICE_PARAMS = ("q", "data_subject", "data_category", "recipient", *STAMP_PARAMS)
+FILTER_PARAMS = ("q", "data_subject", "data_category", "recipient")
+NOTICE_PARAMS = (*FILTER_PARAMS, *STAMP_PARAMS)
 
 Slug = Annotated[str, Path(pattern=SLUG_PATTERN, max_length=120)]
 Values = Annotated[list[str], Query(max_length=100)]
@@ -53,7 +54,7 @@ def home(
     return _home(request, session, controllers[0]["slug"], pages.parse_when(as_of, version))
 
 
-@page_router.get("/controllers/{controller}", dependencies=[Depends(only_params(*STAMP_PARAMS))])
+@page_router.get("/controllers/{controller}", dependencies=[Depends(only_params(*NOTICE_PARAMS))])
 def notice(
     request: Request,
     session: ReadSession,
@@ -61,6 +62,12 @@ def notice(
     as_of: Text = None,
     version: Text = None,
 ) -> Response:
+    """The notice's summary. Searching or filtering the recipients, which
+    this page once did, is the sharing section's now: such links are sent
+    there with their query."""
+    if any(request.query_params.get(name) is not None for name in FILTER_PARAMS):
+        target = f"/controllers/{controller}/sharing?{request.url.query}"
+        return RedirectResponse(target, status_code=301)
     return _home(request, session, controller, pages.parse_when(as_of, version))
 
 
