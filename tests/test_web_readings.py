@@ -133,7 +133,7 @@ def test_the_diagram_draws_readings_dashed_and_open_lists_as_more(readings: Test
     assert not re.findall(DASHED, only_nexus)  # a reading of its role, none of its links
     # The text equivalent on the notice says the same in words.
     details = text(readings.get(SHARING).text.split("<details")[1].split("</details>")[0])
-    assert "Nexus (data processor (our reading)) receives" in details
+    assert "Nexus (data processor; our reading) receives" in details
 
 
 DASHED = r'<path d="[^"]+" stroke="[^"]+" stroke-dasharray="6 4"/>'

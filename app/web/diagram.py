@@ -171,7 +171,8 @@ def describe(arrangement: Arrangement) -> str:
     a = arrangement
     who = a.recipient["name"]
     if a.recipient.get("role") == "processor":
-        who += f" ({processor_label(a.recipient).lower()})"
+        ours = "; our reading" if reading(a.recipient, "role").inferred else ""
+        who += f" (data processor{ours})"
     if a.data_categories:
         what = list_text(a.state, "data_categories", a.data_categories, including="data including")
     else:
