@@ -238,17 +238,22 @@ def test_the_dpo_address_withheld_by_the_notice_says_so(client: TestClient) -> N
 def test_an_open_list_of_data_is_worded_including_and_drawn_as_more(
     write_client: TestClient, auth: dict[str, str]
 ) -> None:
-    youth = write_client.get(f"{API}/sharing/{YOUTH}").json()
-    assert youth["data_categories"]
-    whole = {**youth["basis"]["data_categories"], "exhaustive": False}
-    _patch(write_client, auth, f"sharing/{YOUTH}", {"basis": {"data_categories": whole}})
-    params = {"controller": CONTROLLER, "recipient": "youth-support-services"}
+    sharing = api_items(write_client, "sharing")
+    already = {
+        a["recipient"] for a in sharing if a["basis"]["data_categories"]["exhaustive"] is False
+    }
+    target = next(a for a in sharing if a["data_categories"] and a["recipient"] not in already)
+    recipient = target["recipient"]
+    params = {"controller": CONTROLLER, "recipient": recipient}
+    assert "Other data" not in write_client.get("/diagram.svg", params=params).text
+    whole = {**target["basis"]["data_categories"], "exhaustive": False}
+    _patch(write_client, auth, f"sharing/{target['slug']}", {"basis": {"data_categories": whole}})
     svg = write_client.get("/diagram.svg", params=params).text
     assert "Other data: the notice gives examples only" in svg
-    card = text(_card(write_client.get(SHARING).text, "youth-support-services"))
+    card = text(_card(write_client.get(SHARING).text, recipient))
     assert "What they receive Including " in card
-    embed = write_client.get("/embed/recipients", params={"service": "youth-support-service"})
-    assert "What they receive Including " in _embed_item(embed.text, "youth-support-services")
+    embed = write_client.get("/embed/recipients", params={"controller": CONTROLLER})
+    assert "What they receive Including " in _embed_item(embed.text, recipient)
 
 
 def test_entry_pages_show_the_basis_as_readings_never_as_a_field(client: TestClient) -> None:
