@@ -139,17 +139,14 @@ def test_the_diagram_draws_readings_dashed_and_open_lists_as_more(readings: Test
 DASHED = r'<path d="[^"]+" stroke="[^"]+" stroke-dasharray="6 4"/>'
 
 
-def test_a_reading_of_a_data_category_link_is_a_dashed_line(
-    write_client: TestClient, auth: dict[str, str]
-) -> None:
+def _acme(client: TestClient, auth: dict[str, str], basis: dict[str, Any]) -> str:
+    """A recipient and an arrangement of the test's own: children's names to
+    "Acme", with the basis entries given. Returns the recipient's slug."""
     source = [{"kind": "notice", "quote": PROCESSORS}]
-    created = write_client.post(
-        f"{API}/recipients",
-        json={"slug": "acme", "name": "Acme", "sources": source},
-        headers=auth,
+    created = client.post(
+        f"{API}/recipients", json={"slug": "acme", "name": "Acme", "sources": source}, headers=auth
     )
     assert created.status_code == 201, created.text
-    reading = _reading("A pupil record names the pupil.")
     arrangement = {
         "slug": "acme-sharing",
         "name": "Acme",
@@ -157,10 +154,18 @@ def test_a_reading_of_a_data_category_link_is_a_dashed_line(
         "data_subjects": ["children-and-young-people"],
         "data_categories": ["name"],
         "sources": source,
-        "basis": {"data_categories/name": reading},
+        "basis": basis,
     }
-    created = write_client.post(f"{API}/sharing", json=arrangement, headers=auth)
+    created = client.post(f"{API}/sharing", json=arrangement, headers=auth)
     assert created.status_code == 201, created.text
+    return "acme"
+
+
+def test_a_reading_of_a_data_category_link_is_a_dashed_line(
+    write_client: TestClient, auth: dict[str, str]
+) -> None:
+    reading = _reading("A pupil record names the pupil.")
+    _acme(write_client, auth, {"data_categories/name": reading})
     params = {"controller": CONTROLLER, "recipient": "acme"}
     svg = write_client.get("/diagram.svg", params=params).text
     assert len(re.findall(DASHED, svg)) == 2  # who -> name, name -> Acme: only our reading
@@ -238,22 +243,19 @@ def test_the_dpo_address_withheld_by_the_notice_says_so(client: TestClient) -> N
 def test_an_open_list_of_data_is_worded_including_and_drawn_as_more(
     write_client: TestClient, auth: dict[str, str]
 ) -> None:
-    sharing = api_items(write_client, "sharing")
-    already = {
-        a["recipient"] for a in sharing if a["basis"]["data_categories"]["exhaustive"] is False
-    }
-    target = next(a for a in sharing if a["data_categories"] and a["recipient"] not in already)
-    recipient = target["recipient"]
+    recipient = _acme(write_client, auth, {})
     params = {"controller": CONTROLLER, "recipient": recipient}
     assert "Other data" not in write_client.get("/diagram.svg", params=params).text
-    whole = {**target["basis"]["data_categories"], "exhaustive": False}
-    _patch(write_client, auth, f"sharing/{target['slug']}", {"basis": {"data_categories": whole}})
+    embed = write_client.get("/embed/recipients", params={"controller": CONTROLLER})
+    assert "What they receive Name" in _embed_item(embed.text, recipient)
+    whole = {"basis": "stated", "quotes": [PROCESSORS], "exhaustive": False}
+    _patch(write_client, auth, "sharing/acme-sharing", {"basis": {"data_categories": whole}})
     svg = write_client.get("/diagram.svg", params=params).text
     assert "Other data: the notice gives examples only" in svg
     card = text(_card(write_client.get(SHARING).text, recipient))
-    assert "What they receive Including " in card
+    assert "What they receive Including Name" in card
     embed = write_client.get("/embed/recipients", params={"controller": CONTROLLER})
-    assert "What they receive Including " in _embed_item(embed.text, recipient)
+    assert "What they receive Including Name" in _embed_item(embed.text, recipient)
 
 
 def test_entry_pages_show_the_basis_as_readings_never_as_a_field(client: TestClient) -> None:
