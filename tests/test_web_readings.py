@@ -73,7 +73,7 @@ def _embed_item(html: str, recipient: str) -> str:
 def test_the_notice_marks_readings_open_lists_and_silence(readings: TestClient) -> None:
     html = readings.get(SHARING).text
     nexus = text(_card(html, "nexus"))
-    assert f"Data processor Our reading: {ROLE_REASONING}" in nexus
+    assert f"Role: data processor. Our reading: {ROLE_REASONING}" in nexus
     dfe = text(_card(html, "department-for-education"))
     assert f"UK GDPR Article 6(1)(c) Our reading: {BASIS_REASONING}" in dfe
     assert "Why Including " in dfe

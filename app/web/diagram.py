@@ -32,6 +32,7 @@ GAP = 7
 MARGIN = 20
 HEADER = 56
 CHAR_WIDTH = 7.6  # Arial at 14px, averaged over mixed case: a safe upper bound.
+BOLD = 1.1  # bold text is about this much wider
 TEXT = "#0b0c0c"
 EDGE = "#8f979c"
 SPECIAL = "#d4351c"
@@ -76,6 +77,7 @@ class Node:
     label: str
     column: int
     note: str = ""
+    note_lines: list[str] = field(default_factory=list)
     special: bool = False
     processor: bool = False
     unstated: bool = False
@@ -233,7 +235,9 @@ def _widths(graph: Graph, shape: Shape) -> list[int]:
     not fit (a name is never cut)."""
     widths = []
     for column, (title, width) in zip(graph.columns, shape.columns, strict=True):
-        longest = max((_longest(t) for n in column for t in (n.label, n.note)), default=0)
+        longest = max(
+            (max(_longest(n.label), math.ceil(_longest(n.note) * BOLD)) for n in column), default=0
+        )
         title_width = len(title) * CHAR_WIDTH * 16 / FONT_SIZE * 1.1
         widths.append(max(width, math.ceil(longest * CHAR_WIDTH + 2 * 10), math.ceil(title_width)))
     return widths
@@ -248,8 +252,8 @@ def _layout(graph: Graph, shape: Shape) -> tuple[float, float]:
         y = 0.0
         for node in column:
             node.lines = wrap(node.label, chars) or [node.label]
-            if node.note:
-                node.lines.append(node.note)
+            node.note_lines = wrap(node.note, int(chars / BOLD))
+            node.lines += node.note_lines
             node.x, node.width = x, width
             node.height = len(node.lines) * LINE + 2 * PAD_Y
             node.y = y
@@ -308,7 +312,7 @@ def _node_svg(node: Node) -> str:
             f'fill="{bar}"/>'
         )
     for n, line in enumerate(node.lines):
-        note = bool(node.note) and n == len(node.lines) - 1
+        note = n >= len(node.lines) - len(node.note_lines)
         weight = ' font-weight="bold"' if note else ""
         style = ' font-style="italic"' if node.unstated else ""
         colour = bar if note else TEXT

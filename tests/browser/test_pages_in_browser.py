@@ -41,7 +41,12 @@ PAGES = {
     "embed": f"/embed/recipients?controller={CONTROLLER}",
 }
 SCREEN = 900
-HEIGHT_LIMITS = {"home": 3 * SCREEN, "sharing": 18 * SCREEN, "audit": 24 * SCREEN}
+HEIGHT_LIMITS = {
+    "home": 3 * SCREEN,
+    "sharing": 24 * SCREEN,
+    "audit": 26 * SCREEN,
+    "embed": 14 * SCREEN,
+}
 """Page heights (px) at either width: the home page a few screens at most."""
 SECTION_LIMIT = 4.5 * SCREEN
 OTHER_LIMIT = 9 * SCREEN
