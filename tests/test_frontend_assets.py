@@ -22,7 +22,7 @@ from app.web.templating import STATIC, STATIC_DIR
 from tests.web_helpers import NOTICE
 
 FRONTEND = PROJECT_ROOT / "frontend"
-BUILT = ("app.css", "govuk-frontend.min.js", "govuk/images/govuk-crest.svg")
+BUILT = ("app.css", "govuk-frontend.min.js", "govuk-crest.svg")
 
 
 def test_versions_are_pinned_exactly() -> None:

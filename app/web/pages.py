@@ -200,7 +200,7 @@ def part_context(
     }
     if part.slug == "sharing":
         context.update(sharing_context(register, filters, when))
-    return f"parts/{part.slug}.html", context
+    return f"part_{part.slug}.html", context
 
 
 def sharing_context(register: RegisterView, filters: Filters, when: When) -> dict[str, Any]:

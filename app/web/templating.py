@@ -38,7 +38,7 @@ def _static_file(body: bytes, media_type: str) -> StaticFile:
 
 
 def _load_static() -> dict[str, StaticFile]:
-    """Every file under ``static/`` by its path there (``govuk/images/...``)."""
+    """Every file under ``static/``, by its path there."""
     files = {}
     for path in sorted(STATIC_DIR.rglob("*")):
         if path.is_file():
