@@ -4,6 +4,9 @@ stray end tags, duplicate attributes, bad character references)."""
 
 from __future__ import annotations
 
+import re
+from collections import Counter
+
 import html5lib
 import pytest
 from fastapi.testclient import TestClient
@@ -39,6 +42,12 @@ def strict_parse(body: str) -> None:
     html5lib.HTMLParser(strict=True).parse(body)
 
 
+def duplicate_ids(body: str) -> list[str]:
+    """Ids used more than once (a validation error the parser does not raise)."""
+    counts = Counter(re.findall(r'\sid="([^"]+)"', body))
+    return sorted(name for name, count in counts.items() if count > 1)
+
+
 @pytest.mark.parametrize("path", PAGES)
 def test_every_page_parses_strictly(client: TestClient, path: str) -> None:
     response = client.get(path)
@@ -48,6 +57,13 @@ def test_every_page_parses_strictly(client: TestClient, path: str) -> None:
     assert response.status_code == expected, path
     assert response.headers["content-type"] == "text/html; charset=utf-8"
     strict_parse(response.text)
+    assert duplicate_ids(response.text) == []
+    for target in re.findall(r'href="#([^"]+)"', response.text):
+        assert f'id="{target}"' in response.text, target  # in-page links land somewhere
+
+
+def test_duplicate_ids_are_found() -> None:
+    assert duplicate_ids('<p id="a"></p><div id="b"></div><span id="a"></span>') == ["a"]
 
 
 def test_the_strict_parser_does_refuse_broken_html() -> None:
