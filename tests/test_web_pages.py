@@ -20,6 +20,7 @@ from app.main import create_app
 from app.register import entities as e
 from app.register import writes
 from app.register.models import Controller, Recipient
+from app.web.words import in_sentence
 from tests.conftest import SEED_DIR, make_settings, migrate_and_seed
 from tests.databases import DatabaseFactory
 from tests.helpers import assert_problem
@@ -396,3 +397,14 @@ def test_an_empty_register_says_so(empty_db: str) -> None:
             assert_problem(empty.get("/diagram.svg"), 404)
     finally:
         application.state.engine.dispose()
+
+
+def test_names_inside_a_sentence_keep_their_acronyms() -> None:
+    names = ["Ethnicity", "SEND", "Whether a child has SEND", "DfE data", "A"]
+    assert [in_sentence(n) for n in names] == [
+        "ethnicity",
+        "SEND",
+        "whether a child has SEND",
+        "DfE data",
+        "A",
+    ]

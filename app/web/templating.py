@@ -146,6 +146,7 @@ def make_environment() -> Environment:
     )
     env.filters["duration"] = words.duration
     env.filters["and_list"] = words.and_list
+    env.filters["in_sentence"] = words.in_sentence
     return env
 
 
