@@ -61,9 +61,9 @@ def test_diagram_shows_every_recipient_subject_and_marks_processors(client: Test
     titles = node_titles(root)
     for recipient in api_items(client, "recipients"):
         label = recipient["name"]
-        if recipient["role"] == "processor":
+        if recipient["role"] == "processor":  # "(our reading)" when the role is inferred
             label += " – Data processor"
-        assert label in titles, label
+        assert any(t.startswith(label) for t in titles), label
     for subject in ("Children and young people", "Looked After Children"):
         assert subject in titles
     assert "Data not stated in the notice" in titles
@@ -140,7 +140,7 @@ def test_special_category_data_is_marked(client: TestClient) -> None:
     titles = node_titles(root)
     assert "Information about the health and wellbeing of young people – Special category" in titles
     assert "Name" in titles
-    assert "Nexus – Data processor" in titles
+    assert any(t.startswith("Nexus – Data processor") for t in titles)
 
 
 def test_empty_result_says_so(client: TestClient) -> None:
