@@ -5,26 +5,19 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from functools import cache
 from typing import Any
 
 import pytest
-import yaml
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from app import cli
-from tests.conftest import SEED_DIR, make_settings
-from tests.exports_helpers import API, COUNCIL, change, content_of
+from tests.conftest import make_settings
+from tests.exports_helpers import API, COUNCIL, change, content_of, seed
 from tests.helpers import assert_problem
 
 AUDIT = f"{API}/register/audit"
 REDACTED = "[email protected]"
-
-
-@cache
-def seed(name: str) -> Any:
-    return yaml.safe_load((SEED_DIR / COUNCIL / f"{name}.yaml").read_text(encoding="utf-8"))
 
 
 def by_rule(audit: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
