@@ -11,7 +11,6 @@ from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
-from jsonschema import Draft7Validator
 from rdflib import Graph, URIRef
 
 from app.completeness import report
@@ -19,11 +18,11 @@ from app.exports import ico, jsonld, tilt
 from app.exports.common import Export
 from app.exports.content import RegisterView
 from app.register.snapshots import Snapshot
-from tests.exports_helpers import REFERENCE, dpv_terms
+from tests.exports_helpers import dpv_terms
 from tests.register_strategies import normalised, registers
+from tests.test_exports_tilt import validator
 
-SCHEMA = json.loads((REFERENCE / "tilt" / "tilt-schema.json").read_text(encoding="utf-8"))
-TILT = Draft7Validator(SCHEMA)
+TILT = validator()  # with format checks (e-mail, URI reference)
 PROPERTY = settings(
     max_examples=25,
     deadline=None,

@@ -177,3 +177,34 @@ def explained(view: RegisterView, note: Note) -> str:
         quotes = "; ".join(f"“{displayed(q)}”" for q in note.quotes)
         line += f"; from {quotes})" if quotes else ")"
     return line
+
+
+def compact(state: State, entry: Mapping[str, Any]) -> dict[str, Any]:
+    """An entry without its empty fields, and without the quotes of a stated
+    fact when they are the entity's own notice quotes (its ``sources``)."""
+    found = {key: value for key, value in entry.items() if value not in (None, [])}
+    own = [s["quote"] for s in state.get("sources") or [] if s.get("kind") == "notice"]
+    if found["basis"] == BasisKind.STATED and found.get("quotes") == own:
+        del found["quotes"]
+    return found
+
+
+def basis_map(entity_type: str, state: State) -> dict[str, dict[str, Any]]:
+    """Every fact's basis of an entity (its conditions' as ``conditions.N.key``),
+    compact: see ``compact``."""
+    return {
+        note.key: compact(
+            note.state[CONDITION][note.condition] if note.condition is not None else state,
+            note.entry,
+        )
+        for note in notes_of(entity_type, state)
+    }
+
+
+def including(names: list[str], entry: Mapping[str, Any] | None, sep: str = "; ") -> str:
+    """A list's names as people read them: an open list (the notice's examples)
+    says "including"."""
+    text = sep.join(names)
+    if text and entry is not None and entry.get("exhaustive") is False:
+        return f"including {text}"
+    return text
