@@ -132,7 +132,8 @@ def notes(view: RegisterView, *kinds: BasisKind) -> Iterator[Note]:
 
 
 def fact_words(view: RegisterView, note: Note) -> str:
-    """The fact named for people: ``data categories: Name``, ``dpo e-mail``."""
+    """The fact named for people: ``data categories``, ``dpo e-mail`` (for one
+    link, its list: the linked entity is the value)."""
     own = note.own_key
     words = note.field.replace("_", " ")
     if "." in own:
@@ -142,11 +143,17 @@ def fact_words(view: RegisterView, note: Note) -> str:
         words = "e-mail"
     if note.condition is not None:
         words = f"condition {note.condition + 1}, {words}"
-    if note.link is not None:
-        target = note.target_type
-        linked = view.get(target.replace("-", "_"), note.link) if target else None
-        words += ": " + (linked["name"] if linked else note.link)
     return words
+
+
+def _linked(view: RegisterView, entity_type: str, slug: str) -> str:
+    """A linked entity by its name (a lawful basis with its article)."""
+    state = view.get(entity_type.replace("-", "_"), slug)
+    if state is None:
+        return slug
+    if entity_type == "lawful-bases":
+        return f"{state['reference']} {state['name']}"
+    return str(state["name"])
 
 
 def value_words(view: RegisterView, note: Note) -> str:
@@ -154,9 +161,8 @@ def value_words(view: RegisterView, note: Note) -> str:
     value = note.value
     if value is None or value == [] or value == "":
         return "not stated"
-    if note.link is None and note.target_type and isinstance(value, str):
-        linked = view.get(note.target_type.replace("-", "_"), value)
-        return str(linked["name"]) if linked else value
+    if note.target_type and isinstance(value, str):
+        return _linked(view, note.target_type, value)
     if isinstance(value, list):
         return ", ".join(str(v) for v in value)
     if isinstance(value, bool):
