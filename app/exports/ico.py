@@ -78,7 +78,7 @@ COLUMNS: tuple[str, ...] = (
 )
 CONTACT_COLUMNS = ("", "Name", "Address", "Email", "Telephone")
 NOTE_COLUMN = "Register note: values inferred, open lists and facts not stated in the notice"
-STATED = "Every value is stated in the notice"
+NOTHING_INFERRED = "No inferred values"
 INFERRED_ROW = "Inferred by the register"
 
 ENTITY_TYPES = {SHARING: "sharing", DATA_COLLECTION: "data-collections", PURPOSE: "purposes"}
@@ -282,7 +282,8 @@ class _Rows:
         found = [
             (note, fact_words(self.view, note), FACT_COLUMNS.get(note.field, ()))
             for note in notes_of(ENTITY_TYPES[activity.kind], activity.state)
-            if note.condition is None and note.field not in CLASSIFICATIONS
+            if note.field not in CLASSIFICATIONS
+            and (note.condition is None or note.basis is BasisKind.INFERRED)
         ]
         recipient = self.view.get("recipients", activity.recipient)
         if recipient is not None and activity.kind != PURPOSE:
@@ -307,7 +308,7 @@ class _Rows:
                 lines.append(f"Open list: {words}: the notice gives examples, not a complete list")
         if unstated:
             lines.append("Not stated in the notice: " + "; ".join(unstated))
-        return "\n".join(lines) or STATED
+        return "\n".join(lines) or NOTHING_INFERRED
 
     def cell_notes(self, activity: Activity) -> Notes:
         """Per column, the reasoning of the inferred values it holds."""
