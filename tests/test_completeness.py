@@ -368,3 +368,32 @@ def test_the_command_lists_the_inferences_to_confirm(
     assert out.splitlines()[-1].endswith("; 3 inferred value(s) to confirm.")
     run_cli(seeded_db, "audit", "--json", monkeypatch=monkeypatch)
     assert len(json.loads(capsys.readouterr().out)["to_confirm"]) == 3
+
+
+def test_an_inferred_fact_of_a_sharing_condition_is_named_by_its_condition(
+    app: FastAPI, write_client: TestClient
+) -> None:
+    slug = "youth-support-services-from-13"
+    conditions = write_client.get(f"{API}/sharing/{slug}").json()["conditions"]
+    right = conditions[1]
+    assert right["kind"] == "restriction_right"
+    transferred = "This right is transferred to the child/pupil once he/she reaches the age of 16."
+    right["basis"] = {
+        "until_age": {
+            "basis": "inferred",
+            "quotes": [transferred],
+            "reasoning": "Once the right passes to the child at 16, a parent no longer holds it.",
+        }
+    }
+    change(app, "sharing", slug, {"conditions": conditions})
+    (inference,) = write_client.get(AUDIT).json()["to_confirm"]
+    assert inference["entity"] == {
+        "type": "sharing",
+        "slug": slug,
+        "name": "Youth support services – pupils aged 13 and over",
+        "field": "conditions.1.until_age",
+    }
+    assert inference["value"] == "16"
+    assert inference["quotes"] == [transferred]
+    assert inference["message"].startswith("“Youth support services – pupils aged 13 and over”: ")
+    assert "condition 2, until age = 16" in inference["message"]

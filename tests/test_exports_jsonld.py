@@ -401,3 +401,20 @@ def test_displayed_text_names_redacted_addresses_in_words(seed_graph: Graph) -> 
     youth = iri("sharing", "youth-support-services-from-13")
     conditions = [str(c) for c in seed_graph.objects(youth, DSR.condition)]
     assert any(REDACTED_WORDS in text for text in conditions)
+
+
+def test_a_conditions_inferred_fact_is_a_statement_about_that_condition(
+    app: FastAPI, write_client: TestClient
+) -> None:
+    slug = "youth-support-services-from-13"
+    conditions = write_client.get(f"{API}/sharing/{slug}").json()["conditions"]
+    transferred = "This right is transferred to the child/pupil once he/she reaches the age of 16."
+    reasoning = "Once the right passes to the child at 16, a parent no longer holds it."
+    conditions[1]["basis"] = {
+        "until_age": {"basis": "inferred", "quotes": [transferred], "reasoning": reasoning}
+    }
+    change(app, "sharing", slug, {"conditions": conditions})
+    rows = list(export(write_client).query(INFERRED))
+    assert [tuple(str(v) for v in row) for row in rows] == [  # type: ignore[union-attr]
+        (f"{iri('sharing', slug)}#condition-2", str(DSR.untilAge), "16", transferred, reasoning)
+    ]
