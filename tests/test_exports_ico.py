@@ -218,17 +218,36 @@ def test_the_note_names_the_facts_the_notice_leaves_unstated(
     register = client.get(f"{API}/register").json()
     _header, table = split(seed_csv)
     rows = activity_rows(register, table)
+    recipients = {r["slug"]: r for r in register["recipients"]}
     for arrangement in register["sharing"]:
         note = rows[arrangement["slug"]][NOTE]
+        unstated = unstated_in(note)
         for fact in ("data_categories", "lawful_bases", "purposes"):
-            unstated = arrangement["basis"][fact]["basis"] == "not_stated"
-            assert (fact.replace("_", " ") in note) == unstated, (arrangement["slug"], note)
-        assert "Inferred" not in note  # the seed marks no reading of its own
+            not_stated = arrangement["basis"][fact]["basis"] == "not_stated"
+            assert (fact.replace("_", " ") in unstated) == not_stated, (arrangement["slug"], note)
+        recipient = recipients[arrangement["recipient"]]
+        role = recipient["basis"]["role"]["basis"]
+        words = f"role of the recipient {recipient['name']}"
+        assert (words in unstated) == (role == "not_stated")
+        assert (f"Inferred: {words} = " in note) == (role == "inferred")
+        inferred = [
+            key
+            for key, entry in arrangement["basis"].items()
+            if entry["basis"] == "inferred" and key != "dpv_term"
+        ]
+        for key in inferred:
+            assert f"Inferred: {key.split('/')[0].replace('_', ' ')} = " in note
     police = rows["police"]
     assert police["Categories of personal data"] == NOT_STATED
-    assert "data categories" in police[NOTE].removeprefix("Not stated in the notice: ")
-    assert "role of the recipient The Police" in police[NOTE]
+    assert "data categories" in unstated_in(police[NOTE])
     assert not any(REDACTED_EMAIL in cell for row in seed_csv for cell in row)
+
+
+def unstated_in(note: str) -> list[str]:
+    """The facts a register note names as not stated."""
+    prefix = "Not stated in the notice: "
+    lines = [line for line in note.splitlines() if line.startswith(prefix)]
+    return lines[0].removeprefix(prefix).split("; ") if lines else []
 
 
 def test_inferred_values_carry_their_reasoning(app: FastAPI, write_client: TestClient) -> None:
@@ -292,7 +311,7 @@ def test_inferred_values_carry_their_reasoning(app: FastAPI, write_client: TestC
         "Open list: data categories: the notice gives examples, not a complete list"
         in police[NOTE].splitlines()
     )
-    assert "data categories" not in police[NOTE].split("Not stated in the notice: ")[-1]
+    assert "data categories" not in unstated_in(police[NOTE])
 
     xlsx, sheet = xlsx_rows(write_client)
     start = xlsx.index(HEADER)
@@ -303,8 +322,10 @@ def test_inferred_values_carry_their_reasoning(app: FastAPI, write_client: TestC
         if cell.comment is not None
     }
     index = table.index(nexus)
-    assert set(noted) == {(index, "Categories of recipients")}
     assert kind_reasoning in noted[(index, "Categories of recipients")]
+    # Cell notes sit only on the rows whose register note names an inferred value.
+    inferred_rows = {i for i, row in enumerate(table) if "Inferred: " in row[NOTE]}
+    assert {row for row, _column in noted} <= inferred_rows
 
 
 def test_control_characters_do_not_break_the_workbook(

@@ -418,20 +418,22 @@ class _Builder:
         value = self.fact_object(note)
         if value is not None:
             node["rdf:object"] = value
-        quotes = [{"@type": "prov:Entity", "prov:value": q} for q in note.quotes]
-        if note.basis is BasisKind.INFERRED:
-            node["prov:wasDerivedFrom"] = quotes
-            node["prov:wasGeneratedBy"] = {
-                "@type": ["prov:Activity", "dpv:Infer"],
-                "rdfs:comment": note.reasoning,
-            }
-            node["rdfs:comment"] = note.reasoning
-        elif note.basis is BasisKind.REFERENCE:
+        if note.basis is BasisKind.REFERENCE:
             node["prov:wasDerivedFrom"] = {
                 "@type": "prov:Entity",
                 "rdfs:label": note.reference,
                 **({"prov:value": note.quotes} if note.quotes else {}),
             }
+        elif note.quotes:  # the notice's words (for an unstated fact: those that omit it)
+            node["prov:wasDerivedFrom"] = [
+                {"@type": "prov:Entity", "prov:value": q} for q in note.quotes
+            ]
+        if note.basis is BasisKind.INFERRED:
+            node["prov:wasGeneratedBy"] = {
+                "@type": ["prov:Activity", "dpv:Infer"],
+                "rdfs:comment": note.reasoning,
+            }
+            node["rdfs:comment"] = note.reasoning
         elif note.basis is BasisKind.NOT_STATED:
             required = note.condition is None and note.field in REQUIRED_FACTS
             applicability = "dpv:NotAvailable" if required else "dpv:UnknownApplicability"
