@@ -332,7 +332,8 @@ def test_inferences_to_confirm_are_listed_apart_from_the_gaps(
     assert listed == inferred_facts(register)
     assert listed == seeded | THREE
     assert after["summary"]["to_confirm"] == len(listed)
-    police = next(i for i in after["to_confirm"] if i["entity"]["slug"] == "police")
+    by_fact = {(i["entity"]["slug"], i["entity"]["field"]): i for i in after["to_confirm"]}
+    police = by_fact[("police", "lawful_bases/article-6-1-c")]
     assert police["entity"]["name"] == "The Police"
     assert police["value"] == "Article 6(1)(c) Legal obligation"
     assert police["quotes"] == [LAW_REQUIRES]
@@ -342,7 +343,7 @@ def test_inferences_to_confirm_are_listed_apart_from_the_gaps(
         "reading, not the notice's words ('The law requires us' reads as a legal obligation); "
         "confirm it."
     )
-    nexus = next(i for i in after["to_confirm"] if i["entity"]["slug"] == "nexus")
+    nexus = by_fact[("nexus", "kind")]
     assert nexus["value"] == "company"
     # Inferences are no gaps: the police now has a lawful basis, and nothing else changed.
     gaps = by_rule(after)
