@@ -297,13 +297,13 @@ def test_inferred_values_carry_their_reasoning(app: FastAPI, write_client: TestC
     header, table = split(rows)
     assert [
         "Inferred by the register",
-        f"country = GB (inferred: {country_reasoning}; from “{CAMBRIDGE}”)",
+        f"country = GB: {country_reasoning.rstrip('.')} (from “{CAMBRIDGE}”)",
     ] in header
     by_slug = activity_rows(register, table)
     nexus = by_slug["nexus"]
     assert (
-        f"Inferred: kind of the recipient Nexus = company (inferred: {kind_reasoning}; "
-        f"from “{COMPANIES}”)"
+        f"Inferred: kind of the recipient Nexus = company: {kind_reasoning.rstrip('.')} "
+        f"(from “{COMPANIES}”)"
     ) in nexus[NOTE].splitlines()
     police = by_slug["police"]
     assert police["Categories of personal data"] == "including Name; Address"
@@ -322,7 +322,7 @@ def test_inferred_values_carry_their_reasoning(app: FastAPI, write_client: TestC
         if cell.comment is not None
     }
     index = table.index(nexus)
-    assert kind_reasoning in noted[(index, "Categories of recipients")]
+    assert kind_reasoning.rstrip(".") in noted[(index, "Categories of recipients")]
     # Cell notes sit only on the rows whose register note names an inferred value.
     inferred_rows = {i for i, row in enumerate(table) if "Inferred: " in row[NOTE]}
     assert {row for row, _column in noted} <= inferred_rows

@@ -179,9 +179,9 @@ def explained(view: RegisterView, note: Note) -> str:
         return f"{fact}: from {note.reference}"
     line = f"{fact} = {value_words(view, note)}"
     if note.basis is BasisKind.INFERRED:
-        line += f" (inferred: {note.reasoning}"
+        line += f": {(note.reasoning or '').rstrip('.')}"
         quotes = "; ".join(f"“{displayed(q)}”" for q in note.quotes)
-        line += f"; from {quotes})" if quotes else ")"
+        line += f" (from {quotes})" if quotes else ""
     return line
 
 
