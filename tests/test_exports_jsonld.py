@@ -261,6 +261,13 @@ SELECT DISTINCT ?process ?recipient WHERE {{
         dpv:hasApplicability dpv:NotAvailable .
   {{ ?process dpv:hasRecipient ?recipient }} UNION {{ ?process dpv:hasDataProcessor ?recipient }}
 }}"""
+OPEN_LISTS = f"""
+PREFIX dpv: <https://w3id.org/dpv#>
+PREFIX dsr: <https://sharing-register.example/ns#>
+PREFIX rdf: <{RDF_NS}>
+SELECT DISTINCT ?process WHERE {{
+  ?fact rdf:subject ?process ; rdf:predicate dpv:hasPersonalData ; dsr:exhaustive false .
+}}"""
 INFERRED = f"""
 PREFIX dsr: <https://sharing-register.example/ns#>
 PREFIX rdf: <{RDF_NS}>
@@ -337,6 +344,14 @@ def test_who_receives_special_category_data_none_stated_and_the_silent_are_found
     assert entry["count"] == len(silent)
     recipients = slugs_of((row[1] for row in seed_graph.query(UNSTATED_SHARING)), "recipients")  # type: ignore[index]
     assert "police" in recipients
+    # Lists the notice only gives examples of may hold more: they are found too.
+    register = client.get(f"{API}/register").json()
+    open_lists = slugs_of((row[0] for row in seed_graph.query(OPEN_LISTS)), "sharing")  # type: ignore[index]
+    assert open_lists == {
+        s["slug"]
+        for s in register["sharing"]
+        if s["basis"]["data_categories"]["exhaustive"] is False
+    }
 
 
 def test_inferred_facts_carry_their_quote_and_reasoning(
@@ -387,6 +402,7 @@ def test_inferred_facts_carry_their_quote_and_reasoning(
     listed = facts[(str(police), "data_categories")]
     assert listed["basis"] == "stated"
     assert listed["exhaustive"] == Literal(False)
+    assert "police" in slugs_of((row[0] for row in graph.query(OPEN_LISTS)), "sharing")  # type: ignore[index]
     assert (str(police), "data_categories/name") not in facts  # a stated link: no statement
     assert (str(police), "lawful_bases") not in facts  # the list is stated now
 
