@@ -326,6 +326,9 @@ def test_every_fact_the_notice_does_not_state_has_a_statement_of_its_basis(
     assert age["applicability"] == DPV.UnknownApplicability
     special = facts[(str(iri("data-categories", "ethnicity")), "special_category")]
     assert special["basis"] == "reference"
+    assert (special["predicate"], special["object"]) == (RDF.type, DPV.SpecialCategoryPersonalData)
+    ethnicity = iri("data-categories", "ethnicity")
+    assert (ethnicity, RDF.type, DPV.SpecialCategoryPersonalData) in seed_graph  # as asserted
 
 
 def test_who_receives_special_category_data_none_stated_and_the_silent_are_found(
@@ -393,7 +396,7 @@ def test_inferred_facts_carry_their_quote_and_reasoning(
     }
     nexus, police = iri("recipients", "nexus"), iri("sharing", "police")
     assert rows >= {
-        (str(nexus), str(DSR.kind), "company", COMPANIES, reasoning),
+        (str(nexus), str(RDF.type), str(DPV.ForProfitOrganisation), COMPANIES, reasoning),
         (str(police), str(DPV.hasLegalBasis), str(GDPR["A6-1-c"]), LAW_REQUIRES, basis_reasoning),
     }
     # The inferred triple itself is still asserted: the statement marks it as a reading.

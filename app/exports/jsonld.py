@@ -25,6 +25,12 @@ fact and, for a value, the value) carrying its basis (``dsr:basis``):
 - an open list (``exhaustive: false``: the notice's examples) says so with
   ``dsr:exhaustive false``.
 
+The statement's property is the one the export asserts the fact with
+(``rdf:type`` for special category data and a recipient's kind); a law is
+``dpv:hasApplicableLaw`` of the entity, though the export asserts it on the
+process's ``dpv:LegalObligation``; a fact the export has no property for is
+``dsr:<field>``.
+
 A fact without a statement node is stated by the notice, in the words of the
 entity's own sources.
 """
@@ -381,7 +387,20 @@ class _Builder:
             return self.iri(entity_type, slug)
         return self.entity_iri(entity_type, state)
 
+    def type_of(self, note: Note) -> str | None:
+        """The class a fact makes its entity an instance of, where the export
+        says it with ``rdf:type``: special category data, a recipient's kind."""
+        if note.condition is not None:
+            return None
+        if note.entity_type == "data-categories" and note.field == "special_category":
+            return "dpv:SpecialCategoryPersonalData" if note.value is True else None
+        if note.entity_type == "recipients" and note.field == "kind":
+            return KIND_TYPES.get(str(note.value))
+        return None
+
     def predicate(self, note: Note) -> str:
+        if self.type_of(note):
+            return "rdf:type"
         if note.field in ("recipient", "owner") and note.value:
             recipient = self.view.get("recipients", note.value)
             if recipient is not None and recipient["role"] == "processor":
@@ -395,6 +414,9 @@ class _Builder:
         value = note.value
         if note.basis is BasisKind.NOT_STATED or value is None or isinstance(value, dict):
             return None
+        rdf_type = self.type_of(note)
+        if rdf_type:
+            return _ref(rdf_type)
         if note.target_type and isinstance(value, str):
             return _ref(self.linked_iri(note.target_type, value))
         if isinstance(value, list):
