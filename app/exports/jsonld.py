@@ -159,6 +159,7 @@ class _Builder:
         self.view = view
         self.api = base_url.rstrip("/") + "/api/v1/"
         self.controller = view.controller["slug"]
+        self._register_iri = f"{self.api}register?controller={quote(self.controller)}"
 
     def iri(self, entity_type: str, slug: str) -> str:
         path = f"{self.api}{entity_type}/{quote(slug)}"
@@ -370,7 +371,7 @@ class _Builder:
     # --- the basis of facts ---------------------------------------------------
 
     def register_iri(self) -> str:
-        return f"{self.api}register?controller={quote(self.controller)}"
+        return self._register_iri
 
     def entity_iri(self, entity_type: str, state: State) -> str:
         if entity_type == CONTROLLERS:

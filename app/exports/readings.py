@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from app.exports.content import RegisterView, State
@@ -42,7 +43,7 @@ class Note:
     a fact of the arrangement's second condition)."""
     entry: Mapping[str, Any]
 
-    @property
+    @cached_property
     def basis(self) -> BasisKind:
         return BasisKind(self.entry["basis"])
 
@@ -62,30 +63,30 @@ class Note:
     def exhaustive(self) -> bool | None:
         return self.entry.get("exhaustive")
 
-    @property
+    @cached_property
     def condition(self) -> int | None:
         """The index of the condition the fact belongs to, if it does."""
         if self.key.startswith(CONDITION + "."):
             return int(self.key.split(".", 2)[1])
         return None
 
-    @property
+    @cached_property
     def own_key(self) -> str:
         """The key within its own state (a condition's, for a condition's fact)."""
         return self.key.split(".", 2)[2] if self.condition is not None else self.key
 
-    @property
+    @cached_property
     def field(self) -> str:
         """The state field the fact is about (``dpo`` for ``dpo.email``)."""
         return self.own_key.split("/", 1)[0].split(".", 1)[0]
 
-    @property
+    @cached_property
     def link(self) -> str | None:
         """The linked entity's slug, for one link of a list (``purposes/x``)."""
         _, sep, slug = self.own_key.partition("/")
         return slug if sep else None
 
-    @property
+    @cached_property
     def target_type(self) -> str | None:
         """The URL segment of the entity type the field references, if any."""
         owner = CONDITION if self.condition is not None else self.entity_type
