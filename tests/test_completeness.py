@@ -277,14 +277,15 @@ CAMBRIDGE = (
 )
 
 
-THREE = {
+INFERRED_HERE = {
     ("recipients", "nexus", "kind"),
+    ("sharing", "police", "lawful_bases"),
     ("sharing", "police", "lawful_bases/article-6-1-c"),
     ("controllers", COUNCIL, "country"),
 }
 
 
-def infer_three_facts(app: FastAPI) -> None:
+def infer_facts(app: FastAPI) -> None:
     def inferred(quote: str, reasoning: str) -> dict[str, Any]:
         return {"basis": "inferred", "quotes": [quote], "reasoning": reasoning}
 
@@ -301,9 +302,10 @@ def infer_three_facts(app: FastAPI) -> None:
         {
             "lawful_bases": ["article-6-1-c"],
             "basis": {
+                "lawful_bases": inferred(LAW_REQUIRES, "A legal obligation, read as below."),
                 "lawful_bases/article-6-1-c": inferred(
                     LAW_REQUIRES, "'The law requires us' reads as a legal obligation."
-                )
+                ),
             },
         },
     )
@@ -322,7 +324,7 @@ def test_inferences_to_confirm_are_listed_apart_from_the_gaps(
         (i["entity"]["type"], i["entity"]["slug"], i["entity"]["field"])
         for i in audit["to_confirm"]
     }
-    infer_three_facts(app)
+    infer_facts(app)
     after = write_client.get(AUDIT).json()
     register = write_client.get(f"{API}/register").json()
     listed = {
@@ -330,7 +332,7 @@ def test_inferences_to_confirm_are_listed_apart_from_the_gaps(
         for i in after["to_confirm"]
     }
     assert listed == inferred_facts(register)
-    assert listed == seeded | THREE
+    assert listed == seeded | INFERRED_HERE
     assert after["summary"]["to_confirm"] == len(listed)
     by_fact = {(i["entity"]["slug"], i["entity"]["field"]): i for i in after["to_confirm"]}
     police = by_fact[("police", "lawful_bases/article-6-1-c")]
@@ -361,7 +363,7 @@ def test_the_command_lists_the_inferences_to_confirm(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    infer_three_facts(app)
+    infer_facts(app)
     run_cli(seeded_db, "audit", monkeypatch=monkeypatch)
     out = capsys.readouterr().out
     section = out.split("To confirm (values the register infers; the notice does not state them):")
@@ -372,7 +374,8 @@ def test_the_command_lists_the_inferences_to_confirm(
     assert {(r[0], r[1]) for r in rows} == {
         (f"{i['entity']['type']}/{i['entity']['slug']}", i["entity"]["field"]) for i in listed
     }
-    assert {(f"{t}/{slug}", field) for t, slug, field in THREE} <= {(r[0], r[1]) for r in rows}
+    printed = {(r[0], r[1]) for r in rows}
+    assert {(f"{t}/{slug}", field) for t, slug, field in INFERRED_HERE} <= printed
     assert out.splitlines()[-1].endswith(f"; {len(listed)} inferred value(s) to confirm.")
 
 

@@ -386,6 +386,13 @@ def test_inferred_facts_carry_their_quote_and_reasoning(
                     "quotes": ["The Police and the NSPCC"],
                     "exhaustive": False,
                 },
+                **{
+                    f"data_categories/{slug}": {
+                        "basis": "stated",
+                        "quotes": ["The Police and the NSPCC"],
+                    }
+                    for slug in ("name", "address")
+                },
             },
         },
     )
@@ -407,7 +414,8 @@ def test_inferred_facts_carry_their_quote_and_reasoning(
     assert listed["exhaustive"] == Literal(False)
     assert "police" in slugs_of((row[0] for row in graph.query(OPEN_LISTS)), "sharing")  # type: ignore[index]
     assert (str(police), "data_categories/name") not in facts  # a stated link: no statement
-    assert (str(police), "lawful_bases") not in facts  # the list is stated now
+    # A list given a value with no basis of its own is a reading to confirm.
+    assert facts[(str(police), "lawful_bases")]["basis"] == "inferred"
 
 
 def test_displayed_text_names_redacted_addresses_in_words(seed_graph: Graph) -> None:
