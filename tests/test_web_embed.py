@@ -30,7 +30,7 @@ def test_fragment_lists_every_recipient_with_what_why_and_law(client: TestClient
     youth = html.split('data-recipient="youth-support-services"')[1].split("</li>")[0]
     words = text(youth)
     assert "What they receive Not stated in the notice" in words  # "we pass their details"
-    assert "What they receive Contact details" in words
+    assert "What they receive Including Contact details" in words
     assert "Why Provide youth support service and careers advice" in words
     assert "The law Education Act 1996, section 507B" in words
     assert "Not stated in the notice" in words  # the NEET arrangement states no purpose
