@@ -1,0 +1,119 @@
+"""Data categories, grouped as the notice groups them: a list item is a
+category, its examples ("such as ...") the categories inside it; special
+category data flagged where the words name a kind UK GDPR Article 9(1) lists."""
+
+from __future__ import annotations
+
+import re
+
+from app.drafting.context import Context, row_subject
+from app.drafting.model import Entity, Quote, inferred, stated
+from app.drafting.phrases import clean_name, examples, slug, split
+from app.drafting.segment import Block, sub_quote
+from app.drafting.topics import Topic
+
+TYPE = "data-categories"
+ARTICLE_9 = "UK GDPR Article 9(1)"
+
+SPECIAL: tuple[tuple[str, str], ...] = (
+    (r"\bethnic|\bracial\b|\brace\b", "racial or ethnic origin"),
+    (r"\breligio|\bbeliefs?\b", "religious or philosophical beliefs"),
+    (r"\bpolitical opinion", "political opinions"),
+    (r"\btrade union", "trade union membership"),
+    (r"\bgenetic", "genetic data"),
+    (r"\bbiometric|\bfingerprint|\bfacial recognition", "biometric data"),
+    (
+        r"\bhealth\b|\bmedical\b|\bdisabilit|\bspecial educational needs\b|\bsend\b"
+        r"|\ballerg|\bmental\b",
+        "data concerning health",
+    ),
+    (r"\bsex life\b|\bsexual orientation\b|\bsexuality\b", "sex life or sexual orientation"),
+)
+_GROUP_INTRO = re.compile(
+    r"\binformation (?:about|on|relating to) (?P<whom>(?:the )?[\w\s’'-]+?)\s*:?$", re.I
+)
+_LEAD = re.compile(r"^(?:where [^,]+,\s*)?(?:information (?:about |on |of )?(?=\w))?", re.I)
+
+
+def special(name: str) -> str | None:
+    for pattern, what in SPECIAL:
+        if re.search(pattern, name, re.I):
+            return what
+    return None
+
+
+def _category(
+    context: Context, quote: Quote, name: str, group: str | None, exhaustive: bool | None
+) -> Entity:
+    entity = Entity(TYPE, slug(name), clean_name(name), [quote])
+    if group:
+        entity.state("group", group, stated("group", quote, confidence=0.85))
+    what = special(name)
+    if what:
+        entity.state(
+            "special_category",
+            True,
+            inferred(
+                "special_category",
+                f"the words name {what}, which {ARTICLE_9} makes special category data",
+                quote,
+                confidence=0.75,
+            ),
+        )
+    entity.confidence = 0.8 if len(name.split()) <= 10 else 0.6
+    existing = context.draft.find(TYPE, entity.slug)
+    return existing if existing else context.draft.add(entity)
+
+
+def _name_of(quote: Quote) -> Quote:
+    """An item's name: without a leading "where ..." clause or "information about"."""
+    lead = _LEAD.match(quote.text)
+    start = lead.end() if lead else 0
+    cut = re.search(r"\s[–—-]\s|:\s|\.\s", quote.text[start:])
+    end = start + cut.start() if cut else len(quote.text)
+    return sub_quote(quote, start, end)
+
+
+def extract(context: Context) -> None:
+    groups: dict[int, str] = {}
+    for block in context.items(Topic.CATEGORIES):
+        group = _intro_group(context, block, groups)
+        if block.parent is not None:
+            parent = context.draft.find(TYPE, slug(_name_of(row_subject(block.parent)).text))
+            group = parent.slug if parent else group
+        _item(context, block, group)
+
+
+def _intro_group(context: Context, block: Block, groups: dict[int, str]) -> str | None:
+    """A list introduced by "... information about the education workforce"
+    belongs to a category of that name."""
+    intro = block.intro
+    if intro is None:
+        return None
+    if intro.start in groups:
+        return groups[intro.start]
+    match = _GROUP_INTRO.search(intro.text)
+    if not match or len(match.group("whom").split()) > 6:
+        return None
+    quote = sub_quote(intro, match.start(), match.end())
+    name = "Information about " + re.sub(r"^the\s+", "", match.group("whom").strip())
+    entity = _category(context, quote, name, None, None)
+    groups[intro.start] = entity.slug
+    return entity.slug
+
+
+def _item(context: Context, block: Block, group: str | None) -> None:
+    subject = row_subject(block)
+    named = _name_of(subject)
+    whole, listed = examples(named)
+    if not whole.text or len(whole.text.split()) > 25:
+        return
+    parent = _category(context, named, whole.text, group, None)
+    if listed:
+        parent.facts["name"] = stated("name", named)
+        for part in listed:
+            for piece in split(part) or [part]:
+                name = re.sub(r"^(?:whether|if)\s+", "", piece.text)
+                if len(name.split()) <= 10:
+                    child = _category(context, named, name, parent.slug, False)
+                    child.add_quote(subject)

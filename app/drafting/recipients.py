@@ -1,0 +1,181 @@
+"""Recipients: who the notice says receives personal data, from lists and
+tables about sharing and from sentences in which the body shares or passes
+data to someone."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from app.drafting.context import Context, row_subject
+from app.drafting.model import Entity, Quote, inferred, stated
+from app.drafting.phrases import abbreviation, clean_name, distributed, examples, head, slug, split
+from app.drafting.segment import Block, sentences, sub_quote
+from app.drafting.topics import Topic
+
+TYPE = "recipients"
+
+_KINDS: tuple[tuple[str, str], ...] = (
+    (
+        "government_department",
+        r"\bdepartment (for|of)\b|\bhm revenue|revenue and customs|\bhmrc\b|\bdwp\b"
+        r"|\bdfe\b|\bhome office\b|\bcabinet office\b|\bministry\b",
+    ),
+    (
+        "regulator",
+        r"\bofsted\b|\bregulators?\b|\bcommissioner\b|\binspectorate\b|\bcare quality commission\b",
+    ),
+    ("police", r"\bpolice\b|\bconstabulary\b"),
+    (
+        "court_or_legal",
+        r"\bcourts?\b|\bsolicitors?\b|\btribunals?\b|\bcafcass\b|\blegal services?\b",
+    ),
+    ("health_body", r"\bnhs\b|\bhealth\b|\bhospitals?\b|\bgps?\b|\bclinical\b|\bschool nurs"),
+    ("charity", r"\bnspcc\b|\bbarnardo|\bcharit(y|ies)\b|\btrust\b(?!s)"),
+    ("awarding_body", r"\bawarding bod|\bexam(ination)? boards?\b"),
+    ("local_authority", r"\blocal authorit|\bdistrict authorit|\bcouncils?\b(?!’s)"),
+    ("school", r"\bschools?\b|\bacadem(y|ies)\b|\bcolleges?\b|\bnurser(y|ies)\b|\bsettings?\b"),
+    ("government_agency", r"\bagency\b|\bservice\b.*\b(border|passport|probation)\b|\bborder\b"),
+    ("education_provider", r"\btraining providers?\b|\bproviders? of\b.*\beducation\b|\buniversit"),
+    ("company", r"\bltd\b|\blimited\b|\bplc\b|\bcompan(y|ies)\b|\bsoftware\b|\bsuppliers?\b"),
+    ("individual", r"\bfoster carers?\b|\bparents?\b|\bcarers?\b|\bchildminders?\b"),
+    (
+        "council_service",
+        r"\b(our|the council’s|the council's|council)\b.*\bservices?\b|\bsocial care\b"
+        r"|\bearly help\b|\byouth support\b|\bdesignated officer\b",
+    ),
+)
+_PROCESSOR = re.compile(r"\bprocessors?\b|\bon (our|its|their) behalf\b|\bon behalf of\b", re.I)
+_SHARE_VERB = re.compile(
+    r"^(?:We|The \w+(?: \w+)? (?:Council|Authority|School|Academy|Trust|Nursery)|The Council|"
+    r"The Local Authority|The school|Our \w+)\b(?:(?!\bnot\b|\bnever\b|\bwill only\b).){0,80}?\b"
+    r"(?:share|shares|pass|passes|disclose|discloses|send|sends|provide|provides|transfer|transfers)"
+    r"\b[^.]*?\b(?:with|to)\s+(?P<who>[^.;:]+)",
+    re.I,
+)
+_OBJECT_END = re.compile(
+    r"\s(?:about|where|when|if|who|which|so|because|as|for|in order|under|on|to help|to enable|to|"
+    r"including)\s",
+)
+
+
+@dataclass
+class Received:
+    """A recipient named in one block: the arrangement's seed."""
+
+    recipient: Entity
+    block: Block
+    quote: Quote
+
+
+def _kind(name: str) -> tuple[str, str | None]:
+    for kind, pattern in _KINDS:
+        if match := re.search(pattern, name, re.I):
+            return kind, match.group()
+    return "other", None
+
+
+def make(context: Context, name_quote: Quote, name: str, *, role_quote: Quote | None) -> Entity:
+    """The recipient of that name (merged with one of the same slug or abbreviation)."""
+    name = clean_name(name)
+    short = abbreviation(name)
+    entity_slug = slug(name)
+    for existing in context.draft.entities(TYPE):
+        if short and abbreviation(existing.name) == short:
+            existing.add_quote(name_quote)
+            return existing
+        if existing.slug == entity_slug or slug(existing.name) == slug(name):
+            existing.add_quote(name_quote)
+            return existing
+    entity = Entity(TYPE, entity_slug, name, [name_quote])
+    kind, word = _kind(name)
+    if word:
+        entity.state(
+            "kind",
+            kind,
+            inferred(
+                "kind", f"the name says '{word}', read as {kind.replace('_', ' ')}", name_quote
+            ),
+        )
+    if role_quote is not None:
+        entity.state("role", "processor", stated("role", role_quote, confidence=0.8))
+    return context.draft.add(entity)
+
+
+def by_alias(context: Context, words: str) -> Entity | None:
+    """A recipient already drafted that these words name (its name or abbreviation)."""
+    wanted = slug(clean_name(words))
+    bare = re.sub(r"^(the|our)\s+", "", words.strip(), flags=re.I)
+    for existing in context.draft.entities(TYPE):
+        if slug(existing.name) == wanted or abbreviation(existing.name) == bare:
+            return existing
+    return None
+
+
+def _names(quote: Quote) -> list[tuple[Quote, str]]:
+    whole, listed = examples(head(quote))
+    parts = listed or split(whole)
+    found = []
+    for part in parts:
+        for name in distributed(clean_name(part.text)):
+            if len(name.split()) <= 12 and re.search(r"[A-Za-z]", name):
+                found.append((part, name))
+    return found
+
+
+def extract(context: Context) -> list[Received]:
+    received: list[Received] = []
+    for block in context.items(Topic.RECIPIENTS):
+        children = [c for c in context.children(block) if c.kind == "item"]
+        parent = block.parent
+        role_quote = None
+        if parent is not None and _PROCESSOR.search(
+            parent.text + " " + (parent.intro.text if parent.intro else "")
+        ):
+            role_quote = _processor_quote(parent)
+        if children and re.search(
+            r"\b(include|includes|including|are|following)\b\s*:?$", block.text
+        ):
+            continue  # the nested items are the recipients
+        subject = row_subject(block)
+        for part, name in _names(subject):
+            recipient = make(context, part, name, role_quote=role_quote)
+            received.append(Received(recipient, block, block.quote))
+    received.extend(_from_sentences(context))
+    return received
+
+
+def _processor_quote(block: Block) -> Quote:
+    for sentence in sentences(block):
+        if _PROCESSOR.search(sentence.text):
+            return sentence
+    return block.quote
+
+
+def _from_sentences(context: Context) -> list[Received]:
+    """``We share X with A and with B`` / ``The Council shares ... to schools``."""
+    received = []
+    for block, sentence in context.sentences():
+        if block.kind != "para":
+            continue
+        match = _SHARE_VERB.search(sentence.text)
+        if not match:
+            continue
+        who_start = match.start("who")
+        who = match.group("who")
+        cut = _OBJECT_END.search(" " + who + " ")
+        end = who_start + (cut.start() if cut else len(who))
+        object_quote = sub_quote(sentence, who_start, end)
+        for part in split(object_quote):
+            text = re.sub(r"^(?:with|to)\s+", "", part.text)
+            text = re.sub(r"\s+(?:back|also)$", "", text)
+            if (
+                not text
+                or not re.search(r"[A-Za-z]{3}", text)
+                or text.lower() in ("us", "you", "them")
+            ):
+                continue
+            existing = by_alias(context, text)
+            recipient = existing or make(context, part, text, role_quote=None)
+            received.append(Received(recipient, block, sentence))
+    return received

@@ -1,0 +1,53 @@
+"""Services the body lists, and the people the data are about."""
+
+from __future__ import annotations
+
+import re
+
+from app.drafting.context import Context, row_subject
+from app.drafting.model import Entity, stated
+from app.drafting.phrases import clean_name, slug, split
+from app.drafting.segment import sub_quote
+from app.drafting.topics import Topic
+
+_ABOUT = re.compile(
+    r"\b(?:(?:hold|collect|process|keep|use)s?\s+(?:personal\s+)?(?:information|data)\s+(?:about|on)|"
+    r"(?:notice|policy)\s+is\s+for)\s+(?P<who>[^.;:]+)",
+    re.I,
+)
+_TRIM = re.compile(
+    r"\s(?:who|which|that|receiving|where|when|in|on|at|as|if)\s|\s\(|,\s(?:\(|including)"
+)
+
+
+def services(context: Context) -> None:
+    for block in context.items(Topic.SERVICES):
+        subject = row_subject(block)
+        cut = re.search(r"\s[–—]\s|:\s| through | via ", subject.text)
+        quote = sub_quote(subject, 0, cut.start() if cut else len(subject.text))
+        if quote.text:
+            name = clean_name(quote.text)
+            context.draft.add(Entity("services", slug(name, 70), name, [quote], confidence=0.75))
+
+
+def subjects(context: Context) -> None:
+    for _block, sentence in context.sentences():
+        match = _ABOUT.search(sentence.text)
+        if not match:
+            continue
+        who = match.group("who")
+        for part in split(sub_quote(sentence, match.start("who"), match.end("who"))):
+            text = part.text
+            cut = _TRIM.search(" " + text + " ")
+            if cut and cut.start() > 0:
+                part = sub_quote(part, 0, cut.start() - 1 if cut.start() > 0 else len(text))
+            words = re.sub(r"^(?:all|the|our|those)\s+", "", part.text, flags=re.I)
+            if not words or len(words.split()) > 8 or not re.search(r"[a-z]{3}", words):
+                continue
+            if re.match(r"(?:you|them|us|it)\b", words, re.I) or "information" in words:
+                continue
+            name = clean_name(words)
+            entity = Entity("data-subjects", slug(name, 60), name, [sentence], confidence=0.7)
+            entity.facts["name"] = stated("name", part)
+            context.draft.add(entity)
+        del who
