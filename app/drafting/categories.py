@@ -74,6 +74,19 @@ def _name_of(quote: Quote) -> Quote:
     return sub_quote(quote, start, end)
 
 
+_CLAUSE = re.compile(
+    r"\s(?:who|which|that|whose|where|when|such as|for those|for people|for staff)\s|\s\((?!\w+\))"
+)
+
+
+def _without_clause(quote: Quote) -> Quote:
+    """A category's name without the clause that qualifies it (kept in the quote)."""
+    match = _CLAUSE.search(quote.text)
+    if match and len(quote.text[: match.start()].split()) >= 2:
+        return sub_quote(quote, 0, match.start())
+    return quote
+
+
 def extract(context: Context) -> None:
     groups: dict[int, str] = {}
     for block in context.items(Topic.CATEGORIES):
@@ -105,7 +118,8 @@ def _intro_group(context: Context, block: Block, groups: dict[int, str]) -> str 
 def _item(context: Context, block: Block, group: str | None) -> None:
     subject = row_subject(block)
     named = _name_of(subject)
-    whole, listed = examples(named)
+    whole, listed = examples(named, strict=True)
+    whole = _without_clause(whole)
     if not whole.text or len(whole.text.split()) > 25:
         return
     parent = _category(context, named, whole.text, group, None)

@@ -17,6 +17,9 @@ _EXAMPLES = re.compile(
     r"\s?\(?\s*(?:such as|for example|for instance|e\.g\.|eg|including|includes|like)[\s:,]+",
     re.I,
 )
+_STRICT_EXAMPLES = re.compile(
+    r"\s?\(?\s*(?:such as|for example|for instance|e\.g\.|eg)[\s:,]+", re.I
+)
 _SPLIT = re.compile(r"\s*(?:,|;)\s*(?:and\s+|or\s+)?|\s+(?:and|or|&|and/or)\s+")
 _DETERMINERS = re.compile(r"^(?:the|our|your|their|its|a|an|any|all|with|to)\s+", re.I)
 _NO_SPLIT_AFTER = re.compile(r"\b(?:of|for)\s+\S+$", re.I)
@@ -55,10 +58,15 @@ def head(quote: Quote) -> Quote:
     return sub_quote(quote, 0, end)
 
 
-def examples(quote: Quote) -> tuple[Quote, list[Quote]]:
-    """``X (such as A, B and C)`` as X and [A, B, C]; no examples: (quote, [])."""
-    match = _EXAMPLES.search(quote.text)
+def examples(quote: Quote, *, strict: bool = False) -> tuple[Quote, list[Quote]]:
+    """``X (such as A, B and C)`` as X and [A, B, C]; no examples: (quote, []).
+    ``strict``: only "such as", "for example", "e.g.", and only in brackets
+    or right after a short head (further on they qualify a later noun)."""
+    match = (_STRICT_EXAMPLES if strict else _EXAMPLES).search(quote.text)
     if not match or match.start() == 0:
+        return quote, []
+    bracketed = "(" in match.group()
+    if strict and not bracketed and len(quote.text[: match.start()].split()) > 6:
         return quote, []
     inner_end = len(quote.text)
     if "(" in quote.text[match.start() : match.end()]:

@@ -57,6 +57,8 @@ def extract(context: Context) -> None:
         subject = row_subject(block)
         cut = re.search(r"\s\(|\s[–—-]\s|:\s|\.\s", subject.text)
         name = sub_quote(subject, 0, cut.start() if cut else len(subject.text))
+        if len(name.text.split()) > 14 and "," in name.text:
+            name = sub_quote(name, 0, name.text.index(","))
         if 1 <= len(name.text.split()) <= 14:
             make(context, name, name.text)
     for _block, sentence in context.sentences():
