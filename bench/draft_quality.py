@@ -48,8 +48,32 @@ TARGETS = {
 }
 PRECISION = 0.95
 _STOP = frozenset(
-    "the a an of for and or to our their your its in on with by about from at as s "
-    "information details whether".split()
+    [
+        "the",
+        "a",
+        "an",
+        "of",
+        "for",
+        "and",
+        "or",
+        "to",
+        "our",
+        "their",
+        "your",
+        "its",
+        "in",
+        "on",
+        "with",
+        "by",
+        "about",
+        "from",
+        "at",
+        "as",
+        "s",
+        "information",
+        "details",
+        "whether",
+    ]
 )
 
 
@@ -180,9 +204,7 @@ def main() -> int:
         "data-categories": match(hand["data-categories"], drafted["data-categories"]),
     }
     matches["sharing"] = match_sharing(hand["sharing"], drafted["sharing"], matches["recipients"])
-    print(
-        f"draft of {notice_path.relative_to(ROOT) if notice_path.is_relative_to(ROOT) else notice_path} in {took:.2f}s"
-    )
+    print(f"draft of {notice_path} in {took:.2f}s")
     print(
         f"{'type':<16} {'hand':>5} {'draft':>5} {'match':>5} {'recall':>7} {'precision':>9}  target"
     )
