@@ -37,7 +37,7 @@ def work_entity(context: Context, title: str, year: int, kind: str, quote: Quote
     """The entity of an Act or regulations, identified where the gazetteer knows it."""
     work = gazetteer.lookup(title)
     name = work.title if work else re.sub(r"^\(|\)(?=\s)", "", title)
-    entity = Entity(TYPE, slug(name), name, [quote])
+    entity = Entity(TYPE, slug(name, 120), name, [quote])
     entity.fields.update(kind=work.kind if work else kind, year=year, cited_as=title)
     entity.facts["kind"] = stated("kind", quote, confidence=0.9)
     entity.facts["year"] = stated("year", quote, confidence=0.95)
@@ -59,7 +59,7 @@ def provision_entity(
     if work and unit_word == "section" and work.kind == "regulations":
         official_unit = "regulation"
     name = f"{act.name}, {official_unit} {number}"
-    entity = Entity(TYPE, slug(f"{act.name} {official_unit} {number}"), name, [quote])
+    entity = Entity(TYPE, slug(f"{act.name} {official_unit} {number}", 120), name, [quote])
     entity.fields.update(kind="provision", part_of=act.slug, provision=f"{official_unit} {number}")
     entity.fields["cited_as"] = cited
     entity.facts["part_of"] = stated("part_of", quote)
@@ -112,7 +112,7 @@ def _uncited_item(context: Context, block: Block) -> None:
         return
     if match := _GROUP.search(head):
         quote = Quote(block.start + match.start(), block.start + match.end(), match.group(1))
-        entity = Entity(TYPE, slug(quote.text), quote.text, [quote], confidence=0.5)
+        entity = Entity(TYPE, slug(quote.text, 120), quote.text, [quote], confidence=0.5)
         entity.fields.update(kind="group", cited_as=quote.text)
         entity.facts["kind"] = inferred(
             "kind", "a plural name of Acts with no year: which Acts is not stated", quote

@@ -77,11 +77,16 @@ class Draft:
     def add(self, entity: Entity) -> Entity:
         """Add an entity, or merge it into the one of the same slug."""
         entries = self.sections.setdefault(entity.type, [])
+        taken = {e.slug for e in entries}
         for existing in entries:
-            if existing.slug == entity.slug:
+            if existing.slug == entity.slug and existing.name.lower() == entity.name.lower():
                 for quote in entity.quotes:
                     existing.add_quote(quote)
                 return existing
+        base, number = entity.slug, 1
+        while entity.slug in taken:  # another entry's slug: this one is numbered
+            number += 1
+            entity.slug = f"{base[:115]}-{number}"
         entries.append(entity)
         return entity
 

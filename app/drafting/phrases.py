@@ -148,7 +148,7 @@ def abbreviation(text: str) -> str | None:
 def slug(text: str, limit: int = 80) -> str:
     """A stable slug from a name: its words without a leading article or
     brackets, cut at a word boundary."""
-    base = re.sub(r"\([^()]*\)", "", text)
+    base = re.sub(r"\s*\((?=\w*[A-Z]\w*[A-Z])\w+\)", "", text)  # "(DfE)", not "(England)"
     base = re.sub(r"^(the|a|an|our)\s+", "", base.strip(), flags=re.I)
     value = slugify(base.replace("’", "").replace("'", "")) or slugify(text) or "entry"
     if len(value) > limit:

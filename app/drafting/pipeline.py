@@ -9,6 +9,7 @@ from app.drafting import (
     categories,
     contacts,
     legislation,
+    national,
     purposes,
     recipients,
     retention,
@@ -46,6 +47,7 @@ def draft_text(
         step(context)
         progress.step()
     received = recipients.extract(context)
+    national.extract(context)
     sharing.extract(context, received)
     progress.finish()
     return placeholder

@@ -1,6 +1,6 @@
 """Purposes: items of lists about why data are used, and purpose clauses
-("to ...", "for ...", "underpins ...") in sentences about sharing and
-national collections."""
+("to ...", "in order to ...", "for ... purposes", "underpins ...") in the
+words about a sharing arrangement or a national data collection."""
 
 from __future__ import annotations
 
@@ -13,105 +13,116 @@ from app.drafting.segment import Block, sentences, sub_quote
 from app.drafting.topics import Topic
 
 TYPE = "purposes"
-_CLAUSE = re.compile(
-    r"\b(?:in order to|so (?:that|as) (?:we|they) can|to enable (?:them|us) to"
-    r"|to help (?:us|them) to|"
-    r"enables? (?:them|us) to|to|for the purposes? of|for)\s+"
-    r"(?P<what>(?:[a-z][\w’'-]*)(?:\s+(?!(?:we|and we|but|which|where|if)\b)[^.;:()]*)?)",
+_TRIGGER = re.compile(
+    r"\b(?:in order to|so (?:that|as) (?:we|they) can|(?:to )?enables? (?:them|us|it) to"
+    r"|to help (?:us|them) to|to|for(?= \w+ purposes)|for(?= \w+ing\b))\s+",
+    re.I,
 )
 _VERBISH = re.compile(
     r"^(?:support|identify|manage|monitor|report|provide|assess|carry|plan|promote|produce|"
-    r"determine|evaluate|enable|help|check|deliver|improve|protect|safeguard|keep|meet|comply|"
-    r"allocate|administer|process|contact|inform|investigate|prevent|detect|calculate|arrange|"
-    r"engage|conduct|conducting|producing|providing|monitoring|supporting|planning|assessing|"
-    r"research|statistical|underpin|inform|ensure|maintain|track|run|offer|give|record|claim|"
-    r"verify|deal|respond|answer|share|analyse|audit|organise|celebrate|communicate)\w*\b",
+    r"determine|evaluate|enable|check|deliver|improve|protect|safeguard|meet|comply|"
+    r"allocate|administer|contact|inform|investigate|prevent|detect|calculate|arrange|"
+    r"engage|conduct|research|statistical|ensure|maintain|track|offer|record|claim|"
+    r"verify|respond|analyse|audit|organise|communicate|fund|target|develop|celebrate)\w*\b",
     re.I,
 )
 _UNDERPINS = re.compile(r"\bunderpins?\s+(?P<what>[^.;]+)", re.I)
-_SPLIT_VERBS = re.compile(
-    r",\s*(?:and\s+)?(?:to\s+)?|\s+and\s+(?:to\s+|enables? (?:them|us) to\s+)"
+_END = re.compile(
+    r"[.;:()]|\s(?:under section|under part|under the|as they have|but|because|as well as"
+    r"|so that)\b|,\s(?:which|where|when|if|unless)\b"
 )
+_OBLIGED = re.compile(
+    r"\b(?:required|obliged|expected|need|needs|have|has|must|requires? (?:us|them|schools))\s*$",
+    re.I,
+)
+_SPLIT_VERBS = re.compile(
+    r",\s*(?:and\s+)?(?:to\s+)?|\s+(?:and|or)\s+(?:to\s+|enables? (?:them|us) to\s+)?"
+)
+_LONG = 14
 
 
-def make(context: Context, quote: Quote, *, sharing: bool = False) -> Entity | None:
+def make(context: Context, quote: Quote, *, kind: str | None = None) -> Entity | None:
     name = clean_name(quote.text)
     if len(name.split()) < 2 and not re.search(r"statistic|research", name, re.I):
         return None
     if len(name) > 200:
         name = name[:197].rsplit(" ", 1)[0] + "…"
     entity = Entity(TYPE, slug(name, 70), name, [quote])
-    if sharing:
-        entity.state("kind", "sharing", stated("kind", quote, confidence=0.7))
+    if kind:
+        entity.state("kind", kind, stated("kind", quote, confidence=0.7))
     return context.draft.add(entity)
 
 
 def from_item(context: Context, block: Block) -> Entity | None:
+    """A list item or table cell about why data are used: the aim it names,
+    without the clause qualifying a long one ("... services that improve ...")."""
     subject = row_cell(block, r"purpose|why|use") or row_subject(block)
     text = subject.text
     cut = re.search(r"\s[–—]\s", text)
-    quote = sub_quote(subject, 0, cut.start() if cut else len(text))
-    return make(context, quote)
+    end = cut.start() if cut else len(text)
+    if len(text[:end].split()) > _LONG and (
+        clause := re.search(r"\s(?:that|which|so that)\s", text)
+    ):
+        end = min(end, clause.start())
+    return make(context, sub_quote(subject, 0, end))
 
 
-def clauses(context: Context, quote: Quote, *, sharing: bool = True) -> list[Entity]:
-    """Purpose clauses within a sentence: each coordinated aim its own purpose."""
+def clauses(context: Context, quote: Quote, *, kind: str = "sharing") -> list[Entity]:
+    """Purpose clauses within the quote's sentences: each coordinated aim its own."""
     found: list[Entity] = []
     for sentence in sentences_of(quote):
-        for match in _UNDERPINS.finditer(sentence.text):
-            found.extend(
-                _coordinated(context, sentence, match.start("what"), match.end("what"), sharing)
-            )
-        for match in _CLAUSE.finditer(sentence.text):
-            what = match.group("what")
-            if not _VERBISH.match(what):
+        text = sentence.text
+        for match in _UNDERPINS.finditer(text):
+            found.extend(_coordinated(context, sentence, match.start("what"), kind, nouns=True))
+        position = 0
+        for match in _TRIGGER.finditer(text):
+            if match.start() < position or not _VERBISH.match(text[match.end() :]):
                 continue
-            found.extend(
-                _coordinated(context, sentence, match.start("what"), match.end("what"), sharing)
-            )
+            if match.group().strip().lower() == "to" and _OBLIGED.search(text[: match.start()]):
+                continue  # "required to provide": a duty, not an aim
+            position = _end_of(text, match.end())
+            found.extend(_coordinated(context, sentence, match.end(), kind, nouns=False))
     return found
 
 
+def _end_of(text: str, start: int) -> int:
+    stop = _END.search(text, start)
+    return stop.start() if stop else len(text)
+
+
 def sentences_of(quote: Quote) -> list[Quote]:
-    block = Block("para", quote.start, quote.end, quote.text)
-    return sentences(block)
+    return sentences(Block("para", quote.start, quote.end, quote.text))
 
 
 def _coordinated(
-    context: Context, sentence: Quote, start: int, end: int, sharing: bool
+    context: Context, sentence: Quote, start: int, kind: str, *, nouns: bool
 ) -> list[Entity]:
+    """``A, B and enables them to C`` as A, B and C: cut where the next words
+    start another aim (a verb; for ``underpins`` also a noun phrase)."""
+    end = _end_of(sentence.text, start)
     text = sentence.text[start:end]
-    stop = re.search(
-        r"\s(?:under section|under part|under the|as they have|which|who|where)\b", text
-    )
-    if stop:
-        end = start + stop.start()
-        text = text[: stop.start()]
     pieces, begin = [], 0
     for cut in _SPLIT_VERBS.finditer(text):
         after = text[cut.end() :]
-        if _VERBISH.match(after) or re.match(r"enables?\b", after):
+        if (
+            _VERBISH.match(after)
+            or re.match(r"enables?\b", after)
+            or (nouns and "," in cut.group())
+        ):
             pieces.append((begin, cut.start()))
             begin = cut.end()
     pieces.append((begin, len(text)))
     found = []
     for a, b in pieces:
         piece = sub_quote(sentence, start + a, start + b)
-        piece_text = re.sub(r"^enables? (?:them|us) to\s+", "", piece.text)
-        if piece_text != piece.text:
-            offset = piece.text.index(piece_text)
-            piece = Quote(piece.start + offset, piece.end, piece_text)
-        if piece.text and (entity := make(context, piece, sharing=sharing)):
+        lead = re.match(r"(?:and\s+)?enables? (?:them|us) to\s+", piece.text)
+        if lead:
+            piece = Quote(piece.start + lead.end(), piece.end, piece.text[lead.end() :])
+        if piece.text and (entity := make(context, piece, kind=kind)):
             found.append(entity)
     return found
 
 
 def extract(context: Context) -> None:
     for block in context.items(Topic.PURPOSES):
-        if block.parent is None or context.topics.get(block.parent.index) is not Topic.PURPOSES:
-            from_item(context, block)
-        else:
-            from_item(context, block)
-
-
-__all__ = ["clauses", "extract", "make"]
+        from_item(context, block)

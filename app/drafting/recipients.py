@@ -66,6 +66,8 @@ class Received:
     recipient: Entity
     block: Block
     quote: Quote
+    context: Quote | None = None
+    """The words of the item a nested item belongs to ("Companies who ... include")."""
 
 
 def _kind(name: str) -> tuple[str, str | None]:
@@ -140,7 +142,8 @@ def extract(context: Context) -> list[Received]:
         subject = row_subject(block)
         for part, name in _names(subject):
             recipient = make(context, part, name, role_quote=role_quote)
-            received.append(Received(recipient, block, block.quote))
+            context_quote = parent.quote if parent is not None else None
+            received.append(Received(recipient, block, block.quote, context_quote))
     received.extend(_from_sentences(context))
     return received
 

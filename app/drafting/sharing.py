@@ -109,7 +109,12 @@ def extract(context: Context, received: list[Received]) -> None:
                 for slug, named in found_bases
             ],
         )
-        aims = purposes.clauses(context, quote) if block.kind != "para" else []
+        aims = []
+        if block.kind != "para":
+            aims = purposes.clauses(context, quote)
+            if seed.context is not None:
+                entity.add_quote(seed.context)
+                aims += purposes.clauses(context, seed.context)
         _link(
             entity,
             "purposes",

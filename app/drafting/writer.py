@@ -72,7 +72,8 @@ def state_of(entity: Entity, schema: type[BaseModel]) -> dict[str, Any]:
     if entity.description:
         data["description"] = entity.description
     for field, value in entity.fields.items():
-        data[field] = sorted(value) if isinstance(value, list) else value
+        is_slugs = isinstance(value, list) and all(isinstance(v, str) for v in value)
+        data[field] = sorted(value) if is_slugs else value
     data["sources"] = _sources(entity)
     basis: dict[str, Any] = {}
     for fact_key, value, _is_list in schema_facts(schema, data):
