@@ -15,7 +15,7 @@ _PHONE = re.compile(r"(?<!\d)(?:\+44\s?\(?0?\)?\s?|0)\d{2,4}[\s-]?\d{3,4}[\s-]?\
 _POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2}\b")
 _URL = re.compile(r"https?://[^\s)<>\"”]+[^\s)<>\"”.,;:]")
 _BODY = re.compile(
-    r"\b(?:[A-Z][\w’'&-]+\s+){1,5}(?:County Council|City Council|Borough Council|District Council|"
+    r"\b(?:[A-Z][\w’'&-]+[ ]+){1,5}(?:County Council|City Council|Borough Council|District Council|"
     r"Council|Primary School|Junior School|Infant School|Secondary School|High School|School|"
     r"Academy|Nursery School|Nursery|Pre-School|Preschool|Pre-school|College|Trust)\b"
 )
@@ -27,10 +27,10 @@ def _kind(name: str) -> str:
     lowered = name.lower()
     if "council" in lowered:
         return "local_authority"
-    if re.search(r"school|academy|college", lowered):
-        return "school"
     if re.search(r"nursery|pre-?school", lowered):
         return "early_years_setting"
+    if re.search(r"school|academy|college", lowered):
+        return "school"
     if "trust" in lowered:
         return "academy_trust"
     return "other"

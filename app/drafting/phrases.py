@@ -96,7 +96,7 @@ def split(quote: Quote) -> list[Quote]:
             continue
         after = text[match.end() :]
         before = text[: match.start()]
-        if re.match(r"other\b", after, re.I):
+        if re.match(r"other\b|\d", after, re.I):
             continue
         if match.group().strip() in ("and", "or", "&", "and/or"):
             right_words = re.split(r"[\s,;]", after.strip(), maxsplit=3)

@@ -114,9 +114,27 @@ def by_alias(context: Context, words: str) -> Entity | None:
     return None
 
 
+_INTRODUCES = re.compile(r"\b(?:include|includes|including|are|following)\b\s*:?$|:$")
+_DESCRIPTION = re.compile(r"^(?:our|the|a|an|your|their)\s+[a-z]", re.I)
+
+
+def _appositive(parts: list[Quote]) -> list[Quote]:
+    """``our local authority, Northshire County Council``: one recipient, by
+    its proper name; the description beside it is not another recipient."""
+    if len(parts) != 2:
+        return parts
+    described = [
+        bool(_DESCRIPTION.match(p.text)) and p.text[p.text.index(" ") + 1 :].islower()
+        for p in parts
+    ]
+    if described.count(True) == 1:
+        return [parts[described.index(False)]]
+    return parts
+
+
 def _names(quote: Quote) -> list[tuple[Quote, str]]:
     whole, listed = examples(head(quote))
-    parts = listed or split(whole)
+    parts = listed or _appositive(split(whole))
     found = []
     for part in parts:
         for name in distributed(clean_name(part.text)):
@@ -135,17 +153,34 @@ def extract(context: Context) -> list[Received]:
             parent.text + " " + (parent.intro.text if parent.intro else "")
         ):
             role_quote = _processor_quote(parent)
-        if children and re.search(
-            r"\b(include|includes|including|are|following)\b\s*:?$", block.text
-        ):
+        if children and _INTRODUCES.search(block.text):
             continue  # the nested items are the recipients
+        if parent is not None and not _INTRODUCES.search(parent.text):
+            continue  # details of the item above, not recipients of their own
+        if role_quote is None and _PROCESSOR.search(block.text):
+            role_quote = _processor_quote(block)
         subject = row_subject(block)
         for part, name in _names(subject):
             recipient = make(context, part, name, role_quote=role_quote)
             context_quote = parent.quote if parent is not None else None
             received.append(Received(recipient, block, block.quote, context_quote))
     received.extend(_from_sentences(context))
+    _roles_stated_apart(context)
     return received
+
+
+def _roles_stated_apart(context: Context) -> None:
+    """``Transport operators act as data processors on our behalf``: a
+    sentence naming a drafted recipient and the processor role."""
+    for block, sentence in context.sentences():
+        if block.kind != "para" or not re.search(r"\bprocessors?\b", sentence.text, re.I):
+            continue
+        lowered = sentence.text.lower()
+        for recipient in context.draft.entities(TYPE):
+            name = re.sub(r"\s*\([^)]*\)", "", recipient.name).lower()
+            if len(name) > 3 and name in lowered and "role" not in recipient.fields:
+                recipient.state("role", "processor", stated("role", sentence, confidence=0.8))
+                recipient.add_quote(sentence)
 
 
 def _processor_quote(block: Block) -> Quote:

@@ -1,45 +1,32 @@
-"""Retention periods: "kept for 75 years", "until their 25th birthday",
-"7 years after leaving", as ISO 8601 durations where a length is given."""
+"""Retention periods: "kept for 75 years", "7 years after leaving" as ISO
+8601 durations; periods that end at an age ("until their 25th birthday",
+"until the child reaches the age of 21") kept in words, with no duration."""
 
 from __future__ import annotations
 
 import re
 
 from app.drafting.context import Context
-from app.drafting.model import Entity, inferred, stated
+from app.drafting.model import Entity, Quote, stated
 from app.drafting.phrases import slug
 
 TYPE = "retention-rules"
 _NUMBERS = {
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-    "eleven": 11,
-    "twelve": 12,
-    "fifteen": 15,
-    "twenty": 20,
-    "twenty-five": 25,
-    "thirty": 30,
-    "forty": 40,
-    "fifty": 50,
-    "seventy-five": 75,
-    "hundred": 100,
-}
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20,
+    "twenty-five": 25, "thirty": 30, "forty": 40, "fifty": 50, "seventy-five": 75, "hundred": 100,
+}  # fmt: skip
+_AMOUNT = r"(?:\d{1,3}|" + "|".join(sorted(_NUMBERS, key=len, reverse=True)) + r")"
 _LENGTH = re.compile(
-    r"\b(?P<n>\d{1,3}|" + "|".join(sorted(_NUMBERS, key=len, reverse=True)) + r")\s+"
-    r"(?P<unit>years?|months?|weeks?|days?)\b(?P<after>\s+(?:after|from|following)\s+[^.,;]+)?",
+    rf"\b(?P<n>{_AMOUNT})\s+(?P<unit>years?|months?|weeks?|days?)\b"
+    rf"(?:\s+and\s+(?P<n2>{_AMOUNT})\s+(?P<unit2>months?|weeks?|days?))?"
+    r"(?P<after>\s+(?:after|from|following)\s+[^.,;]+)?",
     re.I,
 )
-_BIRTHDAY = re.compile(
-    r"\buntil (?:their|the child’s|the child's|the pupil’s"
-    r"|his or her) (?P<age>\d{1,3})(?:st|nd|rd|th) birthday",
+_AGE_END = re.compile(
+    r"\buntil (?:the |their |his or her )?(?:[\w-]+(?:’s|'s) )?(?P<age>\d{1,3})(?:st|nd|rd|th) "
+    r"birthday|\buntil (?:the |their )?[\w ]{0,20}?(?:reaches|turns|is) (?:the age of )?"
+    rf"(?P<years>{_AMOUNT}(?: years?)?(?: and {_AMOUNT} months?)?)",
     re.I,
 )
 _KEEP = re.compile(
@@ -47,26 +34,42 @@ _KEEP = re.compile(
 )
 
 
+def _number(word: str) -> int:
+    return int(word) if word.isdigit() else _NUMBERS[word.lower()]
+
+
+def _duration(match: re.Match[str]) -> str:
+    parts = []
+    for amount, unit in (
+        (match.group("n"), match.group("unit")),
+        (match.group("n2"), match.group("unit2")),
+    ):
+        if amount and unit:
+            letter = unit[0].upper()
+            parts.append(
+                f"{_number(amount) * 7}D" if letter == "W" else f"{_number(amount)}{letter}"
+            )
+    return "P" + "".join(parts)
+
+
+def _rule(context: Context, sentence: Quote, name: str, duration: str | None) -> None:
+    entity = Entity(TYPE, slug(name), name[:1].upper() + name[1:], [sentence])
+    entity.description = sentence.text
+    if duration:
+        entity.state("duration", duration, stated("duration", sentence, confidence=0.85))
+    else:
+        entity.confidence = 0.6
+    context.draft.add(entity)
+
+
 def extract(context: Context) -> None:
     for _block, sentence in context.sentences():
         if not _KEEP.search(sentence.text):
             continue
+        ends = [(m.start(), m.end()) for m in _AGE_END.finditer(sentence.text)]
+        for match in _AGE_END.finditer(sentence.text):
+            _rule(context, sentence, f"Kept {match.group(0)}", None)
         for match in _LENGTH.finditer(sentence.text):
-            count = match.group("n").lower()
-            number = int(count) if count.isdigit() else _NUMBERS[count]
-            unit = match.group("unit").lower()[0].upper()
-            duration = f"P{number * 7}D" if unit == "W" else f"P{number}{unit}"
-            name = f"Kept for {match.group(0).strip()}"
-            entity = Entity(TYPE, slug(name), name[:1].upper() + name[1:], [sentence])
-            entity.description = sentence.text
-            entity.state("duration", duration, stated("duration", sentence, confidence=0.85))
-            context.draft.add(entity)
-        for match in _BIRTHDAY.finditer(sentence.text):
-            name = f"Kept until the {match.group('age')}th birthday"
-            entity = Entity(TYPE, slug(name), name, [sentence], confidence=0.6)
-            entity.description = sentence.text
-            entity.facts["duration"] = inferred(
-                "duration", "a period ending at an age, not a fixed length", sentence
-            )
-            entity.facts.pop("duration")
-            context.draft.add(entity)
+            if any(a <= match.start() < b for a, b in ends):
+                continue  # an age, not a length of time
+            _rule(context, sentence, f"Kept for {match.group(0).strip()}", _duration(match))

@@ -33,7 +33,9 @@ ARTICLES: tuple[tuple[str, str, str | None, str], ...] = (
     (r"\binformed\b", "Article 13", "eu-gdpr:A13", "A13 Right to be Informed"),
     (r"\bcomplain|\bconcerns?\b", "Article 77", None, ""),
 )
-_RIGHT_SENTENCE = re.compile(r"\byou (?:also )?have (?:the|a) right to (?P<what>[^.;,]+)", re.I)
+_RIGHT_TO = re.compile(r"\bright to\s*:?\s*$", re.I)
+_QUALIFIER = re.compile(r"\s(?:that|which|who|in certain|in some)\s")
+_RIGHT_SENTENCE = re.compile(r"\bha(?:ve|s) (?:also )?(?:the|a) right to (?P<what>[^.;,]+)", re.I)
 _REGULATOR = re.compile(
     r"\b(?:complain\w*|report\w* concerns?|concerns?)\b[^.]*\bInformation Commissioner", re.I
 )
@@ -59,11 +61,22 @@ def extract(context: Context) -> None:
         name = sub_quote(subject, 0, cut.start() if cut else len(subject.text))
         if len(name.text.split()) > 14 and "," in name.text:
             name = sub_quote(name, 0, name.text.index(","))
+        if len(name.text.split()) > 8 and (clause := _QUALIFIER.search(name.text)):
+            name = sub_quote(name, 0, clause.start())
+        words = name.text
+        if (
+            block.intro
+            and _RIGHT_TO.search(block.intro.text)
+            and not words.lower().startswith("right")
+        ):
+            words = "Right to " + words  # "You also have the right to:" + "object to ..."
         if 1 <= len(name.text.split()) <= 14:
-            make(context, name, name.text)
+            make(context, name, words)
     for _block, sentence in context.sentences():
-        if match := _RIGHT_SENTENCE.search(sentence.text):
-            what = match.group("what")
-            make(context, sentence, "Right to " + re.sub(r"\s+at any time$", "", what))
+        if (match := _RIGHT_SENTENCE.search(sentence.text)) and not _RIGHT_TO.search(sentence.text):
+            what = re.sub(r"\s+at any time$", "", match.group("what"))
+            if clause := _QUALIFIER.search(what):
+                what = what[: clause.start()]
+            make(context, sentence, "Right to " + what)
         if _REGULATOR.search(sentence.text):
             make(context, sentence, "Right to complain to the Information Commissioner’s Office")

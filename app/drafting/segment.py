@@ -92,6 +92,7 @@ def segment(text: str) -> list[Block]:
             and not previous_blank
             and blocks[-1].kind in ("para", "item")
             and not _looks_like_heading(line, False, next_blank)
+            and (blocks[-1].kind == "para" or line[:1].isspace() or line.strip()[:1].islower())
         ):
             last = blocks[-1]  # a wrapped line continues its block
             last.end = offset + len(line.rstrip())

@@ -77,10 +77,11 @@ def _squash(text: str) -> str:
 
 def html_text(markup: str) -> str:
     """HTML as Markdown-like text: one line per block, list and table marks kept."""
-    from bs4 import BeautifulSoup, Tag
+    from bs4 import BeautifulSoup
+    from bs4.element import Comment, Doctype, Tag
 
     soup = BeautifulSoup(markup, "html.parser")
-    for tag in soup(_SKIPPED_TAGS):
+    for tag in soup(("head", *_SKIPPED_TAGS)):
         tag.decompose()
     lines: list[str] = []
 
@@ -96,6 +97,8 @@ def html_text(markup: str) -> str:
 
     def walk(node: Tag, depth: int) -> None:
         for child in node.children:
+            if isinstance(child, (Doctype, Comment)):
+                continue
             if not isinstance(child, Tag):
                 text = _squash(str(child))
                 if text:
@@ -157,18 +160,37 @@ def pdf_text(path: Path, *, show_progress: bool = False) -> str:
     return normalise("\n\n".join(_unwrap(t) for t in texts))
 
 
+_BULLET = re.compile(r"^([-*•●▪◦‣·]|\d{1,2}[.)]|\([a-z0-9]{1,3}\))\s")
+_WRAPPED = 60
+"""A line at least this long that ends mid-sentence was wrapped by the layout."""
+
+
 def _unwrap(page: str) -> str:
+    """A PDF page's lines as blocks: wrapped lines joined, blank lines around
+    short title-like lines and after sentences, so headings and paragraphs
+    show as they do in text."""
     out: list[str] = []
-    for line in page.split("\n"):
-        stripped = line.strip()
-        if (
-            out
-            and out[-1]
-            and stripped
-            and stripped[0].islower()
-            and not re.search(r"[.:;!?]$", out[-1])
-        ):
-            out[-1] = out[-1] + " " + stripped
-        else:
-            out.append(stripped)
-    return "\n".join(out)
+    for line in (raw.strip() for raw in page.split("\n")):
+        if not line:
+            continue
+        last = out[-1] if out else ""
+        title_like = (
+            len(line) < _WRAPPED and not re.search(r"[.:;,]$", line) and not _BULLET.match(line)
+        )
+        wrapped = len(last) >= _WRAPPED and not title_like and not _BULLET.match(last)
+        continues = (
+            last
+            and not _BULLET.match(line)
+            and not re.search(r"[.:;!?]$", last)
+            and (line[0].islower() or wrapped)
+        )
+        if continues:
+            out[-1] = last + " " + line
+            continue
+        ends_block = re.search(r"[.!?]$", last) or _BULLET.match(last)
+        if out and (title_like or (ends_block and not _BULLET.match(line))):
+            out.append("")
+        out.append(line)
+        if title_like:
+            out.append("")
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(out))

@@ -11,12 +11,22 @@ from app.drafting.segment import sub_quote
 from app.drafting.topics import Topic
 
 _ABOUT = re.compile(
-    r"\b(?:(?:hold|collect|process|keep|use)s?\s+(?:personal\s+)?(?:information|data)\s+(?:about|on)|"
-    r"(?:notice|policy)\s+is\s+for)\s+(?P<who>[^.;:]+)",
+    r"\b(?:(?:hold|collect|process|keep|use)s?\s+(?:the following\s+|some\s+)?(?:personal\s+)?"
+    r"(?:information|data)\s+(?:about|on)|(?:information|data) (?:we|it) (?:hold|collect|process|keep)s?"
+    r" (?:about|on)|(?:notice|policy)\s+is\s+for)\s+(?P<who>[^.;:]+)",
+    re.I,
+)
+_PEOPLE = re.compile(
+    r"\b(?:child|children|young people|young person|pupils?|students?|learners?|parents?|"
+    r"carers?|parent/carers|guardians?|famil(?:y|ies)|staff|employees?|workforce|workers?|"
+    r"governors?|trustees?|volunteers?|professionals?|visitors?|residents?|applicants?|"
+    r"individuals?|people|persons?|those|teachers?|practitioners?|contractors?|customers?|"
+    r"clients?|service users?|members?|adults?|claimants?|tenants?|patients?)\b",
     re.I,
 )
 _TRIM = re.compile(
-    r"\s(?:who|which|that|receiving|where|when|in|on|at|as|if)\s|\s\(|,\s(?:\(|including)"
+    r"\s(?:who|which|that|receiving|where|when|in|on|at|as|if|is|are|was|were|will|may|can)\s"
+    r"|\s\(|,\s(?:\(|including)"
 )
 
 
@@ -41,11 +51,13 @@ def subjects(context: Context) -> None:
             cut = _TRIM.search(" " + text + " ")
             if cut and cut.start() > 0:
                 part = sub_quote(part, 0, cut.start() - 1 if cut.start() > 0 else len(text))
-            words = re.sub(r"^(?:all|the|our|those)\s+", "", part.text, flags=re.I)
+            words = re.sub(r"^(?:all|the|our|their|your)\s+", "", part.text, flags=re.I)
             if not words or len(words.split()) > 8 or not re.search(r"[a-z]{3}", words):
                 continue
             if re.match(r"(?:you|them|us|it)\b", words, re.I) or "information" in words:
                 continue
+            if not _PEOPLE.search(" ".join(words.split()[:4])):
+                continue  # data subjects are people: a part naming none is a clause
             name = clean_name(words)
             entity = Entity("data-subjects", slug(name, 60), name, [sentence], confidence=0.7)
             entity.facts["name"] = stated("name", part)
