@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from app.drafting.context import Context, row_subject
+from app.drafting.context import Context, row_cell, row_subject
 from app.drafting.model import Entity, Quote, inferred, stated
 from app.drafting.phrases import clean_name, examples, slug, split
 from app.drafting.segment import Block, sub_quote
@@ -69,7 +69,7 @@ def _name_of(quote: Quote) -> Quote:
     """An item's name: without a leading "where ..." clause or "information about"."""
     lead = _LEAD.match(quote.text)
     start = lead.end() if lead else 0
-    cut = re.search(r"\s[–—-]\s|:\s|\.\s", quote.text[start:])
+    cut = re.search(r"\s[–—-]\s|:\s|\.\s|,\s(?:for|where|when|if|as)\s", quote.text[start:])
     end = start + cut.start() if cut else len(quote.text)
     return sub_quote(quote, start, end)
 
@@ -79,9 +79,13 @@ _CLAUSE = re.compile(
 )
 
 
-def _without_clause(quote: Quote) -> Quote:
-    """A category's name without the clause that qualifies it (kept in the quote)."""
-    match = _CLAUSE.search(quote.text)
+_COMMA_CLAUSE = re.compile(_CLAUSE.pattern + r"|,\s(?:where|when|if|for|as|which|who)\b")
+
+
+def _without_clause(quote: Quote, *, comma: bool = False) -> Quote:
+    """A category's name without the clause that qualifies it (kept in the
+    quote); ``comma``: also without a clause after a comma (", where ...")."""
+    match = (_COMMA_CLAUSE if comma else _CLAUSE).search(quote.text)
     if match and len(quote.text[: match.start()].split()) >= 2:
         return sub_quote(quote, 0, match.start())
     return quote
@@ -115,12 +119,38 @@ def _intro_group(context: Context, block: Block, groups: dict[int, str]) -> str 
     return entity.slug
 
 
+_POSSESSIVE = re.compile(r"^[\w ]{0,40}?(?:’s|'s|s’|s')\s+", re.I)
+
+
+def _enumeration(quote: Quote) -> list[Quote]:
+    """``name, date of birth and home address``: three categories, where the
+    item is a short list of short nouns (three or more, or two with a comma)."""
+    lead = _POSSESSIVE.match(quote.text)
+    body = sub_quote(quote, lead.end(), len(quote.text)) if lead else quote
+    parts = split(body)
+    if len(parts) < 3 or any(len(p.text.split()) > 4 for p in parts):
+        return []
+    if all(len(p.text.split()) == 1 for p in parts[:-1]) and len(parts[-1].text.split()) > 1:
+        return []  # "attainment, education and training history": the head may be shared
+    return parts
+
+
 def _item(context: Context, block: Block, group: str | None) -> None:
     subject = row_subject(block)
     named = _name_of(subject)
     whole, listed = examples(named, strict=True)
-    whole = _without_clause(whole)
+    qualified = _without_clause(whole)
+    trimmed = qualified.text != whole.text
+    whole = qualified
     if not whole.text or len(whole.text.split()) > 25:
+        return
+    cell = row_cell(block, r"example|includ|such as|detail|what") if block.kind == "row" else None
+    if cell is not None and cell is not subject:
+        listed = split(_without_clause(cell, comma=True))
+    if not listed and not trimmed and (parts := _enumeration(whole)):
+        for part in parts:
+            child = _category(context, part, part.text, group, None)
+            child.add_quote(subject)
         return
     parent = _category(context, named, whole.text, group, None)
     if listed:

@@ -87,6 +87,18 @@ def _contacts(context: Context, entity: Entity) -> None:
     entity.fields["dpo"] = {
         k: dpo.get(k) for k in ("name", "team", "email", "phone", "address", "url")
     }
+    own: dict[str, str | None] = {}
+    dpo_blocks = {b.index for b in _dpo_blocks(context)}
+    for block in context.blocks:
+        heading = block.heading.text if block.heading else ""
+        if block.index in dpo_blocks or not re.search(r"\bcontact", heading, re.I):
+            continue
+        for sentence in sentences(block) or [block.quote]:
+            if not _ICO.search(sentence.text):
+                _contact_fields(sentence, own, entity, prefix="")
+    for field in ("email", "phone", "address"):
+        if own.get(field):
+            entity.fields[field] = own[field]
     for _block, sentence in context.sentences():
         if _ICO.search(sentence.text) and re.search(
             r"complain|concern|regulator|supervisory", sentence.text, re.I
@@ -112,6 +124,10 @@ def _contacts(context: Context, entity: Entity) -> None:
             break
 
 
+def _key(prefix: str, field: str) -> str:
+    return f"{prefix}.{field}" if prefix else field
+
+
 def _contact_fields(
     quote: Quote, found: dict[str, str | None], entity: Entity, prefix: str
 ) -> None:
@@ -121,23 +137,28 @@ def _contact_fields(
         redacted = "protected" in value
         found["email"] = None if redacted else value
         if not redacted:
-            entity.facts[f"{prefix}.email"] = stated(f"{prefix}.email", quote)
+            entity.facts[_key(prefix, "email")] = stated(_key(prefix, "email"), quote)
         entity.add_quote(quote)
     if "phone" not in found and (match := _PHONE.search(text)):
         found["phone"] = match.group().strip()
-        entity.facts[f"{prefix}.phone"] = stated(f"{prefix}.phone", quote)
+        entity.facts[_key(prefix, "phone")] = stated(_key(prefix, "phone"), quote)
         entity.add_quote(quote)
-    if "address" not in found and _POSTCODE.search(text):
+    if "address" not in found and (code := _POSTCODE.search(text)):
+        text = text[: code.end()]
         address = re.sub(r"^(?:write to|post|address|by post)\s*:?\s*", "", text, flags=re.I)
         address = re.sub(
             r"^.*?\b(?:write to|writing to)\s*:?\s*(?:us at\s*)?", "", address, flags=re.I
         )
         found["address"] = address.strip(" .")
-        entity.facts[f"{prefix}.address"] = stated(f"{prefix}.address", quote)
+        entity.facts[_key(prefix, "address")] = stated(_key(prefix, "address"), quote)
         entity.add_quote(quote)
         postcode = _POSTCODE.search(address)
         parts = [p.strip() for p in address.split(",")]
-        if postcode and len(parts) >= 3 and not entity.fields.get("address"):
+        team = next((p for p in parts if re.search(r"\b(?:Team|Unit|Office|Service)$", p)), None)
+        if prefix and team and "team" not in found:
+            found["team"] = team
+            entity.facts[_key(prefix, "team")] = stated(_key(prefix, "team"), quote)
+        if prefix and postcode and len(parts) >= 3 and not entity.fields.get("address"):
             entity.fields["address"] = ", ".join(parts[-3:]).strip(" .")
             entity.facts["address"] = inferred(
                 "address", "the last lines of the DPO's postal address, which is at the body", quote
@@ -148,4 +169,4 @@ def _contact_fields(
         and re.search(r"contact|dpo|data protection", text, re.I)
     ):
         found["url"] = match.group()
-        entity.facts[f"{prefix}.url"] = stated(f"{prefix}.url", quote)
+        entity.facts[_key(prefix, "url")] = stated(_key(prefix, "url"), quote)

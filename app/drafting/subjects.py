@@ -12,8 +12,9 @@ from app.drafting.topics import Topic
 
 _ABOUT = re.compile(
     r"\b(?:(?:hold|collect|process|keep|use)s?\s+(?:the following\s+|some\s+)?(?:personal\s+)?"
-    r"(?:information|data)\s+(?:about|on)|(?:information|data) (?:we|it) (?:hold|collect|process|keep)s?"
-    r" (?:about|on)|(?:notice|policy)\s+is\s+for)\s+(?P<who>[^.;:]+)",
+    r"(?:information|data)\s+(?:about|on)|(?:information|data) (?:we|it) "
+    r"(?:hold|collect|process|keep)s? (?:about|on)|(?:notice|policy)\s+is\s+for)"
+    r"\s+(?P<who>[^.;:]+)",
     re.I,
 )
 _PEOPLE = re.compile(
