@@ -65,6 +65,11 @@ def _category(
     return existing if existing else context.draft.add(entity)
 
 
+def named(context: Context, quote: Quote) -> Entity:
+    """The category these words name: a drafted one of that name, or a new one."""
+    return _category(context, quote, quote.text, None, None)
+
+
 def _name_of(quote: Quote) -> Quote:
     """An item's name: without a leading "where ..." clause or "information about"."""
     lead = _LEAD.match(quote.text)

@@ -19,6 +19,9 @@ _PROVISION = re.compile(
     r"\d+[A-Z]*(?:\(\d+\))*)*)\s+(?:of|to)\s+(?:the\s+)?$",
     re.I,
 )
+_PROVISION_AFTER = re.compile(
+    r"^,?\s*\(?(sections?|s\.|parts?|regulations?|reg\.|schedules?)\s*(\d+[A-Z]*)\b", re.I
+)
 _MORE_YEARS = re.compile(r"^\s*(?:and|&|,)\s*(\d{4})\b")
 _GROUP = re.compile(r"\b([A-Z][\w’']*(?:\s+[A-Z][\w’']*)*\s+Acts)\b")
 
@@ -33,10 +36,17 @@ def _sentence_of(context: Context, start: int) -> Quote:
     return context.quote_at(start, start + 1)
 
 
+def _balanced(title: str) -> str:
+    """A title as cited, less an opening bracket it does not close."""
+    if title.startswith("(") and title.count("(") > title.count(")"):
+        return title[1:]
+    return title
+
+
 def work_entity(context: Context, title: str, year: int, kind: str, quote: Quote) -> Entity:
     """The entity of an Act or regulations, identified where the gazetteer knows it."""
     work = gazetteer.lookup(title)
-    name = work.title if work else re.sub(r"^\(|\)(?=\s)", "", title)
+    name = work.title if work else _balanced(title)
     entity = Entity(TYPE, slug(name, 120), name, [quote])
     entity.fields.update(kind=work.kind if work else kind, year=year, cited_as=title)
     entity.facts["kind"] = stated("kind", quote, confidence=0.9)
@@ -53,7 +63,7 @@ def work_entity(context: Context, title: str, year: int, kind: str, quote: Quote
 def provision_entity(
     context: Context, act: Entity, unit: str, number: str, cited: str, quote: Quote
 ) -> Entity:
-    unit_word = unit.lower().rstrip("s")
+    unit_word = {"s.": "section", "reg.": "regulation"}.get(unit.lower(), unit.lower().rstrip("s"))
     work = gazetteer.lookup(act.name)
     official_unit = unit_word
     if work and unit_word == "section" and work.kind == "regulations":
@@ -86,6 +96,11 @@ def cited_in(context: Context, quote: Quote) -> list[Entity]:
         if more := _MORE_YEARS.match(tail):
             base = re.sub(r"\d{4}$", more.group(1), citation.title)
             found.append(work_entity(context, base, int(more.group(1)), citation.kind, sentence))
+        if after := _PROVISION_AFTER.match(tail):
+            cited = local[citation.start : citation.end + after.end()]
+            found.append(
+                provision_entity(context, act, after.group(1), after.group(2), cited, sentence)
+            )
         before = local[max(0, citation.start - 80) : citation.start]
         if provision := _PROVISION.search(before):
             unit = provision.group(1)

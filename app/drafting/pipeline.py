@@ -6,6 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from app.drafting import (
+    bases,
     categories,
     contacts,
     legislation,
@@ -49,6 +50,7 @@ def draft_text(
     received = recipients.extract(context)
     national.extract(context)
     sharing.extract(context, received)
+    bases.general(context)
     progress.finish()
     return placeholder
 

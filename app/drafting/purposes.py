@@ -67,7 +67,7 @@ def from_item(context: Context, block: Block) -> Entity | None:
     return make(context, sub_quote(subject, 0, end))
 
 
-def clauses(context: Context, quote: Quote, *, kind: str = "sharing") -> list[Entity]:
+def clauses(context: Context, quote: Quote, *, kind: str | None = "sharing") -> list[Entity]:
     """Purpose clauses within the quote's sentences: each coordinated aim its own."""
     found: list[Entity] = []
     for sentence in sentences_of(quote):
@@ -95,7 +95,7 @@ def sentences_of(quote: Quote) -> list[Quote]:
 
 
 def _coordinated(
-    context: Context, sentence: Quote, start: int, kind: str, *, nouns: bool
+    context: Context, sentence: Quote, start: int, kind: str | None, *, nouns: bool
 ) -> list[Entity]:
     """``A, B and enables them to C`` as A, B and C: cut where the next words
     start another aim (a verb; for ``underpins`` also a noun phrase)."""
@@ -124,5 +124,10 @@ def _coordinated(
 
 
 def extract(context: Context) -> None:
+    """List items about purposes, and purpose clauses in the paragraphs of a
+    section about why data are used."""
     for block in context.items(Topic.PURPOSES):
         from_item(context, block)
+    for block in context.blocks:
+        if block.kind == "para" and context.topics.get(block.index) is Topic.PURPOSES:
+            clauses(context, block.quote, kind=None)

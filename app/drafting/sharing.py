@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import re
 
-from app.drafting import bases, legislation, purposes
-from app.drafting.context import Context
+from app.drafting import bases, categories, legislation, purposes
+from app.drafting.context import Context, row_cell
 from app.drafting.model import Entity, Fact, Quote, inferred, stated
-from app.drafting.phrases import key
+from app.drafting.phrases import key, split
 from app.drafting.recipients import Received
 from app.drafting.segment import Block, sentences
 from app.drafting.topics import Topic
@@ -45,92 +45,135 @@ def _link(entity: Entity, field: str, slugs: list[str], facts: list[Fact]) -> No
             entity.facts[f"{field}/{value}"] = fact
 
 
+def _cells(block: Block, quote: Quote) -> tuple[Quote | None, Quote | None, Quote | None]:
+    """The words about the law, the purpose and the data: a table row's
+    cells under those headings; an item's or sentence's words for all three."""
+    if block.kind != "row":
+        return quote, quote, quote
+    return (
+        row_cell(block, r"law|legal|basis|legislation|statut"),
+        row_cell(block, r"why|purpose|reason|\buse"),
+        row_cell(block, r"what|data|information|categor|detail"),
+    )
+
+
 def extract(context: Context, received: list[Received]) -> None:
     counts: dict[str, int] = {}
-    category_names = {key(c.name): c.slug for c in context.draft.entities("data-categories")}
     for seed in received:
         recipient, block, quote = seed.recipient, seed.block, seed.quote
         counts[recipient.slug] = counts.get(recipient.slug, 0) + 1
         number = counts[recipient.slug]
         arrangement_slug = recipient.slug if number == 1 else f"{recipient.slug}-{number}"
-        entity = Entity(TYPE, arrangement_slug, recipient.name, [quote], confidence=0.8)
+        own = [c for c in block.cells if c.text] if block.kind == "row" else [quote]
+        entity = Entity(TYPE, arrangement_slug, recipient.name, own, confidence=0.8)
         entity.fields["recipient"] = recipient.slug
-        entity.facts["recipient"] = stated("recipient", quote)
-        intro = block.intro if block.kind == "item" else None
-        if block.parent is not None and block.parent.intro is not None:
-            intro = block.parent.intro
-        if intro:
-            entity.add_quote(intro)
-        words = " ".join(q.text for q in (intro, quote) if q)
-        if (intro and _ROUTINE.search(intro.text)) or _ROUTINE.search(quote.text):
-            source = intro if intro and _ROUTINE.search(intro.text) else quote
-            entity.state("frequency", "routine", stated("frequency", source))
-        elif _ON_REQUEST.search(words):
-            entity.state("frequency", "on_request", stated("frequency", quote))
-        consent = _section_sentences(context, block, _WITHOUT_CONSENT)
-        if consent is not None and block.kind == "item":
-            entity.add_quote(consent)
-            entity.state(
-                "consent",
-                "without_consent_where_law_allows",
-                inferred(
-                    "consent",
-                    "the section says data are not shared without consent unless the law allows it",
-                    consent,
-                    confidence=0.6,
-                ),
-            )
-        if age := _FROM_AGE.search(quote.text):
-            entity.state(
-                "applies_from_age",
-                int(age.group(1)),
-                stated("applies_from_age", quote, confidence=0.7),
-            )
-        law = [e for e in legislation.cited_in(context, quote) if e.fields.get("kind") != "group"]
-        _link(
-            entity,
-            "legislation",
-            [e.slug for e in law],
-            [stated(f"legislation/{e.slug}", quote) for e in law],
-        )
-        found_bases = bases.bases_in(quote)
-        _link(
-            entity,
-            "lawful_bases",
-            [slug for slug, _named in found_bases],
-            [
-                stated(f"lawful_bases/{slug}", quote)
-                if named
-                else inferred(
-                    f"lawful_bases/{slug}",
-                    "the words state a duty in law: UK GDPR Article 6(1)(c) legal obligation",
-                    quote,
-                )
-                for slug, named in found_bases
-            ],
-        )
-        aims = []
-        if block.kind != "para":
-            aims = purposes.clauses(context, quote)
-            if seed.context is not None:
-                entity.add_quote(seed.context)
-                aims += purposes.clauses(context, seed.context)
-        _link(
-            entity,
-            "purposes",
-            [p.slug for p in aims],
-            [stated(f"purposes/{p.slug}", quote) for p in aims],
-        )
-        named = [slug for name, slug in category_names.items() if _mentions(quote.text, name)]
-        _link(
-            entity,
-            "data_categories",
-            named,
-            [stated(f"data_categories/{s}", quote, confidence=0.6) for s in named],
-        )
+        entity.facts["recipient"] = stated("recipient", own[0])
+        law_words, why_words, data_words = _cells(block, quote)
+        _how(context, entity, block, quote)
+        if law_words is not None:
+            _law(context, entity, law_words)
+        _purposes(context, entity, block, why_words, seed.context)
+        if data_words is not None:
+            _data(context, entity, block, data_words)
         if block.kind == "item" and context.topics.get(block.index) is Topic.RECIPIENTS:
             entity.description = quote.text
         context.draft.add(entity)
+
+
+def _how(context: Context, entity: Entity, block: Block, quote: Quote) -> None:
+    """How often, with or without consent, from what age."""
+    intro = block.intro if block.kind == "item" else None
+    if block.parent is not None and block.parent.intro is not None:
+        intro = block.parent.intro
+    if intro:
+        entity.add_quote(intro)
+    words = " ".join(q.text for q in (intro, quote) if q)
+    if (intro and _ROUTINE.search(intro.text)) or _ROUTINE.search(quote.text):
+        source = intro if intro and _ROUTINE.search(intro.text) else quote
+        entity.state("frequency", "routine", stated("frequency", source))
+    elif _ON_REQUEST.search(words):
+        entity.state("frequency", "on_request", stated("frequency", quote))
+    consent = _section_sentences(context, block, _WITHOUT_CONSENT)
+    if consent is not None and block.kind in ("item", "row"):
+        entity.add_quote(consent)
+        entity.state(
+            "consent",
+            "without_consent_where_law_allows",
+            inferred(
+                "consent",
+                "the section says data are not shared without consent unless the law allows it",
+                consent,
+                confidence=0.6,
+            ),
+        )
+    if age := _FROM_AGE.search(quote.text):
+        entity.state(
+            "applies_from_age", int(age.group(1)), stated("applies_from_age", quote, confidence=0.7)
+        )
+
+
+def _law(context: Context, entity: Entity, words: Quote) -> None:
+    law = [e for e in legislation.cited_in(context, words) if e.fields.get("kind") != "group"]
+    _link(
+        entity,
+        "legislation",
+        [e.slug for e in law],
+        [stated(f"legislation/{e.slug}", words) for e in law],
+    )
+    found_bases = bases.bases_in(words)
+    _link(
+        entity,
+        "lawful_bases",
+        [slug for slug, _named in found_bases],
+        [
+            stated(f"lawful_bases/{slug}", words)
+            if named
+            else inferred(
+                f"lawful_bases/{slug}",
+                "the words state a duty in law: UK GDPR Article 6(1)(c) legal obligation",
+                words,
+            )
+            for slug, named in found_bases
+        ],
+    )
+
+
+def _purposes(
+    context: Context, entity: Entity, block: Block, words: Quote | None, parent: Quote | None
+) -> None:
+    aims: list[Entity] = []
+    if block.kind != "para" and words is not None:
+        aims = purposes.clauses(context, words)
+        if not aims and block.kind == "row" and (aim := purposes.make(context, words)):
+            aims = [aim]
+        if parent is not None:
+            entity.add_quote(parent)
+            aims += purposes.clauses(context, parent)
+    _link(
+        entity,
+        "purposes",
+        [p.slug for p in aims],
+        [stated(f"purposes/{p.slug}", p.quotes[0]) for p in aims],
+    )
+
+
+def _data(context: Context, entity: Entity, block: Block, words: Quote) -> None:
+    """Data categories the words name: drafted ones by name; in a table's
+    column of data, each item named (drafted if new)."""
+    found: list[str] = []
+    for category in context.draft.entities("data-categories"):
+        if _mentions(words.text, key(category.name)):
+            found.append(category.slug)
+    if block.kind == "row":
+        for part in split(words):
+            found.append(categories.named(context, part).slug)
+    found = list(dict.fromkeys(found))
+    _link(
+        entity,
+        "data_categories",
+        found,
+        [stated(f"data_categories/{s}", words, confidence=0.6) for s in found],
+    )
 
 
 def _mentions(text: str, name_key: str) -> bool:
