@@ -47,7 +47,8 @@ _KINDS: tuple[tuple[str, str], ...] = (
 )
 _PROCESSOR = re.compile(r"\bprocessors?\b|\bon (our|its|their) behalf\b|\bon behalf of\b", re.I)
 _SHARE_VERB = re.compile(
-    r"^(?:We|The \w+(?: \w+)? (?:Council|Authority|School|Academy|Trust|Nursery)|The Council|"
+    r"^(?:(?:Once|When|If|Where|After|Before|Whenever)\b[^,]{0,80},\s*)?"
+    r"(?:We|The \w+(?: \w+)? (?:Council|Authority|School|Academy|Trust|Nursery)|The Council|"
     r"The Local Authority|The school|Our \w+)\b(?:(?!\bnot\b|\bnever\b|\bwill only\b).){0,80}?\b"
     r"(?:share|shares|pass|passes|disclose|discloses|send|sends|provide|provides|transfer|transfers)"
     r"\b[^.]*?\b(?:with|to)\s+(?P<who>[^.;:]+)",
