@@ -47,7 +47,7 @@ def controller(context: Context, slug: str, name: str | None) -> Entity:
     if name is None and bodies:
         name = max(bodies, key=lambda n: (len(bodies[n]), -bodies[n][0].start))
     quotes = bodies.get(name or "", [])[:3]
-    first = title_block.quote if title_block else Quote(0, 0, "")
+    first = title_block.quote if title_block else context.blocks[0].quote
     entity = Entity(TYPE, slug, name or slug.replace("-", " ").title(), quotes or [first])
     if title_block and re.search(r"privacy|notice|policy|data protection", title_block.text, re.I):
         entity.state("notice_title", title_block.text, stated("notice_title", title_block.quote))

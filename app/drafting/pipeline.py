@@ -19,22 +19,24 @@ from app.drafting import (
     subjects,
 )
 from app.drafting.context import Context
-from app.drafting.model import Draft
+from app.drafting.model import Draft, Entity
 from app.drafting.progress import LONG_TEXT, Progress
 from app.drafting.segment import segment
-from app.drafting.sources import read_notice
+from app.drafting.sources import NoticeError, read_notice
 
 
 def draft_text(
     text: str, controller: str, name: str | None = None, *, show_progress: bool = False
 ) -> Draft:
     """A draft of the register that a notice's text states."""
+    if not text.strip():
+        raise NoticeError("the notice has no text (a scanned PDF needs its text recognised first)")
     progress = Progress("drafting", 10, show=show_progress and len(text) > LONG_TEXT)
     blocks = segment(text)
     progress.step()
-    placeholder = Draft(text, controller=None)  # type: ignore[arg-type]
-    context = Context(text, blocks, placeholder)
-    placeholder.controller = contacts.controller(context, controller, name)
+    draft = Draft(text, controller=Entity("controller", controller, controller, []))
+    context = Context(text, blocks, draft)
+    draft.controller = contacts.controller(context, controller, name)
     steps: list[Callable[[Context], object]] = [
         legislation.extract,
         categories.extract,
@@ -52,7 +54,7 @@ def draft_text(
     sharing.extract(context, received)
     bases.general(context)
     progress.finish()
-    return placeholder
+    return draft
 
 
 def draft_file(
