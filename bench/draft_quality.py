@@ -47,6 +47,8 @@ TARGETS = {
     "sharing": 0.90,
 }
 PRECISION = 0.95
+OTHERS = ("services", "data-subjects", "retention-rules", "data-collections")
+"""Measured too, with no target."""
 _STOP = frozenset(
     [
         "the",
@@ -179,6 +181,18 @@ def verbatim(folder: Path, notice: str) -> tuple[int, int]:
     return checked, bad
 
 
+def _unmatched(
+    hand: list[dict[str, Any]], drafted: list[dict[str, Any]], matched: dict[str, str]
+) -> None:
+    found = set(matched.values())
+    for entry in hand:
+        if entry["slug"] not in matched:
+            print(f"    missed: {entry['name']}")
+    for entry in drafted:
+        if entry["slug"] not in found:
+            print(f"    extra:  {entry['name']}")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--seed", type=Path, default=ROOT / "seed_data")
@@ -193,9 +207,9 @@ def main() -> int:
         write(draft, Path(tmp), args.seed / "lawful-bases.yaml")
         took = time.perf_counter() - started
         folder = Path(tmp) / args.controller
-        drafted = {file: load(folder, file) for file in TARGETS}
+        drafted = {file: load(folder, file) for file in (*TARGETS, *OTHERS)}
         checked, bad = verbatim(folder, draft.text)
-    hand = {file: load(hand_folder, file) for file in TARGETS}
+    hand = {file: load(hand_folder, file) for file in (*TARGETS, *OTHERS)}
     matches = {
         "recipients": match(hand["recipients"], drafted["recipients"]),
         "legislation": match(hand["legislation"], drafted["legislation"], _by_id),
@@ -204,6 +218,8 @@ def main() -> int:
         "data-categories": match(hand["data-categories"], drafted["data-categories"]),
     }
     matches["sharing"] = match_sharing(hand["sharing"], drafted["sharing"], matches["recipients"])
+    for file in OTHERS:
+        matches[file] = match(hand[file], drafted[file])
     print(f"draft of {notice_path} in {took:.2f}s")
     print(
         f"{'type':<16} {'hand':>5} {'draft':>5} {'match':>5} {'recall':>7} {'precision':>9}  target"
@@ -220,13 +236,17 @@ def main() -> int:
             f"recall >= {target:.0%}, precision >= {PRECISION:.0%}: {'met' if ok else 'NOT MET'}"
         )
         if args.verbose:
-            found = set(matches[file].values())
-            for entry in hand[file]:
-                if entry["slug"] not in matches[file]:
-                    print(f"    missed: {entry['name']}")
-            for entry in drafted[file]:
-                if entry["slug"] not in found:
-                    print(f"    extra:  {entry['name']}")
+            _unmatched(hand[file], drafted[file], matches[file])
+    for file in OTHERS:
+        n_hand, n_draft, n_match = len(hand[file]), len(drafted[file]), len(matches[file])
+        recall = n_match / n_hand if n_hand else 1.0
+        precision = n_match / n_draft if n_draft else 1.0
+        print(
+            f"{file:<16} {n_hand:>5} {n_draft:>5} {n_match:>5} {recall:>7.1%} {precision:>9.1%}  "
+            "(no target)"
+        )
+        if args.verbose:
+            _unmatched(hand[file], drafted[file], matches[file])
     print(f"quotes verbatim: {checked - bad} of {checked}")
     return 1 if failed or bad else 0
 

@@ -299,8 +299,8 @@ def test_sharing_arrangements_carry_frequency_consent_law_basis_and_age(draft: D
 def test_retention_periods_as_durations_or_words(draft: Draft) -> None:
     rules = {e.name: e.fields.get("duration") for e in draft.entities("retention-rules")}
     assert rules == {
-        "Kept until their 25th birthday": None,
-        "Kept for 8 years after the last contact": "P8Y",
+        "Records of children: until their 25th birthday": None,
+        "Care records: for 8 years after the last contact": "P8Y",
     }
 
 

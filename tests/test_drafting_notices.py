@@ -45,8 +45,8 @@ EXPECTED: dict[str, dict[str, Any]] = {
         "rights": ["Right to request access to information about them"],
         "legislation": ["Education Act 1996"],
         "retention": {
-            "Kept until the pupil's 25th birthday": None,
-            "Kept for 1 year after the child leaves the school": "P1Y",
+            "Pupil data: until the pupil's 25th birthday": None,
+            "Admissions records: for 1 year after the child leaves the school": "P1Y",
         },
         "dpo email": "dpo@hollyfield.example.sch.uk",
     },
@@ -62,8 +62,8 @@ EXPECTED: dict[str, dict[str, Any]] = {
             "School Standards and Framework Act 1998",
         ],
         "retention": {
-            "Kept for 2 years after the admission date": "P2Y",
-            "Kept for 6 years": "P6Y",
+            "Admissions applications: for 2 years after the admission date": "P2Y",
+            "Transport records: for 6 years": "P6Y",
         },
         "dpo email": "dataprotection@northshire.example.gov.uk",
     },
@@ -76,8 +76,8 @@ EXPECTED: dict[str, dict[str, Any]] = {
         "rights": ["Right of access", "Right to erasure"],
         "legislation": ["Childcare Act 2006"],
         "retention": {
-            "Kept until the child reaches the age of 21 years and 3 months": None,
-            "Kept for 3 years": "P3Y",
+            "Children's records: until the child reaches the age of 21 years and 3 months": None,
+            "Accident records: for 3 years": "P3Y",
         },
         "dpo email": None,
     },
@@ -99,7 +99,7 @@ EXPECTED: dict[str, dict[str, Any]] = {
             "Education (Supply of Information about the School Workforce) (England) "
             "Regulations 2007"
         ],
-        "retention": {"Kept for 6 years after employment ends": "P6Y"},
+        "retention": {"Personnel files: for 6 years after employment ends": "P6Y"},
         "dpo email": "dpo@riverside-trust.example.org",
     },
 }
@@ -160,6 +160,10 @@ def test_the_command_refuses_a_bad_slug_or_a_missing_notice(
     missing = tmp_path / "missing.html"
     assert cli.main(["draft", str(missing), "--controller", "x", "--out", str(tmp_path)]) == 2
     assert "no such file" in capsys.readouterr().err
+    empty = tmp_path / "empty.txt"
+    empty.write_text("  \n\n", encoding="utf-8")
+    assert cli.main(["draft", str(empty), "--controller", "x", "--out", str(tmp_path)]) == 2
+    assert "no text" in capsys.readouterr().err
     assert not (tmp_path / "x").exists()
 
 

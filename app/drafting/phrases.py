@@ -27,6 +27,7 @@ _SHARED_NOUN = re.compile(r"[A-Z]\w* (?:services?|departments?|teams?|agencies)\
 _ABBREVIATION = re.compile(r"\(([A-Z][A-Za-z]{1,9})\)")
 
 KNOWN_NAMES_WITH_AND = (
+    "children and young people",
     "Revenue and Customs",
     "Work and Pensions",
     "Disclosure and Barring",

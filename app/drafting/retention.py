@@ -52,7 +52,30 @@ def _duration(match: re.Match[str]) -> str:
     return "P" + "".join(parts)
 
 
-def _rule(context: Context, sentence: Quote, name: str, duration: str | None) -> None:
+_KEPT_WHAT = re.compile(
+    r"(?P<what>[\w’' ()/-]{3,160}?)\s+(?:are|is|will be|should be|must be)\s+"
+    r"(?:kept|retained|held|stored)\b"
+    r"|\b(?:keep|hold|retain|store)s?\s+(?P<object>(?!it\b|them\b|this\b)[\w’' -]{3,60}?)\s+"
+    r"(?:securely\s+|safely\s+)?(?:for|until)\b",
+    re.I,
+)
+
+
+def _what(sentence: Quote, at: int) -> str | None:
+    """What the period is for: the records kept, as the sentence names them."""
+    before = [m for m in _KEPT_WHAT.finditer(sentence.text) if m.start() < at]
+    for match in reversed(before):  # the nearest words before the period
+        words = match.group("what") or match.group("object")
+        words = re.split(r"[;,:]\s*|\bfor example\b|\be\.g\.", words)[-1].strip()
+        words = re.sub(r"^(?:and|the|our|all)\s+", "", words, flags=re.I)
+        if words and not re.fullmatch(r"(?:we|it|they|this|these)", words, re.I):
+            return words[:1].upper() + words[1:]
+    return None
+
+
+def _rule(context: Context, sentence: Quote, period: str, duration: str | None, at: int) -> None:
+    what = _what(sentence, at)
+    name = f"{what}: {period}" if what else f"Kept {period}"
     entity = Entity(TYPE, slug(name), name[:1].upper() + name[1:], [sentence])
     entity.description = sentence.text
     if duration:
@@ -68,8 +91,9 @@ def extract(context: Context) -> None:
             continue
         ends = [(m.start(), m.end()) for m in _AGE_END.finditer(sentence.text)]
         for match in _AGE_END.finditer(sentence.text):
-            _rule(context, sentence, f"Kept {match.group(0)}", None)
+            _rule(context, sentence, match.group(0), None, match.start())
         for match in _LENGTH.finditer(sentence.text):
             if any(a <= match.start() < b for a, b in ends):
                 continue  # an age, not a length of time
-            _rule(context, sentence, f"Kept for {match.group(0).strip()}", _duration(match))
+            period = f"for {match.group(0).strip()}"
+            _rule(context, sentence, period, _duration(match), match.start())
