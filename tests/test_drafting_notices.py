@@ -14,6 +14,7 @@ from fastapi.testclient import TestClient
 
 from app import cli
 from app.drafting.pipeline import draft_text
+from app.drafting.quality import compare_names
 from app.drafting.writer import REVIEW_FILE
 from app.main import create_app
 from app.register.seed import read_seed_dir
@@ -69,7 +70,11 @@ EXPECTED: dict[str, dict[str, Any]] = {
     },
     "preschool.html": {
         "controller": ("Little Acorns Pre-School", "early_years_setting"),
-        "recipients": ["Westmarsh Borough Council", "Tapestry", "Your child's next school"],
+        "recipients": [
+            "Westmarsh Borough Council",
+            "Tapestry (The Foundation Stage Forum Ltd)",
+            "Your child's next school",
+        ],
         "not recipients": ["The Early Years Census", "Our online learning journal provider"],
         "data-categories": ["Name", "Date of birth", "Allergies", "Contact numbers"],
         "purposes": ["Claim early years funding from the local authority"],
@@ -147,6 +152,25 @@ def test_every_quote_of_a_draft_is_verbatim_at_its_offsets(name: str, tmp_path: 
     assert quotes
     assert all(text[q["start"] : q["end"]] == q["text"] for q in quotes)
     assert not review.get("dropped")
+
+
+def test_the_test_notices_drafts_hold_what_a_reader_records(tmp_path: Path) -> None:
+    """Over all test notices, each kind of entry a reader records is found with
+    recall and precision of 90% or more (bench/draft_quality.py --notices)."""
+    record = yaml.safe_load((NOTICES / "expected.yaml").read_text(encoding="utf-8"))
+    totals: dict[str, list[int]] = {}
+    for name, expected in record.items():
+        folder = draft_folder(NOTICES / name, tmp_path / name)
+        for found in compare_names(expected, folder):
+            assert found.recall >= 0.6, (name, found)
+            total = totals.setdefault(found.file, [0, 0, 0])
+            total[0] += found.recorded
+            total[1] += found.drafted
+            total[2] += found.matched
+    assert set(totals) == {"recipients", "data-categories", "purposes", "rights", "legislation"}
+    for file, (recorded, drafted, matched) in totals.items():
+        assert matched / recorded >= 0.9, (file, recorded, matched)
+        assert matched / drafted >= 0.9, (file, drafted, matched)
 
 
 def test_the_command_refuses_a_bad_slug_or_a_missing_notice(

@@ -135,7 +135,7 @@ def distributed(text: str) -> list[str]:
 def clean_name(text: str) -> str:
     """A name from a notice phrase: no long brackets, quotes or trailing marks,
     a capital first letter."""
-    text = re.sub(r"\((?![A-Z][A-Za-z]{1,9}\))[^()]*\)", "", text)
+    text = re.sub(r"\((?![A-Z])[^()]*\)", "", text)  # "(for monitoring ...)", not "(DfE)"
     text = re.sub(r"[“”\"]", "", text)
     text = re.sub(r"\s+", " ", text).strip(" ,;:.–-")
     return text[:1].upper() + text[1:] if text else text
