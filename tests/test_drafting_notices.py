@@ -239,3 +239,12 @@ def test_the_seed_notices_draft_loads_serves_and_audits_no_worse_than_by_hand(
     hand_audit = _audit(client)
     assert _errors(draft_audit) <= _errors(hand_audit)
     assert "dpo-contact-missing" not in _errors(draft_audit)
+
+
+def test_the_same_notice_gives_the_same_folder(tmp_path: Path) -> None:
+    first = draft_folder(NOTICES / "council-tables.md", tmp_path / "a")
+    second = draft_folder(NOTICES / "council-tables.md", tmp_path / "b")
+    files = sorted(p.name for p in first.iterdir())
+    assert files == sorted(p.name for p in second.iterdir())
+    for name in files:
+        assert (first / name).read_bytes() == (second / name).read_bytes(), name
