@@ -23,8 +23,9 @@ SPECIAL: tuple[tuple[str, str], ...] = (
     (r"\bgenetic", "genetic data"),
     (r"\bbiometric|\bfingerprint|\bfacial recognition", "biometric data"),
     (
-        r"\bhealth\b|\bmedical\b|\bdisabilit|\bspecial educational needs\b|\bsend\b"
-        r"|\ballerg|\bmental\b",
+        r"\bhealth\b(?! (?:and social care )?(?:professionals?|visitors?|services?|agenc|trusts?"
+        r"|workers?|bodies|partners))|\bmedical\b|\bdisabilit|\bspecial educational needs\b"
+        r"|\bsend\b|\ballerg|\bmental\b",
         "data concerning health",
     ),
     (r"\bsex life\b|\bsexual orientation\b|\bsexuality\b", "sex life or sexual orientation"),

@@ -89,12 +89,19 @@ def lookup(title: str) -> Work | None:
     return _INDEX.get(normal(title))
 
 
-def provision_path(work: Work, unit: str, number: str) -> str:
+PATTERN_UNITS = frozenset({"section", "part", "regulation"})
+"""The provisions whose path pattern the reference states."""
+
+
+def provision_path(work: Work, unit: str, number: str) -> str | None:
     """legislation.gov.uk path of a provision: a "section" of regulations is
-    their regulation (``uksi`` works have regulations, not sections)."""
+    their regulation (``uksi`` works have regulations, not sections); none
+    for a kind of provision the reference gives no pattern for."""
     unit = unit.lower().rstrip("s")
     if unit == "section" and work.kind == "regulations":
         unit = "regulation"
+    if unit not in PATTERN_UNITS:
+        return None
     return f"{work.path}/{unit}/{number}"
 
 

@@ -75,8 +75,9 @@ def provision_entity(
     entity.facts["part_of"] = stated("part_of", quote)
     entity.facts["provision"] = stated("provision", quote)
     entity.facts["cited_as"] = stated("cited_as", quote)
-    if work:
-        entity.fields["legislation_gov_uk_id"] = gazetteer.provision_path(work, unit_word, number)
+    path = gazetteer.provision_path(work, unit_word, number) if work else None
+    if work and path:
+        entity.fields["legislation_gov_uk_id"] = path
         entity.references = [
             (work.source, work.quote),
             (gazetteer.LEGISLATION_SOURCE, gazetteer.PATTERN_QUOTE),

@@ -11,14 +11,15 @@ from app.register.schemas import slugify
 _HEAD_END = re.compile(
     r"\s[–—-]\s|\s:\s?|:\s|\s\((?:for|to|where|which|who|if|when|e\.g\.|such as|including)\b"
     r"|,?\s(?:where|which|who|whom|when|whose|if|so that|in order to|to help|as they|because|"
-    r"under section|under part|on a statutory basis|on behalf of)\s"
+    r"under section|under part|on a statutory basis|on behalf of|through|via)\s"
+    r"|,?\s(?:with|without) (?:your|their|parental|the)\b[\w ]{0,20}\bconsent\b"
 )
 _EXAMPLES = re.compile(
     r"\s?\(?\s*(?:such as|for example|for instance|e\.g\.|eg|including|includes|like)[\s:,]+",
     re.I,
 )
 _STRICT_EXAMPLES = re.compile(
-    r"\s?\(?\s*(?:such as|for example|for instance|e\.g\.|eg)[\s:,]+", re.I
+    r"\s?\(?\s*(?:such as|for example|for instance|e\.g\.|eg)[\s:,]+|,\s*including\s+", re.I
 )
 _SPLIT = re.compile(r"\s*(?:,|;)\s*(?:and\s+|or\s+)?|\s+(?:and|or|&|and/or)\s+")
 _DETERMINERS = re.compile(r"^(?:the|our|your|their|its|a|an|any|all|with|to)\s+", re.I)

@@ -23,7 +23,9 @@ _VERBISH = re.compile(
     r"determine|evaluate|enable|check|deliver|improve|protect|safeguard|meet|comply|"
     r"allocate|administer|contact|inform|investigate|prevent|detect|calculate|arrange|"
     r"engage|conduct|research|statistical|ensure|maintain|track|offer|record|claim|"
-    r"verify|respond|analyse|audit|organise|communicate|fund|target|develop|celebrate)\w*\b",
+    r"verify|respond|analyse|audit|organise|communicate|fund|target|develop|celebrate|write|"
+    r"review|make|pay|decide|consider|book|invoice|process|handle|apply|award|issue|notify|"
+    r"register|recruit|employ|train|inspect|enforce|collect|publish)\w*\b",
     re.I,
 )
 _UNDERPINS = re.compile(r"\bunderpins?\s+(?P<what>[^.;]+)", re.I)
@@ -104,7 +106,8 @@ def _coordinated(
     pieces, begin = [], 0
     for cut in _SPLIT_VERBS.finditer(text):
         after = text[cut.end() :]
-        if (
+        single = not nouns and len(text[begin : cut.start()].split()) < 2  # "write and review X"
+        if not single and (
             _VERBISH.match(after)
             or re.match(r"enables?\b", after)
             or (nouns and "," in cut.group())

@@ -133,9 +133,32 @@ def _appositive(parts: list[Quote]) -> list[Quote]:
     return parts
 
 
+def _without_descriptions(quote: Quote) -> list[Quote]:
+    """Comma-separated stretches, less those that only describe another
+    ("SENDIASS, the independent information and advice service")."""
+    stretches, begin, depth = [], 0, 0
+    for position, char in enumerate(quote.text + ","):
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if char == "," and depth == 0:
+            stretches.append(sub_quote(quote, begin, position))
+            begin = position + 1
+    stretches = [s for s in stretches if s.text]
+    described = [
+        bool(_DESCRIPTION.match(s.text)) and _lower_after_article(s.text) for s in stretches
+    ]
+    if len(stretches) > 1 and not all(described) and any(described):
+        return [s for s, d in zip(stretches, described, strict=True) if not d]
+    return [quote]
+
+
+def _lower_after_article(text: str) -> bool:
+    rest = text.split(" ", 1)[1] if " " in text else ""
+    return rest[:1].islower() and not re.search(r"\b[A-Z]{2,}\b|\b[A-Z][a-z]+ [A-Z]", rest)
+
+
 def _names(quote: Quote) -> list[tuple[Quote, str]]:
     whole, listed = examples(head(quote))
-    parts = listed or _appositive(split(whole))
+    parts = listed or [p for s in _without_descriptions(whole) for p in _appositive(split(s))]
     found = []
     for part in parts:
         for name in distributed(clean_name(part.text)):
@@ -166,22 +189,35 @@ def extract(context: Context) -> list[Received]:
             context_quote = parent.quote if parent is not None else None
             received.append(Received(recipient, block, block.quote, context_quote))
     received.extend(_from_sentences(context))
-    _roles_stated_apart(context)
+    received.extend(_roles_stated_apart(context))
     return received
 
 
-def _roles_stated_apart(context: Context) -> None:
+_ACTS_AS = re.compile(
+    r"^(?P<who>(?:[A-Z][\w&’'.-]*)(?: (?:[A-Z][\w&’'.-]*|of|and|for))*?) (?:acts?|is|are) "
+    r"(?:as )?(?:a |an |our )?(?:data )?processors?\b"
+)
+
+
+def _roles_stated_apart(context: Context) -> list[Received]:
     """``Transport operators act as data processors on our behalf``: a
-    sentence naming a drafted recipient and the processor role."""
+    sentence naming a drafted recipient and the processor role; a named
+    body that "acts as a data processor" is a recipient."""
+    found: list[Received] = []
     for block, sentence in context.sentences():
         if block.kind != "para" or not re.search(r"\bprocessors?\b", sentence.text, re.I):
             continue
+        if (named := _ACTS_AS.match(sentence.text)) and by_alias(context, named["who"]) is None:
+            who = Quote(sentence.start, sentence.start + named.end("who"), named["who"])
+            recipient = make(context, who, who.text, role_quote=sentence)
+            found.append(Received(recipient, block, sentence))
         lowered = sentence.text.lower()
         for recipient in context.draft.entities(TYPE):
             name = re.sub(r"\s*\([^)]*\)", "", recipient.name).lower()
             if len(name) > 3 and name in lowered and "role" not in recipient.fields:
                 recipient.state("role", "processor", stated("role", sentence, confidence=0.8))
                 recipient.add_quote(sentence)
+    return found
 
 
 def _processor_quote(block: Block) -> Quote:
@@ -205,6 +241,10 @@ def _from_sentences(context: Context) -> list[Received]:
         cut = _OBJECT_END.search(" " + who + " ")
         end = who_start + (cut.start() if cut else len(who))
         object_quote = sub_quote(sentence, who_start, end)
+        if re.match(
+            r"(?:the following|these|those|other organisations)\b", object_quote.text, re.I
+        ):
+            continue  # the sentence introduces a list
         for part in split(object_quote):
             text = re.sub(r"^(?:with|to)\s+", "", part.text)
             text = re.sub(r"\s+(?:back|also)$", "", text)

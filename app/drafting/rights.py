@@ -35,7 +35,8 @@ ARTICLES: tuple[tuple[str, str, str | None, str], ...] = (
 )
 _RIGHT_TO = re.compile(r"\bright to\s*:?\s*$", re.I)
 _QUALIFIER = re.compile(r"\s(?:that|which|who|in certain|in some)\s")
-_RIGHT_SENTENCE = re.compile(r"\bha(?:ve|s) (?:also )?(?:the|a) right to (?P<what>[^.;,]+)", re.I)
+_RIGHT_SENTENCE = re.compile(r"\bha(?:ve|s) (?:also )?(?:the|a) right to (?P<what>[^.;]+)", re.I)
+_NEXT_RIGHT = re.compile(r",\s*(?:and\s+)?to\s+|\s+and\s+to\s+")
 _REGULATOR = re.compile(
     r"\b(?:complain\w*|report\w* concerns?|concerns?)\b[^.]*\bInformation Commissioner", re.I
 )
@@ -74,9 +75,12 @@ def extract(context: Context) -> None:
             make(context, name, words)
     for _block, sentence in context.sentences():
         if (match := _RIGHT_SENTENCE.search(sentence.text)) and not _RIGHT_TO.search(sentence.text):
-            what = re.sub(r"\s+at any time$", "", match.group("what"))
-            if clause := _QUALIFIER.search(what):
-                what = what[: clause.start()]
-            make(context, sentence, "Right to " + what)
+            for what in _NEXT_RIGHT.split(match.group("what")):
+                what = re.split(r",|\s\(", what)[0]
+                what = re.sub(r"\s+at any time$", "", what)
+                if clause := _QUALIFIER.search(what):
+                    what = what[: clause.start()]
+                if what.strip():
+                    make(context, sentence, "Right to " + what.strip())
         if _REGULATOR.search(sentence.text):
             make(context, sentence, "Right to complain to the Information Commissioner’s Office")

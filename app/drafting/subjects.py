@@ -11,7 +11,8 @@ from app.drafting.segment import sub_quote
 from app.drafting.topics import Topic
 
 _ABOUT = re.compile(
-    r"\b(?:(?:hold|collect|process|keep|use)s?\s+(?:the following\s+|some\s+)?(?:personal\s+)?"
+    r"\b(?:(?:hold|collect|process|keep|use)s?(?:\s+and\s+(?:hold|collect|process|keep|use|share))?"
+    r"\s+(?:the following\s+|some\s+)?(?:types\s+of\s+|categories\s+of\s+)?(?:personal\s+)?"
     r"(?:information|data)\s+(?:about|on)|(?:information|data) (?:we|it) "
     r"(?:hold|collect|process|keep)s? (?:about|on)|(?:notice|policy)\s+is\s+for)"
     r"\s+(?P<who>[^.;:]+)",
