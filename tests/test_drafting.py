@@ -89,6 +89,23 @@ def test_blocks_know_their_heading_intro_parent_and_offsets() -> None:
     ]
 
 
+def test_numbered_section_headings_are_headings_and_numbered_lists_stay_lists() -> None:
+    text = (
+        "1. Who we are\n\nWe are a school.\n\n2. What we collect\n\n- names\n\n"
+        "3. Why\n\nWe use data to:\n\n1. Support learning\n\n2. Keep children safe\n"
+    )
+    assert [(b.kind, b.text) for b in segment(text)] == [
+        ("heading", "Who we are"),
+        ("para", "We are a school."),
+        ("heading", "What we collect"),
+        ("item", "names"),
+        ("heading", "Why"),
+        ("para", "We use data to:"),
+        ("item", "Support learning"),
+        ("item", "Keep children safe"),
+    ]
+
+
 def test_markdown_table_rows_carry_their_header_and_cells() -> None:
     text = "| Recipient | Why |\n|---|---|\n| The police | To prevent crime |\n"
     rows = [b for b in segment(text) if b.kind == "row"]

@@ -142,7 +142,9 @@ def test_each_test_notice_is_drafted_as_a_reader_records_it(name: str, tmp_path:
     assert (tmp_path / "report.html").read_text(encoding="utf-8").count("<mark") > 10
 
 
-@pytest.mark.parametrize("name", [*sorted(EXPECTED), "borough-council-care.txt"])
+@pytest.mark.parametrize(
+    "name", [*sorted(EXPECTED), "borough-council-care.txt", "send-service.txt", "trust-tables.md"]
+)
 def test_every_quote_of_a_draft_is_verbatim_at_its_offsets(name: str, tmp_path: Path) -> None:
     folder = draft_folder(NOTICES / name, tmp_path)
     text = (folder / "notice.txt").read_text(encoding="utf-8")
@@ -171,6 +173,34 @@ def test_the_test_notices_drafts_hold_what_a_reader_records(tmp_path: Path) -> N
     for file, (recorded, drafted, matched) in totals.items():
         assert matched / recorded >= 0.9, (file, recorded, matched)
         assert matched / drafted >= 0.9, (file, drafted, matched)
+
+
+def test_tables_of_processing_and_retention_give_a_row_each(tmp_path: Path) -> None:
+    folder = draft_folder(NOTICES / "trust-tables.md", tmp_path)
+    sharing = {e["recipient"]: e for e in entries(folder, "sharing")}
+    assert sorted(sharing) == [
+        "childrens-social-care",
+        "parentpay-ltd",
+        "police",
+        "westmarsh-borough-council",
+    ]  # "None" shares with nobody
+    assert sharing["parentpay-ltd"]["lawful_bases"] == ["article-6-1-b"]
+    assert sharing["parentpay-ltd"]["purposes"] == ["catering-and-payments"]
+    assert sharing["parentpay-ltd"]["data_categories"] == [
+        "dietary-needs",
+        "name",
+        "payment-details",
+    ]
+    roles = {e["slug"]: e.get("role") for e in entries(folder, "recipients")}
+    assert roles["parentpay-ltd"] == "processor"
+    rules = {e["name"]: e.get("duration") for e in entries(folder, "retention-rules")}
+    assert rules == {
+        "Pupil file: Until the pupil's 25th birthday": None,
+        "Admissions register: 6 years from the last entry": "P6Y",
+        "Photographs: 1 year after the pupil leaves": "P1Y",
+    }
+    controller = yaml.safe_load((folder / "controller.yaml").read_text(encoding="utf-8"))
+    assert controller["dpo"]["email"] == "dpo@oakwood-trust.example.org"
 
 
 def test_the_command_refuses_a_bad_slug_or_a_missing_notice(

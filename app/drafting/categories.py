@@ -142,7 +142,7 @@ def _enumeration(quote: Quote) -> list[Quote]:
 
 
 def _item(context: Context, block: Block, group: str | None) -> None:
-    subject = row_subject(block)
+    subject = row_subject(block, r"categor|type|information|\bdata\b")
     named = _name_of(subject)
     whole, listed = examples(named, strict=True)
     qualified = _without_clause(whole)

@@ -62,8 +62,9 @@ def row_cell(block: Block, *names: str) -> Quote | None:
     return None
 
 
-def row_subject(block: Block) -> Quote:
-    """The cell a table row is about (its first non-empty one), or the item."""
+def row_subject(block: Block, *names: str) -> Quote:
+    """The cell a table row is about: the one under a header naming one of
+    ``names``, else its first non-empty one; an item's own words."""
     if block.kind == "row":
-        return next((c for c in block.cells if c.text), block.quote)
+        return row_cell(block, *names) or next((c for c in block.cells if c.text), block.quote)
     return block.quote

@@ -41,11 +41,15 @@ _SPLIT_VERBS = re.compile(
     r",\s*(?:and\s+)?(?:to\s+)?|\s+(?:and|or)\s+(?:to\s+|enables? (?:them|us) to\s+)?"
 )
 _LONG = 14
+_PURPOSE_HEADER = r"purpose|\bwhy\b|\breason"
 
 
-def make(context: Context, quote: Quote, *, kind: str | None = None) -> Entity | None:
+def make(
+    context: Context, quote: Quote, *, kind: str | None = None, labelled: bool = False
+) -> Entity | None:
+    """A purpose of these words; one word only where a table labels it a purpose."""
     name = clean_name(quote.text)
-    if len(name.split()) < 2 and not re.search(r"statistic|research", name, re.I):
+    if not labelled and len(name.split()) < 2 and not re.search(r"statistic|research", name, re.I):
         return None
     if len(name) > 200:
         name = name[:197].rsplit(" ", 1)[0] + "…"
@@ -58,7 +62,10 @@ def make(context: Context, quote: Quote, *, kind: str | None = None) -> Entity |
 def from_item(context: Context, block: Block) -> Entity | None:
     """A list item or table cell about why data are used: the aim it names,
     without the clause qualifying a long one ("... services that improve ...")."""
-    subject = row_cell(block, r"purpose|why|use") or row_subject(block)
+    labelled = row_cell(block, _PURPOSE_HEADER)
+    if labelled is not None and (aims := clauses(context, labelled, kind=None)):
+        return aims[0]  # "To offer and confirm school places": the aim the clause names
+    subject = labelled or row_subject(block)
     text = subject.text
     cut = re.search(r"\s[–—]\s", text)
     end = cut.start() if cut else len(text)
@@ -66,7 +73,7 @@ def from_item(context: Context, block: Block) -> Entity | None:
         clause := re.search(r"\s(?:that|which|so that)\s", text)
     ):
         end = min(end, clause.start())
-    return make(context, sub_quote(subject, 0, end))
+    return make(context, sub_quote(subject, 0, end), labelled=labelled is not None)
 
 
 def clauses(context: Context, quote: Quote, *, kind: str | None = "sharing") -> list[Entity]:
@@ -131,6 +138,19 @@ def extract(context: Context) -> None:
     section about why data are used."""
     for block in context.items(Topic.PURPOSES):
         from_item(context, block)
+    for block in context.blocks:  # tables of processing: a purpose per row
+        if (
+            block.kind == "row"
+            and block.header
+            and context.topics.get(block.index)
+            in (
+                Topic.RECIPIENTS,
+                Topic.LEGISLATION,
+                Topic.CATEGORIES,
+            )
+            and row_cell(block, _PURPOSE_HEADER)
+        ):
+            from_item(context, block)
     for block in context.blocks:
         if block.kind == "para" and context.topics.get(block.index) is Topic.PURPOSES:
             clauses(context, block.quote, kind=None)

@@ -115,6 +115,10 @@ def by_alias(context: Context, words: str) -> Entity | None:
     return None
 
 
+_RECIPIENT_HEADERS = (
+    r"recipient|\bwho\b|organisation|shared? with|disclosed to|third part|bod(?:y|ies)|partner",
+)
+_NOBODY = re.compile(r"(?i)none|n/?a|-+|–|nobody|no one|not shared|we do not share( it)?")
 _INTRODUCES = re.compile(r"\b(?:include|includes|including|are|following)\b\s*:?$|:$")
 _DESCRIPTION = re.compile(r"^(?:our|the|a|an|your|their)\s+[a-z]", re.I)
 
@@ -124,10 +128,7 @@ def _appositive(parts: list[Quote]) -> list[Quote]:
     its proper name; the description beside it is not another recipient."""
     if len(parts) != 2:
         return parts
-    described = [
-        bool(_DESCRIPTION.match(p.text)) and p.text[p.text.index(" ") + 1 :].islower()
-        for p in parts
-    ]
+    described = [bool(_DESCRIPTION.match(p.text)) and _lower_after_article(p.text) for p in parts]
     if described.count(True) == 1:
         return [parts[described.index(False)]]
     return parts
@@ -152,7 +153,11 @@ def _without_descriptions(quote: Quote) -> list[Quote]:
 
 
 def _lower_after_article(text: str) -> bool:
+    """``our local authority``: a description (two or more plain words after
+    the article), not a name ("the police" is a recipient in its own right)."""
     rest = text.split(" ", 1)[1] if " " in text else ""
+    if len(rest.split()) < 2:
+        return False
     return rest[:1].islower() and not re.search(r"\b[A-Z]{2,}\b|\b[A-Z][a-z]+ [A-Z]", rest)
 
 
@@ -183,7 +188,9 @@ def extract(context: Context) -> list[Received]:
             continue  # details of the item above, not recipients of their own
         if role_quote is None and _PROCESSOR.search(block.text):
             role_quote = _processor_quote(block)
-        subject = row_subject(block)
+        subject = row_subject(block, *_RECIPIENT_HEADERS)
+        if _NOBODY.fullmatch(subject.text.strip(" .")):
+            continue
         for part, name in _names(subject):
             recipient = make(context, part, name, role_quote=role_quote)
             context_quote = parent.quote if parent is not None else None

@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import re
 
-from app.drafting.context import Context
+from app.drafting.context import Context, row_cell, row_subject
 from app.drafting.model import Entity, Quote, stated
 from app.drafting.phrases import slug
+from app.drafting.topics import Topic
 
 TYPE = "retention-rules"
 _NUMBERS = {
@@ -85,7 +86,31 @@ def _rule(context: Context, sentence: Quote, period: str, duration: str | None, 
     context.draft.add(entity)
 
 
+def _rows(context: Context) -> None:
+    """A retention table: the record in one cell, the period in another."""
+    for block in context.items(Topic.RETENTION):
+        if block.kind != "row":
+            continue
+        period = row_cell(block, r"retention|period|how long|kept|keep|duration")
+        record = row_subject(block, r"record|information|data|categor|type|document")
+        if period is None or record is period:
+            continue
+        length = _LENGTH.search(period.text)
+        entity = Entity(
+            TYPE,
+            slug(f"{record.text} {period.text}"),
+            f"{record.text}: {period.text}",
+            [record, period],
+        )
+        if length and not _AGE_END.search(period.text):
+            entity.state("duration", _duration(length), stated("duration", period, confidence=0.8))
+        else:
+            entity.confidence = 0.6
+        context.draft.add(entity)
+
+
 def extract(context: Context) -> None:
+    _rows(context)
     for _block, sentence in context.sentences():
         if not _KEEP.search(sentence.text):
             continue

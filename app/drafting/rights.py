@@ -35,6 +35,11 @@ ARTICLES: tuple[tuple[str, str, str | None, str], ...] = (
 )
 _RIGHT_TO = re.compile(r"\bright to\s*:?\s*$", re.I)
 _QUALIFIER = re.compile(r"\s(?:that|which|who|in certain|in some)\s")
+_CAN_ASK = re.compile(
+    r"\byou (?:can|may) (?P<what>(?:ask|request)(?: us)? (?:for a copy|to (?:correct|change|delete|"
+    r"erase|restrict|stop|object))[^.;]*)",
+    re.I,
+)
 _RIGHT_SENTENCE = re.compile(r"\bha(?:ve|s) (?:also )?(?:the|a) right to (?P<what>[^.;]+)", re.I)
 _NEXT_RIGHT = re.compile(r",\s*(?:and\s+)?to\s+|\s+and\s+to\s+")
 _REGULATOR = re.compile(
@@ -57,7 +62,7 @@ def make(context: Context, quote: Quote, name: str) -> Entity:
 
 def extract(context: Context) -> None:
     for block in context.items(Topic.RIGHTS):
-        subject = row_subject(block)
+        subject = row_subject(block, r"\bright")
         cut = re.search(r"\s\(|\s[–—-]\s|:\s|\.\s", subject.text)
         name = sub_quote(subject, 0, cut.start() if cut else len(subject.text))
         if len(name.text.split()) > 14 and "," in name.text:
@@ -82,5 +87,7 @@ def extract(context: Context) -> None:
                     what = what[: clause.start()]
                 if what.strip():
                     make(context, sentence, "Right to " + what.strip())
+        if (ask := _CAN_ASK.search(sentence.text)) and not _RIGHT_SENTENCE.search(sentence.text):
+            make(context, sentence, "Right to " + re.split(r",|\s\(", ask.group("what"))[0])
         if _REGULATOR.search(sentence.text):
             make(context, sentence, "Right to complain to the Information Commissioner’s Office")

@@ -9,7 +9,9 @@ from dataclasses import dataclass, field
 from app.drafting.model import Quote
 
 _HEADING_MD = re.compile(r"^(\s*)(#{1,6})\s+(.+?)\s*#*\s*$")
-_ITEM = re.compile(r"^(\s*)([-*+•●▪◦‣·o]|\d{1,2}[.)]|\([a-z0-9]{1,3}\)|[a-z][.)])\s+(\S.*?)\s*$")
+_ITEM = re.compile(
+    r"^(\s*)([-*+•●▪◦‣·o\uf0b7\uf0a7➢✓]|\d{1,2}[.)]|\([a-z0-9]{1,3}\)|[a-z][.)])\s+(\S.*?)\s*$"
+)
 _ROW = re.compile(r"^\s*\|(.*)\|\s*$")
 _RULE_ROW = re.compile(r"^[\s|:\-]+$")
 _LABEL_VALUE = re.compile(r"^[A-Z][\w /-]{0,25}\s?:\s*\S")
@@ -43,12 +45,28 @@ def _line_spans(text: str) -> list[tuple[int, str]]:
     return spans
 
 
+_NUMBERED_HEADING = re.compile(r"^(\s*\d{1,2}(?:\.\d{1,2})*[.)]?)\s+([A-Z].*?)\s*$")
+
+
+def _numbered_heading(
+    lines: list[tuple[int, str]], number: int, title: str, before_blank: bool, after_blank: bool
+) -> bool:
+    """``1. Who we are`` standing alone, followed by prose rather than the
+    next item of a list: a numbered section heading."""
+    if not (before_blank and after_blank and _looks_like_heading(title, True, True)):
+        return False
+    following = next((line for _offset, line in lines[number + 1 :] if line.strip()), "")
+    preceding = next((line for _offset, line in reversed(lines[:number]) if line.strip()), "")
+    numbered = re.compile(r"^\s*\d{1,2}[.)]\s")
+    return bool(following) and not numbered.match(following) and not numbered.match(preceding)
+
+
 def _looks_like_heading(line: str, before_blank: bool, after_blank: bool) -> bool:
     stripped = line.strip()
     words = stripped.split()
     if not words or len(words) > 12 or len(stripped) > 90 or not before_blank:
         return False
-    if stripped[-1] in ".,;:" or stripped.startswith(("http", "www.")):
+    if stripped[-1] in ".,;:" or re.search(r"@|https?://|www\.", stripped):
         return False
     if _LABEL_VALUE.match(stripped) or not (stripped[0].isupper() or stripped[0].isdigit()):
         return False
@@ -83,6 +101,10 @@ def segment(text: str) -> list[Block]:
             else:
                 block = Block("row", offset, offset + len(line), line.strip(), cells=cells)
                 block.header = list(table_header)
+        elif (match := _NUMBERED_HEADING.match(line)) and _numbered_heading(
+            lines, number, match.group(2), previous_blank, next_blank
+        ):
+            block = Block("heading", offset + match.start(2), offset + match.end(2), match.group(2))
         elif match := _ITEM.match(line):
             indent = len(match.group(1).replace("\t", "    "))
             block = Block("item", offset + match.start(3), offset + match.end(3), match.group(3))

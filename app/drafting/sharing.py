@@ -144,7 +144,11 @@ def _purposes(
     aims: list[Entity] = []
     if block.kind != "para" and words is not None:
         aims = purposes.clauses(context, words)
-        if not aims and block.kind == "row" and (aim := purposes.make(context, words)):
+        if (
+            not aims
+            and block.kind == "row"
+            and (aim := purposes.make(context, words, labelled=True))
+        ):
             aims = [aim]
         if parent is not None:
             entity.add_quote(parent)

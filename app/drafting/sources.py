@@ -160,7 +160,7 @@ def pdf_text(path: Path, *, show_progress: bool = False) -> str:
     return normalise("\n\n".join(_unwrap(t) for t in texts))
 
 
-_BULLET = re.compile(r"^([-*•●▪◦‣·]|\d{1,2}[.)]|\([a-z0-9]{1,3}\))\s")
+_BULLET = re.compile(r"^([-*•●▪◦‣·\uf0b7\uf0a7➢✓]|\d{1,2}[.)]|\([a-z0-9]{1,3}\))\s")
 _WRAPPED = 60
 """A line at least this long that ends mid-sentence was wrapped by the layout."""
 
