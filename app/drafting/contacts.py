@@ -49,8 +49,12 @@ def controller(context: Context, slug: str, name: str | None) -> Entity:
     quotes = bodies.get(name or "", [])[:3]
     first = title_block.quote if title_block else context.blocks[0].quote
     entity = Entity(TYPE, slug, name or slug.replace("-", " ").title(), quotes or [first])
-    if title_block and re.search(r"privacy|notice|policy|data protection", title_block.text, re.I):
-        entity.state("notice_title", title_block.text, stated("notice_title", title_block.quote))
+    titles = [b for b in context.blocks[:5] if b.kind == "heading"]
+    notice = next((b for b in titles if re.search(r"notice|policy", b.text, re.I)), None) or next(
+        (b for b in titles if re.search(r"privacy|data protection", b.text, re.I)), None
+    )
+    if notice is not None:
+        entity.state("notice_title", notice.text, stated("notice_title", notice.quote))
     if name and quotes:
         kind = _kind(name)
         entity.state(
@@ -79,7 +83,10 @@ def _contacts(context: Context, entity: Entity) -> None:
         for sentence in sentences(block) or [block.quote]:
             _contact_fields(sentence, dpo, entity, prefix="dpo")
     if any(dpo.values()) or any(_DPO.search(b.text) for b in context.blocks):
-        mention = next((q for _b, q in context.sentences() if _DPO.search(q.text)), None)
+        mentions = [(b, q) for b, q in context.sentences() if _DPO.search(q.text)]
+        in_section = [q for b, q in mentions if b.heading and _DPO.search(b.heading.text)]
+        anywhere = [q for _b, q in mentions]
+        mention = (in_section or anywhere)[0] if mentions else None
         if mention is not None:
             dpo.setdefault("name", "Data Protection Officer")
             entity.facts["dpo.name"] = stated("dpo.name", mention, confidence=0.8)

@@ -20,11 +20,22 @@ main,aside{padding:1rem;max-height:100vh;overflow:auto}
 pre{white-space:pre-wrap;font:inherit;line-height:1.5}
 mark{background:#fff2a8}mark a{color:inherit;text-decoration:none}
 mark.low{background:#ffc9c9}
-table{border-collapse:collapse;width:100%;margin-bottom:1.5rem}
-td,th{border:1px solid #ccc;padding:.25rem .4rem;vertical-align:top;text-align:left;font-size:.9rem}
+table{border-collapse:collapse;width:100%;margin-bottom:1.5rem;table-layout:fixed}
+td,th{border:1px solid #ccc;padding:.25rem .4rem;vertical-align:top;text-align:left;font-size:.8rem;
+overflow-wrap:anywhere}
+col.entry{width:17%}col.fact{width:14%}col.basis{width:9%}col.confidence{width:8%}
+col.quotes{width:30%}col.reasoning{width:14%}col.review{width:8%}
 .low-row{background:#fff0f0}
 """
 LOW = 0.7
+_COLUMNS = (
+    "<colgroup>"
+    + "".join(
+        f'<col class="{name}">'
+        for name in ("entry", "fact", "basis", "confidence", "quotes", "reasoning", "review")
+    )
+    + "</colgroup>"
+)
 
 
 def write_report(draft: Draft, folder: Path, out: Path) -> None:
@@ -38,7 +49,14 @@ def render(text: str, review: dict[str, Any]) -> str:
     rows_by_type: dict[str, list[tuple[float, str]]] = {}
     number = 0
     for entity in review["entities"]:
-        for fact in entity["facts"]:
+        entry = {
+            "key": "(the entry)",
+            "basis": "stated",
+            "confidence": entity["confidence"],
+            "review": entity["review"],
+            "quotes": entity["quotes"],
+        }
+        for fact in [entry, *entity["facts"]]:
             number += 1
             anchor = f"fact-{number}"
             confidence = float(fact["confidence"])
@@ -57,7 +75,7 @@ def render(text: str, review: dict[str, Any]) -> str:
     for file, rows in rows_by_type.items():
         ordered = "".join(row for _c, row in sorted(rows, key=lambda r: r[0]))
         tables.append(
-            f"<h2>{escape(file)}</h2><table><thead><tr><th>entry</th><th>fact</th>"
+            f"<h2>{escape(file)}</h2><table>{_COLUMNS}<thead><tr><th>entry</th><th>fact</th>"
             f"<th>basis</th><th>confidence</th><th>quotes</th><th>reasoning</th>"
             f"<th>review</th></tr></thead><tbody>{ordered}</tbody></table>"
         )
