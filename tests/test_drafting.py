@@ -417,3 +417,26 @@ def test_context_topics_follow_intro_then_heading() -> None:
     context = Context("", blocks, Draft("", None))  # type: ignore[arg-type]
     topics = [context.topics[b.index].value for b in blocks if b.kind == "item"]
     assert topics == ["purposes", "recipients"]
+
+
+def test_conditions_an_age_and_a_right_to_restrict_until_an_age() -> None:
+    draft = draft_text(
+        "What we hold\n\nWe hold:\n\n"
+        "- identity details (such as name, address and date of birth)\n\n"
+        "Who we share with\n\nWe share information with:\n\n"
+        "- Careers services: once pupils reach the age of 13, we pass their details to careers "
+        "services. A parent can ask that only their child's name and address be passed on, by "
+        "e-mailing careers@example.org. This right is transferred to the pupil once he or she "
+        "reaches the age of 16.\n",
+        "x",
+    )
+    arrangement = entity(draft, "sharing", "Careers services")
+    assert arrangement.fields["applies_from_age"] == 13
+    age, restriction = arrangement.fields["conditions"]
+    assert (age["kind"], age["from_age"]) == ("age_threshold", 13)
+    assert restriction["kind"] == "restriction_right"
+    assert restriction["exercised_by"] == "parent_or_guardian"
+    assert restriction["until_age"] == 16
+    assert restriction["restricted_to"] == ["address", "name"]
+    assert restriction["contact_email"] == "careers@example.org"
+    assert all(source["quote"] in draft.text for source in restriction["sources"])

@@ -43,9 +43,7 @@ def special(name: str) -> str | None:
     return None
 
 
-def _category(
-    context: Context, quote: Quote, name: str, group: str | None, exhaustive: bool | None
-) -> Entity:
+def _category(context: Context, quote: Quote, name: str, group: str | None) -> Entity:
     entity = Entity(TYPE, slug(name), clean_name(name), [quote])
     if group:
         entity.state("group", group, stated("group", quote, confidence=0.85))
@@ -68,7 +66,7 @@ def _category(
 
 def named(context: Context, quote: Quote) -> Entity:
     """The category these words name: a drafted one of that name, or a new one."""
-    return _category(context, quote, quote.text, None, None)
+    return _category(context, quote, quote.text, None)
 
 
 def _name_of(quote: Quote) -> Quote:
@@ -120,7 +118,7 @@ def _intro_group(context: Context, block: Block, groups: dict[int, str]) -> str 
         return None
     quote = sub_quote(intro, match.start(), match.end())
     name = "Information about " + re.sub(r"^the\s+", "", match.group("whom").strip())
-    entity = _category(context, quote, name, None, None)
+    entity = _category(context, quote, name, None)
     groups[intro.start] = entity.slug
     return entity.slug
 
@@ -155,15 +153,15 @@ def _item(context: Context, block: Block, group: str | None) -> None:
         listed = split(_without_clause(cell, comma=True))
     if not listed and not trimmed and (parts := _enumeration(whole)):
         for part in parts:
-            child = _category(context, part, part.text, group, None)
+            child = _category(context, part, part.text, group)
             child.add_quote(subject)
         return
-    parent = _category(context, named, whole.text, group, None)
+    parent = _category(context, named, whole.text, group)
     if listed:
         parent.facts["name"] = stated("name", named)
         for part in listed:
             for piece in split(part) or [part]:
                 name = re.sub(r"^(?:whether|if)\s+", "", piece.text)
                 if len(name.split()) <= 10:
-                    child = _category(context, named, name, parent.slug, False)
+                    child = _category(context, named, name, parent.slug)
                     child.add_quote(subject)

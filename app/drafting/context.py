@@ -49,9 +49,6 @@ class Context:
     def quote_at(self, start: int, end: int) -> Quote:
         return Quote(start, end, self.text[start:end])
 
-    def find(self, pattern: re.Pattern[str], within: Quote) -> Iterator[re.Match[str]]:
-        yield from pattern.finditer(within.text)
-
 
 def row_cell(block: Block, *names: str) -> Quote | None:
     """The cell of a table row under the first header naming one of ``names``."""

@@ -158,6 +158,16 @@ def slug(text: str, limit: int = 80) -> str:
     return value
 
 
+def mentions(text: str, name: str) -> bool:
+    """Whether the text names this entry (its words, singular or plural)."""
+    words = key(name).replace("-", " ")
+    if len(words) <= 3:
+        return False
+    forms = {words, re.sub(r"(?:es|s)$", "", words), words + "s", words + "es"}
+    lowered = text.lower().replace("-", " ").replace("’", "").replace("'", "")
+    return any(re.search(rf"\b{re.escape(form)}\b", lowered) for form in forms if len(form) > 3)
+
+
 def key(text: str) -> str:
     """Words of a name for matching: lowercase, no articles or brackets."""
     return slug(text, limit=200)

@@ -7,9 +7,10 @@ from __future__ import annotations
 import re
 
 from app.drafting import bases, categories, legislation, purposes
+from app.drafting.conditions import conditions
 from app.drafting.context import Context, row_cell
 from app.drafting.model import Entity, Fact, Quote, inferred, stated
-from app.drafting.phrases import key, split
+from app.drafting.phrases import mentions, split
 from app.drafting.recipients import Received
 from app.drafting.segment import Block, sentences
 from app.drafting.topics import Topic
@@ -20,6 +21,7 @@ _ON_REQUEST = re.compile(r"\b(on request|when (?:asked|requested)|if (?:asked|re
 _WITHOUT_CONSENT = re.compile(
     r"\bwithout (?:your )?consent unless\b|\bwithout consent\b[^.]*\b(?:law|legal)\b", re.I
 )
+_OPEN_LIST = re.compile(r"\b(?:such as|for example|e\.g\.|including|includes?|like)\b", re.I)
 _FROM_AGE = re.compile(
     r"\b(?:reach(?:es)? the age of|aged|from the age of|over the age of"
     r"|age)\s+(\d{1,2})\b(\+| and over| or over)?",
@@ -110,6 +112,8 @@ def _how(context: Context, entity: Entity, block: Block, quote: Quote) -> None:
         entity.state(
             "applies_from_age", int(age.group(1)), stated("applies_from_age", quote, confidence=0.7)
         )
+    if block.kind != "para" and (found := conditions(context, quote)):
+        entity.state("conditions", found, stated("conditions", quote, confidence=0.6))
 
 
 def _law(context: Context, entity: Entity, words: Quote) -> None:
@@ -166,23 +170,17 @@ def _data(context: Context, entity: Entity, block: Block, words: Quote) -> None:
     column of data, each item named (drafted if new)."""
     found: list[str] = []
     for category in context.draft.entities("data-categories"):
-        if _mentions(words.text, key(category.name)):
+        if mentions(words.text, category.name):
             found.append(category.slug)
     if block.kind == "row":
         for part in split(words):
             found.append(categories.named(context, part).slug)
     found = list(dict.fromkeys(found))
+    if found and _OPEN_LIST.search(words.text):  # "such as their contact details": examples
+        entity.facts["data_categories"] = stated("data_categories", words, exhaustive=False)
     _link(
         entity,
         "data_categories",
         found,
         [stated(f"data_categories/{s}", words, confidence=0.6) for s in found],
-    )
-
-
-def _mentions(text: str, name_key: str) -> bool:
-    words = name_key.replace("-", " ")
-    return (
-        len(words) > 3
-        and re.search(rf"\b{re.escape(words)}\b", text.lower().replace("-", " ")) is not None
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from app.drafting.context import Context, row_subject
-from app.drafting.model import Entity, stated
+from app.drafting.model import Entity
 from app.drafting.phrases import clean_name, slug, split
 from app.drafting.segment import sub_quote
 from app.drafting.topics import Topic
@@ -47,12 +47,10 @@ def subjects(context: Context) -> None:
         match = _ABOUT.search(sentence.text)
         if not match:
             continue
-        who = match.group("who")
         for part in split(sub_quote(sentence, match.start("who"), match.end("who"))):
-            text = part.text
-            cut = _TRIM.search(" " + text + " ")
-            if cut and cut.start() > 0:
-                part = sub_quote(part, 0, cut.start() - 1 if cut.start() > 0 else len(text))
+            cut = _TRIM.search(" " + part.text + " ")
+            if cut and cut.start() > 0:  # offsets in the padded text are one on
+                part = sub_quote(part, 0, cut.start() - 1)
             words = re.sub(r"^(?:all|the|our|their|your)\s+", "", part.text, flags=re.I)
             if not words or len(words.split()) > 8 or not re.search(r"[a-z]{3}", words):
                 continue
@@ -62,6 +60,4 @@ def subjects(context: Context) -> None:
                 continue  # data subjects are people: a part naming none is a clause
             name = clean_name(words)
             entity = Entity("data-subjects", slug(name, 60), name, [sentence], confidence=0.7)
-            entity.facts["name"] = stated("name", part)
             context.draft.add(entity)
-        del who

@@ -45,7 +45,8 @@ _CUES: tuple[tuple[Topic, re.Pattern[str]], ...] = tuple(
         ),
         (
             Topic.CATEGORIES,
-            r"\b(what (personal )?(information|data)|categories of|types of (personal )?"
+            r"\b(what (personal )?(information|data)|what we (hold|collect|keep)|categories of"
+            r"|types of (personal )?"
             r"(information|data)|(information|data) (we|do we) (hold|collect|process|keep)"
             r"|might include|may include|includes?:|collect and process|personal data)\b",
         ),
