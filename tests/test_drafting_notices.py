@@ -143,7 +143,14 @@ def test_each_test_notice_is_drafted_as_a_reader_records_it(name: str, tmp_path:
 
 
 @pytest.mark.parametrize(
-    "name", [*sorted(EXPECTED), "borough-council-care.txt", "send-service.txt", "trust-tables.md"]
+    "name",
+    [
+        *sorted(EXPECTED),
+        "borough-council-care.txt",
+        "send-service.txt",
+        "trust-tables.md",
+        "infant-school-word.html",
+    ],
 )
 def test_every_quote_of_a_draft_is_verbatim_at_its_offsets(name: str, tmp_path: Path) -> None:
     folder = draft_folder(NOTICES / name, tmp_path)
@@ -201,6 +208,21 @@ def test_tables_of_processing_and_retention_give_a_row_each(tmp_path: Path) -> N
     }
     controller = yaml.safe_load((folder / "controller.yaml").read_text(encoding="utf-8"))
     assert controller["dpo"]["email"] == "dpo@oakwood-trust.example.org"
+
+
+def test_a_word_processor_page_reads_as_its_paragraphs_bullets_and_bold_headings(
+    tmp_path: Path,
+) -> None:
+    folder = draft_folder(NOTICES / "infant-school-word.html", tmp_path)
+    controller = yaml.safe_load((folder / "controller.yaml").read_text(encoding="utf-8"))
+    assert controller["name"] == "St Mary’s Church of England Infant School"
+    assert (controller["phone"], controller["email"]) == (
+        "01632 960 900",
+        "office@stmarys.example.sch.uk",
+    )
+    groups = {e["name"]: e.get("group") for e in entries(folder, "data-categories")}
+    assert groups["Country of birth"] == "characteristics"
+    assert not {e["name"] for e in entries(folder, "recipients")} & set(groups)
 
 
 def test_the_command_refuses_a_bad_slug_or_a_missing_notice(

@@ -15,7 +15,8 @@ _PHONE = re.compile(r"(?<!\d)(?:\+44\s?\(?0?\)?\s?|0)\d{2,4}[\s-]?\d{3,4}[\s-]?\
 _POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2}\b")
 _URL = re.compile(r"https?://[^\s)<>\"”]+[^\s)<>\"”.,;:]")
 _BODY = re.compile(
-    r"\b(?:[A-Z][\w’'&-]+[ ]+){1,5}(?:County Council|City Council|Borough Council|District Council|"
+    r"\b(?:[A-Z][\w’'&-]+[ ]+(?:(?:of|and|the|de)[ ]+)?){1,6}"
+    r"(?:County Council|City Council|Borough Council|District Council|"
     r"Council|Primary School|Junior School|Infant School|Secondary School|High School|School|"
     r"Academy|Nursery School|Nursery|Pre-School|Preschool|Pre-school|College|Trust)\b"
 )
@@ -102,6 +103,10 @@ def _contacts(context: Context, entity: Entity) -> None:
             continue
         for sentence in sentences(block) or [block.quote]:
             if not _ICO.search(sentence.text):
+                _contact_fields(sentence, own, entity, prefix="")
+    if not any(own.values()) and not any(dpo.values()):
+        for _block, sentence in context.sentences():  # "contact the school office on ..."
+            if re.search(r"\bcontact\b", sentence.text, re.I) and not _ICO.search(sentence.text):
                 _contact_fields(sentence, own, entity, prefix="")
     for field in ("email", "phone", "address"):
         if own.get(field):

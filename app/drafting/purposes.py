@@ -69,6 +69,10 @@ def from_item(context: Context, block: Block) -> Entity | None:
     text = subject.text
     cut = re.search(r"\s[–—]\s", text)
     end = cut.start() if cut else len(text)
+    lead = re.match(r"(?:to|in order to)\s+(?=\w)", text, re.I)
+    if lead and _VERBISH.match(text[lead.end() :]):  # "to support pupil learning"
+        subject = sub_quote(subject, lead.end(), len(text))
+        text, end = subject.text, end - lead.end()
     if len(text[:end].split()) > _LONG and (
         clause := re.search(r"\s(?:that|which|so that)\s", text)
     ):

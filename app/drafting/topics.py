@@ -25,6 +25,11 @@ class Topic(StrEnum):
 _CUES: tuple[tuple[Topic, re.Pattern[str]], ...] = tuple(
     (topic, re.compile(pattern, re.I))
     for topic, pattern in (
+        (
+            Topic.CATEGORIES,
+            r"\b(?:categories|types|kinds) of (?:personal |pupil |workforce |staff |child |"
+            r"children’s |children's |parent )?(?:information|data)\b",
+        ),
         (Topic.RIGHTS, r"\brights?\b"),
         (Topic.RETENTION, r"\bhow long\b|\bretention\b|\bretain\b|\bkeep (it|your|this|the)\b"),
         (
