@@ -150,6 +150,7 @@ def test_each_test_notice_is_drafted_as_a_reader_records_it(name: str, tmp_path:
         "send-service.txt",
         "trust-tables.md",
         "infant-school-word.html",
+        "council-tax-prose.html",
     ],
 )
 def test_every_quote_of_a_draft_is_verbatim_at_its_offsets(name: str, tmp_path: Path) -> None:
@@ -223,6 +224,21 @@ def test_a_word_processor_page_reads_as_its_paragraphs_bullets_and_bold_headings
     groups = {e["name"]: e.get("group") for e in entries(folder, "data-categories")}
     assert groups["Country of birth"] == "characteristics"
     assert not {e["name"] for e in entries(folder, "recipients")} & set(groups)
+
+
+def test_a_notice_in_prose_gives_its_data_recipients_and_general_bases(tmp_path: Path) -> None:
+    folder = draft_folder(NOTICES / "council-tax-prose.html", tmp_path)
+    names = {e["name"] for e in entries(folder, "data-categories")}
+    assert {"Name", "Bank details", "Income", "Disability"} <= names
+    recipients = {e["name"]: e.get("role") for e in entries(folder, "recipients")}
+    assert recipients["Enforcement agents"] == "processor"  # "on our behalf"
+    assert "HM Revenue and Customs" in recipients  # an example after "such as"
+    assert "Cabinet Office" in recipients  # a term of a definition list
+    sharing = {e["recipient"]: e for e in entries(folder, "sharing")}
+    cabinet = sharing["cabinet-office"]
+    assert cabinet["lawful_bases"] == ["article-6-1-c", "article-6-1-e"]
+    assert cabinet["basis"]["lawful_bases/article-6-1-e"]["basis"] == "inferred"
+    assert cabinet["purposes"] == ["prevent-and-detect-fraud"]
 
 
 def test_the_command_refuses_a_bad_slug_or_a_missing_notice(

@@ -66,6 +66,7 @@ def general(context: Context) -> None:
     basis, or such a sentence): Article 6 bases given to arrangements that
     state none (within the section, where it is about sharing); Article 9
     conditions to special category data with none."""
+    stated_own = {a.slug for a in context.draft.entities("sharing") if a.fields.get("lawful_bases")}
     for block, sentence in context.sentences():
         heading = block.heading.text if block.heading else ""
         if not (_GENERAL.search(sentence.text) or _GENERAL.search(heading)):
@@ -75,8 +76,8 @@ def general(context: Context) -> None:
             continue
         section_only = context.topics.get(block.index) is Topic.RECIPIENTS
         for arrangement in context.draft.entities("sharing"):
-            if arrangement.fields.get("lawful_bases"):
-                continue
+            if arrangement.slug in stated_own:
+                continue  # its own words state its basis
             if section_only and not _in_section(context, arrangement, block):
                 continue
             for slug, _named in found:

@@ -9,7 +9,7 @@ import re
 from app.drafting.context import Context, row_cell, row_subject
 from app.drafting.model import Entity, Quote, inferred, stated
 from app.drafting.phrases import clean_name, examples, slug, split
-from app.drafting.segment import Block, sub_quote
+from app.drafting.segment import Block, sentences, sub_quote
 from app.drafting.topics import Topic
 
 TYPE = "data-categories"
@@ -95,7 +95,41 @@ def _without_clause(quote: Quote, *, comma: bool = False) -> Quote:
     return quote
 
 
+_PROSE = re.compile(
+    r"^(?:We|The (?:Council|school|trust|academy|setting))(?: also)?(?: may)? "
+    r"(?:collect|hold|keep|process|record|ask for|ask you for)(?:s)?(?: and \w+)? (?P<what>.+?)\.?$"
+)
+_ABOUT_WHOM = re.compile(
+    r"^(?:(?:personal|some|the) )?(?:information|data|details) (?:about|on|relating to|from)\b"
+    r"|^(?:the following|this|these|it|them)\b",
+    re.I,
+)
+
+
+def _prose(context: Context) -> None:
+    """``We collect your name, address and bank details.`` in a section about
+    the data held: each named item a category."""
+    for block in context.blocks:
+        if block.kind != "para" or context.topics.get(block.index) is not Topic.CATEGORIES:
+            continue
+        for sentence in sentences(block):
+            match = _PROSE.match(sentence.text)
+            if not match or _ABOUT_WHOM.match(match.group("what")):
+                continue
+            what = sub_quote(sentence, match.start("what"), match.end("what"))
+            stop = re.search(r",?\s(?:where|when|if|to|so|because|for|from|which|who)\s", what.text)
+            what = sub_quote(what, 0, stop.start() if stop else len(what.text))
+            for part in split(what):
+                name = re.sub(
+                    r"^(?:your|their|our|the|any|all|information about)\s+", "", part.text
+                )
+                name = re.sub(r"^(?:your|their|the|any)\s+", "", name)
+                if name and len(name.split()) <= 6:
+                    _category(context, part, name, None)
+
+
 def extract(context: Context) -> None:
+    _prose(context)
     groups: dict[int, str] = {}
     for block in context.items(Topic.CATEGORIES):
         group = _intro_group(context, block, groups)

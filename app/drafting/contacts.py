@@ -161,6 +161,9 @@ def _contact_fields(
         address = re.sub(
             r"^.*?\b(?:write to|writing to)\s*:?\s*(?:us at\s*)?", "", address, flags=re.I
         )
+        first = address.split(",", 1)[0]
+        if ":" in first:  # "Contact our Data Protection Officer: Information Governance Team, ..."
+            address = address[address.index(":") + 1 :]
         found["address"] = address.strip(" .")
         entity.facts[_key(prefix, "address")] = stated(_key(prefix, "address"), quote)
         entity.add_quote(quote)

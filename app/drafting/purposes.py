@@ -25,7 +25,7 @@ _VERBISH = re.compile(
     r"engage|conduct|research|statistical|ensure|maintain|track|offer|record|claim|"
     r"verify|respond|analyse|audit|organise|communicate|fund|target|develop|celebrate|write|"
     r"review|make|pay|decide|consider|book|invoice|process|handle|apply|award|issue|notify|"
-    r"register|recruit|employ|train|inspect|enforce|collect|publish)\w*\b",
+    r"register|recruit|employ|train|inspect|enforce|collect|publish|help)\w*\b",
     re.I,
 )
 _UNDERPINS = re.compile(r"\bunderpins?\s+(?P<what>[^.;]+)", re.I)
@@ -119,7 +119,7 @@ def _coordinated(
         after = text[cut.end() :]
         single = not nouns and len(text[begin : cut.start()].split()) < 2  # "write and review X"
         if not single and (
-            _VERBISH.match(after)
+            (_VERBISH.match(after) and not after.startswith("help"))
             or re.match(r"enables?\b", after)
             or (nouns and "," in cut.group())
         ):
@@ -137,11 +137,30 @@ def _coordinated(
     return found
 
 
+_ACTIVITY = re.compile(
+    r"\s[–—-]\s(?:we|the council|the school|the trust)\s+(?:must\s+|may\s+|need to\s+|have to\s+)?"
+    r"(?P<what>[a-z]\w*\b[^.;:]*)",
+    re.I,
+)
+
+
+def _basis_activity(context: Context, block: Block) -> None:
+    """A lawful basis and what it covers ("Public task – we assess housing
+    benefit"): the activity is a purpose."""
+    match = _ACTIVITY.search(block.text)
+    if not match or not _VERBISH.match(match.group("what")):
+        return
+    end = _end_of(block.text, match.start("what"))
+    make(context, sub_quote(block.quote, match.start("what"), end))
+
+
 def extract(context: Context) -> None:
     """List items about purposes, and purpose clauses in the paragraphs of a
     section about why data are used."""
     for block in context.items(Topic.PURPOSES):
         from_item(context, block)
+    for block in context.items(Topic.LEGISLATION):  # "Public task – we assess ..."
+        _basis_activity(context, block)
     for block in context.blocks:  # tables of processing: a purpose per row
         if (
             block.kind == "row"

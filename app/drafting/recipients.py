@@ -119,6 +119,11 @@ _RECIPIENT_HEADERS = (
     r"recipient|\bwho\b|organisation|shared? with|disclosed to|third part|bod(?:y|ies)|partner",
 )
 _NOBODY = re.compile(r"(?i)none|n/?a|-+|–|nobody|no one|not shared|we do not share( it)?")
+_NO_ONE = re.compile(
+    r"(?:the following|these|those)\b|(?:other|various|a range of|a number of|some) "
+    r"(?:organisations|agencies|bodies|partners|third parties|people|services)\b(?!\s+[A-Z])",
+    re.I,
+)
 _INTRODUCES = re.compile(r"\b(?:include|includes|including|are|following)\b\s*:?$|:$")
 _DESCRIPTION = re.compile(r"^(?:our|the|a|an|your|their)\s+[a-z]", re.I)
 
@@ -245,14 +250,20 @@ def _from_sentences(context: Context) -> list[Received]:
             continue
         who_start = match.start("who")
         who = match.group("who")
+        listed: list[Quote] = []
+        if (such := re.search(r",?\s(?:such as|including)\s", who)) and re.match(
+            r"(?:other|a range of|various|partner)\b", who, re.I
+        ):  # "other organisations, such as A, B and C, where ...": the examples
+            rest = sub_quote(sentence, who_start + such.end(), who_start + len(who))
+            stop = re.search(r",\s(?:where|when|if|to|for|who|which)\b", rest.text)
+            listed = split(sub_quote(rest, 0, stop.start() if stop else len(rest.text)))
         cut = _OBJECT_END.search(" " + who + " ")
         end = who_start + (cut.start() if cut else len(who))
         object_quote = sub_quote(sentence, who_start, end)
-        if re.match(
-            r"(?:the following|these|those|other organisations)\b", object_quote.text, re.I
-        ):
-            continue  # the sentence introduces a list
-        for part in split(object_quote):
+        if not listed and _NO_ONE.match(object_quote.text):
+            continue  # the sentence introduces a list, or names no one
+        role = _processor_quote_of(sentence)
+        for part in listed or split(object_quote):
             text = re.sub(r"^(?:with|to)\s+", "", part.text)
             text = re.sub(r"\s+(?:back|also)$", "", text)
             if (
@@ -262,6 +273,10 @@ def _from_sentences(context: Context) -> list[Received]:
             ):
                 continue
             existing = by_alias(context, text)
-            recipient = existing or make(context, part, text, role_quote=None)
+            recipient = existing or make(context, part, text, role_quote=role)
             received.append(Received(recipient, block, sentence))
     return received
+
+
+def _processor_quote_of(sentence: Quote) -> Quote | None:
+    return sentence if _PROCESSOR.search(sentence.text) else None

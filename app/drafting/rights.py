@@ -85,6 +85,8 @@ def extract(context: Context) -> None:
                 what = re.sub(r"\s+at any time$", "", what)
                 if clause := _QUALIFIER.search(what):
                     what = what[: clause.start()]
+                if _REGULATOR.search(sentence.text) and re.search(r"complain|concern", what):
+                    continue  # the complaint to the regulator: named below, once
                 if what.strip():
                     make(context, sentence, "Right to " + what.strip())
         if (ask := _CAN_ASK.search(sentence.text)) and not _RIGHT_SENTENCE.search(sentence.text):

@@ -23,7 +23,6 @@ _BLOCK_TAGS = frozenset(
         "aside",
         "address",
         "blockquote",
-        "dl",
         "dt",
         "dd",
         "figure",
@@ -109,6 +108,14 @@ def html_text(markup: str) -> str:
                 lines.extend(["", "#" * int(name[1]) + " " + _squash(_inline(child)), ""])
             elif name in ("ul", "ol"):
                 emit_list(child, depth)
+                lines.append("")
+            elif name == "dl":  # terms and their descriptions: one item each
+                for term in child.find_all("dt"):
+                    description = term.find_next_sibling("dd")
+                    words = _squash(_inline(term))
+                    if description is not None:
+                        words += " – " + _squash(_inline(description))
+                    lines.append("  " * depth + f"- {words}")
                 lines.append("")
             elif name == "table":
                 for row in child.find_all("tr"):
