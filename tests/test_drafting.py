@@ -440,3 +440,18 @@ def test_conditions_an_age_and_a_right_to_restrict_until_an_age() -> None:
     assert restriction["restricted_to"] == ["address", "name"]
     assert restriction["contact_email"] == "careers@example.org"
     assert all(source["quote"] in draft.text for source in restriction["sources"])
+
+
+def test_the_uk_gdpr_by_name_and_a_recipient_stated_to_be_a_controller() -> None:
+    draft = draft_text(
+        "Who we share with\n\nWe share data with:\n\n- the Department for Education (DfE)\n"
+        "- Acme Ltd\n\nThe DfE is an independent data controller for the data it receives. "
+        "We process data under Article 6(1)(e) of the UK GDPR.\n",
+        "x",
+    )
+    gdpr = entity(draft, "legislation", "UK GDPR")
+    assert gdpr.fields["legislation_gov_uk_id"] == "eur/2016/679"
+    assert gdpr.fields["cited_as"] == "the UK GDPR"
+    dfe = entity(draft, "recipients", "The Department for Education (DfE)")
+    assert dfe.fields["role"] == "independent_controller"
+    assert "role" not in entity(draft, "recipients", "Acme Ltd").fields

@@ -65,6 +65,14 @@ WORKS: tuple[Work, ...] = (
     _work("Data Protection Act 2018", "ukpga/2018/12"),
 )
 
+GDPR = Work("UK GDPR", "eur/2016/679", 2016, "regulations", LEGISLATION_SOURCE, "eur/2016/679")
+"""The UK GDPR: cited by name, with no year ("UK GDPR", "General Data
+Protection Regulation"); legislation.gov.uk keeps it as retained EU law."""
+GDPR_NAMES = re.compile(
+    r"\b(?:the )?(?:UK |United Kingdom )?(?:General Data Protection Regulation|GDPR)\b"
+    r"(?: \(GDPR\))?"
+)
+
 ALIASES: dict[str, str] = {
     # The name without its opening words, as notices often cite regulations.
     "information about children in alternative provision england regulations 2007": (

@@ -120,6 +120,22 @@ def extract(context: Context) -> None:
             cited_in(context, block.quote)
     for block in context.items(Topic.LEGISLATION):
         _uncited_item(context, block)
+    _gdpr(context)
+
+
+def _gdpr(context: Context) -> None:
+    """The UK GDPR, where the notice names it."""
+    for _block, sentence in context.sentences():
+        if match := gazetteer.GDPR_NAMES.search(sentence.text):
+            work = gazetteer.GDPR
+            entity = Entity(TYPE, "uk-gdpr", work.title, [sentence], confidence=0.8)
+            entity.fields.update(
+                kind="regulations", cited_as=match.group(), legislation_gov_uk_id=work.path
+            )
+            entity.facts["kind"] = stated("kind", sentence)
+            entity.facts["cited_as"] = stated("cited_as", sentence)
+            entity.references = [(work.source, work.quote)]
+            context.draft.add(entity)
 
 
 def _uncited_item(context: Context, block: Block) -> None:

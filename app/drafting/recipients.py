@@ -211,6 +211,35 @@ _ACTS_AS = re.compile(
 )
 
 
+_CONTROLLER_ROLE = re.compile(
+    r"\b(?P<kind>independent|separate|joint)(?: data)? controllers?\b"
+    r"|\bcontrollers? in (?:their|its) own right\b",
+    re.I,
+)
+
+
+def _controllers(context: Context) -> None:
+    """``The DfE is an independent data controller``: the role of a recipient
+    the sentence names."""
+    for _block, sentence in context.sentences():
+        if not (match := _CONTROLLER_ROLE.search(sentence.text)):
+            continue
+        role = (
+            "joint_controller"
+            if (match["kind"] or "").lower() == "joint"
+            else "independent_controller"
+        )
+        for recipient in context.draft.entities(TYPE):
+            name = re.sub(r"\s*\([^)]*\)", "", recipient.name)
+            short = abbreviation(recipient.name)
+            names_it = name.lower() in sentence.text.lower() or (
+                short is not None and re.search(rf"\b{re.escape(short)}\b", sentence.text)
+            )
+            if len(name) > 3 and names_it and "role" not in recipient.fields:
+                recipient.state("role", role, stated("role", sentence, confidence=0.75))
+                recipient.add_quote(sentence)
+
+
 def _roles_stated_apart(context: Context) -> list[Received]:
     """``Transport operators act as data processors on our behalf``: a
     sentence naming a drafted recipient and the processor role; a named
@@ -229,6 +258,7 @@ def _roles_stated_apart(context: Context) -> list[Received]:
             if len(name) > 3 and name in lowered and "role" not in recipient.fields:
                 recipient.state("role", "processor", stated("role", sentence, confidence=0.8))
                 recipient.add_quote(sentence)
+    _controllers(context)
     return found
 
 
