@@ -26,6 +26,7 @@ _PEOPLE = re.compile(
     r"clients?|service users?|members?|adults?|claimants?|tenants?|patients?)\b",
     re.I,
 )
+_CLAUSE = re.compile(r"\s(?:who|which|that|is|are|was|were|will|may|can)\s|\s\(|,\s")
 _TRIM = re.compile(
     r"\s(?:who|which|that|receiving|where|when|in|on|at|as|if|is|are|was|were|will|may|can)\s"
     r"|\s\(|,\s(?:\(|including)"
@@ -48,7 +49,8 @@ def subjects(context: Context) -> None:
         if not match:
             continue
         for part in split(sub_quote(sentence, match.start("who"), match.end("who"))):
-            cut = _TRIM.search(" " + part.text + " ")
+            trim = _CLAUSE if re.match(r"(?:those|people|anyone)\b", part.text, re.I) else _TRIM
+            cut = trim.search(" " + part.text + " ")
             if cut and cut.start() > 0:  # offsets in the padded text are one on
                 part = sub_quote(part, 0, cut.start() - 1)
             words = re.sub(r"^(?:all|the|our|their|your)\s+", "", part.text, flags=re.I)
@@ -59,5 +61,20 @@ def subjects(context: Context) -> None:
             if not _PEOPLE.search(" ".join(words.split()[:4])):
                 continue  # data subjects are people: a part naming none is a clause
             name = clean_name(words)
+            same = next(
+                (
+                    e
+                    for e in context.draft.entities("data-subjects")
+                    if _singular(e.name) == _singular(name)
+                ),
+                None,
+            )
+            if same is not None:  # "Parent/carers" and "Parents/carers"
+                same.add_quote(sentence)
+                continue
             entity = Entity("data-subjects", slug(name, 60), name, [sentence], confidence=0.7)
             context.draft.add(entity)
+
+
+def _singular(name: str) -> str:
+    return " ".join(re.sub(r"s$", "", w) for w in re.findall(r"[a-z]+", name.lower()))
