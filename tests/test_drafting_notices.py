@@ -257,6 +257,10 @@ def test_the_command_refuses_a_bad_slug_or_a_missing_notice(
     assert cli.main(["draft", str(empty), "--controller", "x", "--out", str(tmp_path)]) == 2
     assert "no text" in capsys.readouterr().err
     assert not (tmp_path / "x").exists()
+    a_file = tmp_path / "a-file"
+    a_file.write_text("", encoding="utf-8")
+    assert cli.main(["draft", str(notice), "--controller", "x", "--out", str(a_file)]) == 2
+    assert "could not be written" in capsys.readouterr().err
 
 
 def test_a_thirty_page_notice_drafts_in_seconds_with_a_progress_bar(

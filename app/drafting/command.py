@@ -13,6 +13,7 @@ from app.drafting.pipeline import draft_file
 from app.drafting.report import write_report
 from app.drafting.sources import NoticeError
 from app.drafting.writer import LAWFUL_BASES_FILE, write
+from app.register.schemas import SLUG_PATTERN
 
 
 def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -27,7 +28,7 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def cmd_draft(settings: Settings, args: argparse.Namespace) -> int:
-    if not re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", args.controller):
+    if not re.fullmatch(SLUG_PATTERN, args.controller):
         print("error: --controller must be a slug (lowercase words joined by '-')", file=sys.stderr)
         return 2
     lawful = settings.seed_dir / LAWFUL_BASES_FILE
@@ -40,9 +41,13 @@ def cmd_draft(settings: Settings, args: argparse.Namespace) -> int:
     except NoticeError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    counts = write(draft, args.out, lawful)
-    if args.report:
-        write_report(draft, args.out / args.controller, args.report)
+    try:
+        counts = write(draft, args.out, lawful)
+        if args.report:
+            write_report(draft, args.out / args.controller, args.report)
+    except (OSError, ValueError) as exc:
+        print(f"error: the draft could not be written: {exc}", file=sys.stderr)
+        return 2
     took = time.perf_counter() - started
     listed = ", ".join(f"{n} {file}" for file, n in counts.items() if n)
     print(f"drafted {args.out / args.controller} in {took:.1f}s: {listed}")
