@@ -151,6 +151,7 @@ def test_each_test_notice_is_drafted_as_a_reader_records_it(name: str, tmp_path:
         "trust-tables.md",
         "infant-school-word.html",
         "council-tax-prose.html",
+        "nursery-caps.txt",
     ],
 )
 def test_every_quote_of_a_draft_is_verbatim_at_its_offsets(name: str, tmp_path: Path) -> None:
@@ -239,6 +240,18 @@ def test_a_notice_in_prose_gives_its_data_recipients_and_general_bases(tmp_path:
     assert cabinet["lawful_bases"] == ["article-6-1-c", "article-6-1-e"]
     assert cabinet["basis"]["lawful_bases/article-6-1-e"]["basis"] == "inferred"
     assert cabinet["purposes"] == ["prevent-and-detect-fraud"]
+
+
+def test_capital_headings_and_the_body_declared_controller(tmp_path: Path) -> None:
+    folder = draft_folder(NOTICES / "nursery-caps.txt", tmp_path)
+    controller = yaml.safe_load((folder / "controller.yaml").read_text(encoding="utf-8"))
+    assert controller["name"] == "Busy Bees Day Nursery (Hilltop) Ltd"  # not "Hilltop Council"
+    assert controller["kind"] == "early_years_setting"
+    assert controller["phone"] == "01632 960 222"
+    sharing = {e["recipient"]: e for e in entries(folder, "sharing")}
+    front_door = sharing["hilltop-childrens-services-front-door"]
+    assert front_door["consent"] == "without_consent_where_law_allows"
+    assert front_door["basis"]["consent"]["basis"] == "inferred"
 
 
 def test_the_command_refuses_a_bad_slug_or_a_missing_notice(

@@ -121,9 +121,11 @@ def _prose(context: Context) -> None:
             what = sub_quote(what, 0, stop.start() if stop else len(what.text))
             for part in split(what):
                 name = re.sub(
-                    r"^(?:your|their|our|the|any|all|information about)\s+", "", part.text
+                    r"^(?:information about\s+)?(?:(?:your|their|our|the|any|all)\s+)?",
+                    "",
+                    part.text,
                 )
-                name = re.sub(r"^(?:your|their|the|any)\s+", "", name)
+                name = re.sub(r"^own\s+", "", name)
                 if name and len(name.split()) <= 6:
                     _category(context, part, name, None)
 

@@ -24,6 +24,23 @@ _DPO = re.compile(r"data protection officer|\bDPO\b", re.I)
 _ICO = re.compile(r"Information Commissioner[’']?s? Office|Information Commissioner\b|\bICO\b")
 
 
+_REACH = re.compile(r"\b(?:contact|speak to|call|telephone|ring|write to|e-?mail)\b", re.I)
+_DECLARED = re.compile(
+    r"^(?:The )?(?P<body>[A-Z][\w’'&.-]*(?: (?:[A-Z(][\w’'&().-]*|of|and|the|for|de))*) "
+    r"(?:is|are) (?:registered [^.]*?as )?(?:a |the )?data controller"
+)
+
+
+def _declared(context: Context) -> Quote | None:
+    """The body a sentence declares the data controller ("X Ltd is the data controller")."""
+    for _block, sentence in context.sentences():
+        match = _DECLARED.match(sentence.text)
+        if match and not re.fullmatch(r"We|It|They|This|That|Our \w+", match.group("body")):
+            start = sentence.start + match.start("body")
+            return Quote(start, start + len(match.group("body")), match.group("body"))
+    return None
+
+
 def _kind(name: str) -> str:
     lowered = name.lower()
     if "council" in lowered:
@@ -45,6 +62,10 @@ def controller(context: Context, slug: str, name: str | None) -> Entity:
         start = match.end() - len(words)
         bodies.setdefault(words, []).append(Quote(start, match.end(), words))
     title_block = next((b for b in context.blocks if b.kind == "heading"), None)
+    declared = _declared(context)
+    if name is None and declared is not None:
+        name = declared.text
+        bodies[name] = [declared]
     if name is None and bodies:
         name = max(bodies, key=lambda n: (len(bodies[n]), -bodies[n][0].start))
     quotes = bodies.get(name or "", [])[:3]
@@ -106,7 +127,7 @@ def _contacts(context: Context, entity: Entity) -> None:
                 _contact_fields(sentence, own, entity, prefix="")
     if not any(own.values()) and not any(dpo.values()):
         for _block, sentence in context.sentences():  # "contact the school office on ..."
-            if re.search(r"\bcontact\b", sentence.text, re.I) and not _ICO.search(sentence.text):
+            if _REACH.search(sentence.text) and not _ICO.search(sentence.text):
                 _contact_fields(sentence, own, entity, prefix="")
     for field in ("email", "phone", "address"):
         if own.get(field):

@@ -25,7 +25,8 @@ _VERBISH = re.compile(
     r"engage|conduct|research|statistical|ensure|maintain|track|offer|record|claim|"
     r"verify|respond|analyse|audit|organise|communicate|fund|target|develop|celebrate|write|"
     r"review|make|pay|decide|consider|book|invoice|process|handle|apply|award|issue|notify|"
-    r"register|recruit|employ|train|inspect|enforce|collect|publish|help)\w*\b",
+    r"register|recruit|employ|train|inspect|enforce|collect|publish|help)\w*\b"
+    r"|^(?:care for|look after)\b",
     re.I,
 )
 _UNDERPINS = re.compile(r"\bunderpins?\s+(?P<what>[^.;]+)", re.I)

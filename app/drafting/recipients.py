@@ -47,7 +47,7 @@ _KINDS: tuple[tuple[str, str], ...] = (
 )
 _PROCESSOR = re.compile(r"\bprocessors?\b|\bon (our|its|their) behalf\b|\bon behalf of\b", re.I)
 _SHARE_VERB = re.compile(
-    r"^(?:(?:Once|When|If|Where|After|Before|Whenever)\b[^,]{0,80},\s*)?"
+    r"^(?:(?:Once|When|If|Where|After|Before|Whenever)\b[^,]{0,80}?(?:,\s*|\s+(?=we\b)))?"
     r"(?:We|The \w+(?: \w+)? (?:Council|Authority|School|Academy|Trust|Nursery)|The Council|"
     r"The Local Authority|The school|Our \w+)\b(?:(?!\bnot\b|\bnever\b|\bwill only\b).){0,80}?\b"
     r"(?:share|shares|pass|passes|disclose|discloses|send|sends|provide|provides|transfer|transfers)"
@@ -56,7 +56,7 @@ _SHARE_VERB = re.compile(
 )
 _OBJECT_END = re.compile(
     r"\s(?:about|where|when|if|who|which|so|because|as|for|in order|under|on|to help|to enable|to|"
-    r"including)\s",
+    r"including|without|with your|with their)\s",
 )
 
 

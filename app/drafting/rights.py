@@ -36,8 +36,8 @@ ARTICLES: tuple[tuple[str, str, str | None, str], ...] = (
 _RIGHT_TO = re.compile(r"\bright to\s*:?\s*$", re.I)
 _QUALIFIER = re.compile(r"\s(?:that|which|who|in certain|in some)\s")
 _CAN_ASK = re.compile(
-    r"\byou (?:can|may) (?P<what>(?:ask|request)(?: us)? (?:for a copy|to (?:correct|change|delete|"
-    r"erase|restrict|stop|object))[^.;]*)",
+    r"\b(?:you (?:can|may) |and )(?P<what>(?:ask|request)(?: us)? (?:for a copy|for access"
+    r"|to (?:see|access|correct|change|delete|erase|restrict|stop|object))[^.;,]*)",
     re.I,
 )
 _RIGHT_SENTENCE = re.compile(r"\bha(?:ve|s) (?:also )?(?:the|a) right to (?P<what>[^.;]+)", re.I)
@@ -89,7 +89,10 @@ def extract(context: Context) -> None:
                     continue  # the complaint to the regulator: named below, once
                 if what.strip():
                     make(context, sentence, "Right to " + what.strip())
-        if (ask := _CAN_ASK.search(sentence.text)) and not _RIGHT_SENTENCE.search(sentence.text):
-            make(context, sentence, "Right to " + re.split(r",|\s\(", ask.group("what"))[0])
+        if not _RIGHT_SENTENCE.search(sentence.text) and re.search(
+            r"\byou (?:can|may) ", sentence.text, re.I
+        ):
+            for ask in _CAN_ASK.finditer(sentence.text):
+                make(context, sentence, "Right to " + re.split(r",|\s\(", ask.group("what"))[0])
         if _REGULATOR.search(sentence.text):
             make(context, sentence, "Right to complain to the Information Commissioner’s Office")

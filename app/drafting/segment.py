@@ -70,7 +70,9 @@ def _looks_like_heading(line: str, before_blank: bool, after_blank: bool) -> boo
         return False
     if _LABEL_VALUE.match(stripped) or not (stripped[0].isupper() or stripped[0].isdigit()):
         return False
-    return after_blank or stripped.endswith("?")
+    capitals = re.sub(r"[^A-Za-z]", "", stripped)
+    shouted = len(capitals) >= 4 and capitals.isupper()  # "WHAT WE COLLECT"
+    return after_blank or stripped.endswith("?") or shouted
 
 
 def segment(text: str) -> list[Block]:

@@ -19,7 +19,7 @@ TYPE = "sharing"
 _ROUTINE = re.compile(r"\b(routinely|regularly|termly|annually|each term|every term)\b", re.I)
 _ON_REQUEST = re.compile(r"\b(on request|when (?:asked|requested)|if (?:asked|requested))\b", re.I)
 _WITHOUT_CONSENT = re.compile(
-    r"\bwithout (?:your )?consent unless\b|\bwithout consent\b[^.]*\b(?:law|legal)\b", re.I
+    r"\bwithout (?:your |their |parental )?consent\b[^.]*\b(?:unless|law|legal)\b", re.I
 )
 _OPEN_LIST = re.compile(r"\b(?:such as|for example|e\.g\.|including|includes?|like)\b", re.I)
 _FROM_AGE = re.compile(
@@ -96,7 +96,9 @@ def _how(context: Context, entity: Entity, block: Block, quote: Quote) -> None:
     elif _ON_REQUEST.search(words):
         entity.state("frequency", "on_request", stated("frequency", quote))
     consent = _section_sentences(context, block, _WITHOUT_CONSENT)
-    if consent is not None and block.kind in ("item", "row"):
+    if block.kind == "para":  # a sentence says it of itself, or nothing
+        consent = quote if _WITHOUT_CONSENT.search(quote.text) else None
+    if consent is not None:
         entity.add_quote(consent)
         entity.state(
             "consent",
