@@ -106,6 +106,16 @@ def test_numbered_section_headings_are_headings_and_numbered_lists_stay_lists() 
     ]
 
 
+def test_tab_bullets_and_bold_lines_as_headings() -> None:
+    text = "**Who we share it with**\nWe share it with:\n\t•\tthe police\n__Your rights__\n"
+    assert [(b.kind, b.text) for b in segment(text)] == [
+        ("heading", "Who we share it with"),
+        ("para", "We share it with:"),
+        ("item", "the police"),
+        ("heading", "Your rights"),
+    ]
+
+
 def test_markdown_table_rows_carry_their_header_and_cells() -> None:
     text = "| Recipient | Why |\n|---|---|\n| The police | To prevent crime |\n"
     rows = [b for b in segment(text) if b.kind == "row"]

@@ -12,6 +12,7 @@ _HEADING_MD = re.compile(r"^(\s*)(#{1,6})\s+(.+?)\s*#*\s*$")
 _ITEM = re.compile(
     r"^(\s*)([-*+•●▪◦‣·o\uf0b7\uf0a7➢✓]|\d{1,2}[.)]|\([a-z0-9]{1,3}\)|[a-z][.)])\s+(\S.*?)\s*$"
 )
+_BOLD_LINE = re.compile(r"^\s*(\*\*|__)([^*_].{0,88}?)\1\s*:?\s*$")
 _ROW = re.compile(r"^\s*\|(.*)\|\s*$")
 _RULE_ROW = re.compile(r"^[\s|:\-]+$")
 _LABEL_VALUE = re.compile(r"^[A-Z][\w /-]{0,25}\s?:\s*\S")
@@ -91,6 +92,8 @@ def segment(text: str) -> list[Block]:
         block: Block | None = None
         if match := _HEADING_MD.match(line):
             block = Block("heading", offset + match.start(3), offset + match.end(3), match.group(3))
+        elif match := _BOLD_LINE.match(line):  # "**Who we share it with**" on a line of its own
+            block = Block("heading", offset + match.start(2), offset + match.end(2), match.group(2))
         elif match := _ROW.match(line):
             if _RULE_ROW.match(line):
                 previous_blank = False
