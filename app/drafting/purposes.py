@@ -10,7 +10,7 @@ from app.drafting.context import Context, row_cell, row_subject
 from app.drafting.model import Entity, Quote, stated
 from app.drafting.phrases import clean_name, slug
 from app.drafting.segment import Block, sentences, sub_quote
-from app.drafting.topics import Topic
+from app.drafting.topics import Topic, topic_of
 
 TYPE = "purposes"
 _TRIGGER = re.compile(
@@ -25,7 +25,7 @@ _VERBISH = re.compile(
     r"engage|conduct|research|statistical|ensure|maintain|track|offer|record|claim|"
     r"verify|respond|analyse|audit|organise|communicate|fund|target|develop|celebrate|write|"
     r"review|make|pay|decide|consider|book|invoice|process|handle|apply|award|issue|notify|"
-    r"register|recruit|employ|train|inspect|enforce|collect|publish|help)\w*\b"
+    r"register|recruit|employ|train|inspect|enforce|collect|publish|help|run)\w*\b"
     r"|^(?:care for|look after)\b",
     re.I,
 )
@@ -155,11 +155,30 @@ def _basis_activity(context: Context, block: Block) -> None:
     make(context, sub_quote(block.quote, match.start("what"), end))
 
 
+_USES_DATA = re.compile(
+    r"\b(?:collect|use|process|hold|keep)s?\b[^.]*\b(?:information|data)\b", re.I
+)
+
+
+def _opening(context: Context) -> None:
+    """The notice's opening paragraphs, before any section on a topic: a
+    sentence saying the body uses data "to run school admissions" states a purpose."""
+    for block in context.blocks:
+        if block.kind == "heading" and topic_of(block.text) is not Topic.OTHER:
+            return
+        if block.kind != "para":
+            continue
+        for sentence in sentences(block):
+            if _USES_DATA.search(sentence.text):
+                clauses(context, sentence, kind=None)
+
+
 def extract(context: Context) -> None:
     """List items about purposes, and purpose clauses in the paragraphs of a
     section about why data are used."""
     for block in context.items(Topic.PURPOSES):
         from_item(context, block)
+    _opening(context)
     for block in context.items(Topic.LEGISLATION):  # "Public task – we assess ..."
         _basis_activity(context, block)
     for block in context.blocks:  # tables of processing: a purpose per row
