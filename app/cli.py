@@ -54,10 +54,22 @@ def cmd_seed(settings: Settings, args: argparse.Namespace) -> int:
     return seed(settings, only_if_empty=args.if_empty)
 
 
+def where(host: str, port: int) -> str:
+    """The first line ``serve`` prints: where to look."""
+    shown = f"[{host}]" if ":" in host else host
+    base = f"http://{'127.0.0.1' if host == '0.0.0.0' else shown}:{port}"
+    return (
+        f"Data Sharing Register: pages {base}/ · API docs {base}/docs · "
+        f"the whole register {base}/api/v1/register"
+    )
+
+
 def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     import logging.config
 
     import uvicorn
+
+    print(where(args.host, args.port), flush=True)
 
     from app.observability.logs import logging_config
     from app.observability.metrics import multiprocess_metrics

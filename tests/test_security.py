@@ -293,7 +293,7 @@ def _samples(client: TestClient) -> dict[tuple[str, frozenset[tuple[str, str]]],
 
 
 def test_metrics_count_requests_per_route_template(write_client: TestClient) -> None:
-    for slug in ("nexus", "casey", "fft-aspire", "nexus"):  # the second nexus: a cache hit
+    for slug in ("nexus", "welfare-call", "fft-aspire", "nexus"):  # the second nexus: a cache hit
         assert write_client.get(f"/api/v1/recipients/{slug}").status_code == 200
     write_client.get("/api/v1/recipients/no-such-recipient")
     for n in range(3):
