@@ -167,8 +167,12 @@ def _lower_after_article(text: str) -> bool:
 
 
 def _names(quote: Quote) -> list[tuple[Quote, str]]:
+    """The recipients an item names: its organisations, or the class it names
+    and the examples it gives of it ("Appropriate regulators such as Ofsted")."""
     whole, listed = examples(head(quote))
     parts = listed or [p for s in _without_descriptions(whole) for p in _appositive(split(s))]
+    if listed and whole.text:
+        parts = [whole, *listed]
     found = []
     for part in parts:
         for name in distributed(clean_name(part.text)):
@@ -188,7 +192,18 @@ def extract(context: Context) -> list[Received]:
         ):
             role_quote = _processor_quote(parent)
         if children and _INTRODUCES.search(block.text):
-            continue  # the nested items are the recipients
+            # the nested items are the recipients; the item names their class
+            class_name = _class_name(block.quote)
+            if class_name is not None:
+                recipient = make(
+                    context,
+                    class_name,
+                    class_name.text,
+                    role_quote=role_quote
+                    or (_processor_quote(block) if _PROCESSOR.search(block.text) else None),
+                )
+                received.append(Received(recipient, block, block.quote))
+            continue
         if parent is not None and not _INTRODUCES.search(parent.text):
             continue  # details of the item above, not recipients of their own
         if role_quote is None and _PROCESSOR.search(block.text):
@@ -202,7 +217,26 @@ def extract(context: Context) -> list[Received]:
             received.append(Received(recipient, block, block.quote, context_quote))
     received.extend(_from_sentences(context))
     received.extend(_roles_stated_apart(context))
+    received.extend(_named_in_purposes(context))
     return received
+
+
+_REPORT_TO = re.compile(
+    r"\b(?:report|reporting|provide|providing|pass|send)\b[^.;]*?\bto "
+    r"(?P<who>(?:the )?[A-Z][\w’']*(?: [A-Z(][\w’'()]*)*)"
+)
+
+
+def _named_in_purposes(context: Context) -> list[Received]:
+    """A purpose that reports to a drafted recipient ("monitor and report on
+    the progress of children, including to the DfE") is a flow to it."""
+    found = []
+    for block in context.items(Topic.PURPOSES):
+        if (match := _REPORT_TO.search(block.text)) and (
+            recipient := by_alias(context, match.group("who"))
+        ):
+            found.append(Received(recipient, block, block.quote))
+    return found
 
 
 _ACTS_AS = re.compile(
@@ -260,6 +294,19 @@ def _roles_stated_apart(context: Context) -> list[Received]:
                 recipient.add_quote(sentence)
     _controllers(context)
     return found
+
+
+_CLASS_END = re.compile(
+    r"\.\s|\s[–—-]\s|:\s|\s(?:in order to|so that|to|who are|which are)\s(?=[a-z])"
+)
+
+
+def _class_name(quote: Quote) -> Quote | None:
+    """The class an item introducing a nested list names ("Companies who
+    process ... data on behalf of schools"): its words up to their purpose."""
+    end = _CLASS_END.search(quote.text)
+    name = sub_quote(quote, 0, end.start() if end else len(quote.text))
+    return name if name.text and len(name.text.split()) <= 25 else None
 
 
 def _processor_quote(block: Block) -> Quote:

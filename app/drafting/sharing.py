@@ -148,7 +148,10 @@ def _purposes(
     context: Context, entity: Entity, block: Block, words: Quote | None, parent: Quote | None
 ) -> None:
     aims: list[Entity] = []
-    if block.kind != "para" and words is not None:
+    if block.kind == "item" and context.topics.get(block.index) is Topic.PURPOSES:
+        aim = purposes.from_item(context, block)  # the purpose the flow serves
+        aims = [aim] if aim else []
+    elif block.kind != "para" and words is not None:
         aims = purposes.clauses(context, words)
         if (
             not aims
