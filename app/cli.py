@@ -11,6 +11,7 @@ from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from app.config import Settings, get_settings
 from app.db import make_engine, make_sessionmaker, session_scope
+from app.drafting import command as drafting
 from app.errors import ProblemError
 from app.exports import commands as interchange
 from app.migrate import upgrade
@@ -177,6 +178,7 @@ def build_parser() -> argparse.ArgumentParser:
     keys_commands.add_parser("list", help="list keys (never the keys themselves)")
 
     interchange.add_parsers(commands)
+    drafting.add_parser(commands)
     return parser
 
 
@@ -187,6 +189,7 @@ COMMANDS: dict[str, Callable[[Settings, argparse.Namespace], int]] = {
     "keys": cmd_keys,
     "import": interchange.cmd_import,
     "audit": cmd_audit,
+    "draft": drafting.cmd_draft,
 }
 
 
