@@ -1,9 +1,10 @@
 """``/docs`` (Swagger UI) and ``/redoc`` (ReDoc), served entirely from this
 service: the pages, an initialiser of our own and the UI bundles that the
 ``fastapi-offline`` package ships (pinned in pyproject.toml). Asset URLs
-carry a digest of their contents, so they are cached for a year; the pages
-revalidate. No inline script or style: the content security policy names
-only this origin (``app.security_headers``)."""
+carry a digest of their contents, so they are cached for a year. No inline
+script: the content security policy names only this origin
+(``app.security_headers``); /redoc adds a nonce of its own for the
+stylesheets ReDoc generates, and is never stored."""
 
 from __future__ import annotations
 
