@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 import anyio.to_thread
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter, Depends, FastAPI
 
 from app import health
 from app.audit.router import router as audit_router
@@ -16,6 +16,7 @@ from app.cache import routed_concurrency
 from app.completeness.router import router as completeness_router
 from app.config import Settings, get_settings
 from app.contract import install as install_contract
+from app.contract.negotiation import acceptable
 from app.db import make_engine, make_sessionmaker
 from app.errors import install_error_handlers
 from app.exports.router import router as exports_router
@@ -82,7 +83,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version="1.0.0",
         description=DESCRIPTION,
         lifespan=lifespan,
-        # Served by app.contract (validators, compression, offline docs).
+        # Served by app.contract (validators, compression, offline docs; 406).
+        dependencies=[Depends(acceptable)],
         openapi_url=None,
         docs_url=None,
         redoc_url=None,

@@ -244,3 +244,28 @@ def test_each_content_coding_of_a_read_has_its_own_strong_etag(
         headers={**auth, "If-Match": tags["gzip"], "Content-Type": "application/merge-patch+json"},
     )
     assert_problem(stale, 412)
+
+
+def test_an_accept_the_resource_cannot_serve_gets_406(
+    client: TestClient, document: dict[str, Any]
+) -> None:
+    for path, accept in [
+        (f"{API}/recipients", "text/html"),
+        (f"{API}/register.xlsx", "application/json"),
+        (f"{API}/recipients/nobody", "text/html"),  # before the lookup
+    ]:
+        refused = assert_problem(client.get(path, headers={"Accept": accept}), 406)
+        assert refused["type"].endswith("/not-acceptable")
+        assert "406" in document["paths"][path.replace("nobody", "{slug}")]["get"]["responses"]
+    for path, accept, served in [
+        (f"{API}/recipients", "application/*", "application/json"),
+        (f"{API}/recipients", "text/html, application/json;q=0.1", "application/json"),
+        (f"{API}/register", "application/ld+json", "application/ld+json"),
+        (f"{API}/register.csv", "text/csv", "text/csv"),
+        (f"{API}/recipients", "*/*", "application/json"),
+    ]:
+        response = client.get(path, headers={"Accept": accept})
+        assert response.status_code == 200, (path, accept)
+        assert response.headers["content-type"].startswith(served)
+    # an Accept that only excludes is disregarded (RFC 9110 12.5.1)
+    assert client.get(f"{API}/recipients", headers={"Accept": "text/html;q=0"}).status_code == 200

@@ -24,6 +24,7 @@ from fastapi.routing import APIRoute, iter_route_contexts
 from app.api.deps import MAX_LIMIT
 from app.audit.router import ENTITY_NAMES
 from app.config import Settings
+from app.contract.negotiation import API_PREFIX
 from app.errors import PROBLEM_MEDIA_TYPE
 from app.limits import MAX_QUERY_VALUE
 from app.register import entities as e
@@ -238,6 +239,8 @@ def _problem(status: str, description: str | None = None) -> dict[str, Any]:
 def _responses(path: str, operation: dict[str, Any], scopes: list[str]) -> None:
     responses: dict[str, Any] = operation.setdefault("responses", {})
     wanted = {"500"}
+    if path.startswith(API_PREFIX):  # app.contract.negotiation
+        wanted.add("406")
     if scopes:
         wanted |= {"401", "403", "429"}
     for status in wanted:
