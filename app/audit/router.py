@@ -14,7 +14,7 @@ from app.api.responses import json_response
 from app.audit.chain import verify
 from app.audit.queries import ChangeFilters, list_changes
 from app.errors import InvalidInput
-from app.history.moments import parse_moment
+from app.history.moments import is_seq, parse_moment, parse_seq
 from app.register import entities as e
 from app.register.router import problem_responses
 
@@ -97,8 +97,8 @@ def changes(
         )
     filters = ChangeFilters(entity=entity, slug=slug, actor=actor, controller=controller)
     if since is not None:
-        if since.isdigit():
-            filters = ChangeFilters(**{**filters.__dict__, "since_seq": int(since)})
+        if is_seq(since):
+            filters = ChangeFilters(**{**filters.__dict__, "since_seq": parse_seq(since, "since")})
         else:
             moment: datetime = parse_moment(since, "since")
             filters = ChangeFilters(**{**filters.__dict__, "since_time": moment})
