@@ -117,19 +117,38 @@ def cmd_audit(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_audit_verify(settings: Settings, _args: argparse.Namespace) -> int:
-    from app.audit.chain import verify
+    """The chain and the state, each on a line of its own; 1 when either fails."""
+    from app.audit.verification import verify_register
 
     with _session_factory(settings)() as session:
-        result = verify(session)
-    if result.ok:
-        print(f"audit trail intact: {result.events} events")
-        return 0
-    print(
-        f"audit trail BROKEN at event {result.first_broken_seq}: {result.reason} "
-        f"({result.events} events verified before it)",
-        file=sys.stderr,
-    )
-    return 1
+        report = verify_register(session)
+    chain, state = report.chain, report.state
+    if chain.ok:
+        print(f"chain: intact, {chain.events} events")
+    else:
+        print(
+            f"chain: BROKEN at event {chain.first_broken_seq}: {chain.reason} "
+            f"({chain.events} events verified before it)",
+            file=sys.stderr,
+        )
+    if state.ok:
+        count = len(state.controllers)
+        print(f"state: matches the trail at event {state.seq}, {count} controllers")
+    else:
+        bad = [c.controller for c in state.controllers if not c.ok]
+        diff = state.first_difference
+        where = (
+            f"{diff.entity_type}/{diff.slug} of {diff.controller} {diff.reason}"
+            + (f" ({', '.join(diff.fields)})" if diff.fields else "")
+            if diff
+            else ""
+        )
+        print(
+            f"state: DIFFERS from the trail at event {state.seq} for {', '.join(bad)}; "
+            f"first: {where}",
+            file=sys.stderr,
+        )
+    return 0 if report.ok else 1
 
 
 def build_parser() -> argparse.ArgumentParser:

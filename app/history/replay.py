@@ -1,0 +1,95 @@
+"""Replaying the audit trail into register states.
+
+Every event carries the entity's whole canonical state before and after the
+change, so the latest ``after`` of each entity up to an event *is* that
+entity then. One pass in sequence order rebuilds the register at any event:
+the past (``as_of``) and the present that the tables must agree with
+(``app.audit.reconcile``).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from app.audit.models import AuditEvent
+from app.register import entities as e
+from app.register.document import section_key, sort_states
+
+States = dict[str, dict[str, dict[str, Any]]]
+"""Entity type name -> slug -> state."""
+
+
+@dataclass
+class Replay:
+    """The states of every entity after the events up to ``seq``, grouped by
+    the events' controller (``None``: lawful bases, which belong to none)."""
+
+    seq: int = 0
+    by_controller: dict[str | None, States] = field(
+        default_factory=lambda: defaultdict(lambda: defaultdict(dict))
+    )
+
+    def apply(self, event: AuditEvent) -> None:
+        self.seq = event.seq
+        if event.entity_type not in e.BY_NAME:
+            return  # publications and other non-entity events
+        owner = None if event.entity_type == e.LAWFUL_BASES.name else event.controller
+        bucket = self.by_controller[owner][event.entity_type]
+        if event.before is not None:
+            bucket.pop(event.before["slug"], None)
+        if event.after is not None:
+            bucket[event.after["slug"]] = event.after
+
+    def controllers(self) -> list[str]:
+        """Slugs of the controllers that exist after the replayed events."""
+        return sorted(
+            slug
+            for states in self.by_controller.values()
+            for slug in states.get(e.CONTROLLERS.name, {})
+        )
+
+    def content(self, controller_slug: str) -> dict[str, Any] | None:
+        """The controller's register content, as ``register_content`` builds
+        it from the tables; ``None`` when the controller did not exist."""
+        states = self.by_controller.get(controller_slug, {})
+        controller = states.get(e.CONTROLLERS.name, {}).get(controller_slug)
+        if controller is None:
+            return None
+        shared = self.by_controller.get(None, {})
+        content: dict[str, Any] = {
+            "controller": controller,
+            "lawful_bases": sort_states(list(shared.get(e.LAWFUL_BASES.name, {}).values())),
+        }
+        for entity_type in e.SCOPED_TYPES:
+            content[section_key(entity_type)] = sort_states(
+                list(states.get(entity_type.name, {}).values())
+            )
+        return content
+
+
+def replay(
+    session: Session, *, upto_seq: int | None = None, controller: str | None = None
+) -> Replay:
+    """Apply the events up to ``upto_seq`` (all when ``None``), of one
+    controller and the lawful bases, or of every controller."""
+    query = select(AuditEvent).order_by(AuditEvent.seq)
+    if upto_seq is not None:
+        query = query.where(AuditEvent.seq <= upto_seq)
+    if controller is not None:
+        query = query.where(
+            or_(
+                AuditEvent.controller == controller,
+                AuditEvent.entity_type == e.LAWFUL_BASES.name,
+            )
+        )
+    result = Replay()
+    for event in session.scalars(query.execution_options(yield_per=1000)):
+        result.apply(event)
+    if upto_seq is not None:
+        result.seq = upto_seq
+    return result
