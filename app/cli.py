@@ -20,7 +20,11 @@ from app.register.seed import load_seed
 
 
 def _session_factory(settings: Settings):  # type: ignore[no-untyped-def]
-    return make_sessionmaker(make_engine(settings.database_url, pool_size=1, max_overflow=0))
+    from app.audit import log
+
+    factory = make_sessionmaker(make_engine(settings.database_url, pool_size=1, max_overflow=0))
+    log.attach(factory, log.LogKeys.from_settings(settings))
+    return factory
 
 
 def cmd_migrate(settings: Settings, _args: argparse.Namespace) -> int:
@@ -116,12 +120,14 @@ def cmd_audit(settings: Settings, args: argparse.Namespace) -> int:
     return interchange.cmd_audit(settings, args)
 
 
-def cmd_audit_verify(settings: Settings, _args: argparse.Namespace) -> int:
-    """The chain and the state, each on a line of its own; 1 when either fails."""
+def cmd_audit_verify(settings: Settings, args: argparse.Namespace) -> int:
+    """The chain and the state, each on a line of its own, and with
+    ``--checkpoint`` the log against a saved checkpoint; 1 when any fails."""
     from app.audit.verification import verify_register
 
     with _session_factory(settings)() as session:
         report = verify_register(session)
+        saved = _saved_checkpoint(session, args.checkpoint) if args.checkpoint else 0
     chain, state = report.chain, report.state
     if chain.ok:
         print(f"chain: intact, {chain.events} events")
@@ -148,7 +154,52 @@ def cmd_audit_verify(settings: Settings, _args: argparse.Namespace) -> int:
             f"first: {where}",
             file=sys.stderr,
         )
-    return 0 if report.ok else 1
+    return 0 if report.ok and saved == 0 else 1
+
+
+def _saved_checkpoint(session, path: str) -> int:  # type: ignore[no-untyped-def]
+    """Whether today's log extends the checkpoint saved in ``path``: 0 or 1."""
+    import json
+
+    from app.audit import log
+    from app.audit.verifier import Failure, check
+
+    def fetch(route: str, params: dict[str, object]) -> object:
+        return log.serve(session, route, params)
+
+    try:
+        with open(path, encoding="utf-8") as handle:
+            saved = json.load(handle)
+        signed = log.keys_of(session).signing is not None
+        check(fetch, saved=saved, signed=signed, say=lambda line: print(f"log: {line}"))
+    except (OSError, ValueError, KeyError) as exc:
+        print(f"log: cannot read the checkpoint {path}: {exc}", file=sys.stderr)
+        return 1
+    except Failure as failure:
+        print(f"log: FAILED: {failure}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def cmd_log(settings: Settings, args: argparse.Namespace) -> int:
+    """``log key --out PATH``: a new signing key; ``log checkpoint``: the
+    signed checkpoint of the log now, as JSON."""
+    import json
+    from pathlib import Path
+
+    from app.audit import log
+
+    if args.log_command == "key":
+        try:
+            key_id = log.create_key_file(Path(args.out))
+        except FileExistsError:
+            print(f"error: {args.out} exists; a key is never overwritten", file=sys.stderr)
+            return 2
+        print(f"created Ed25519 key {key_id} in {args.out}; set LOG_KEY_FILE={args.out}")
+        return 0
+    with _session_factory(settings)() as session:
+        print(json.dumps(log.checkpoint(session), indent=2))
+    return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -183,6 +234,12 @@ def build_parser() -> argparse.ArgumentParser:
     revoke.add_argument("key_id")
     keys_commands.add_parser("list", help="list keys (never the keys themselves)")
 
+    log_parser = commands.add_parser("log", help="the signed Merkle log of the audit trail")
+    log_commands = log_parser.add_subparsers(dest="log_command", required=True)
+    key = log_commands.add_parser("key", help="create the Ed25519 key that signs checkpoints")
+    key.add_argument("--out", required=True, help="where to write the private key (PEM)")
+    log_commands.add_parser("checkpoint", help="print the signed checkpoint of the log now")
+
     interchange.add_parsers(commands)
     return parser
 
@@ -194,6 +251,7 @@ COMMANDS: dict[str, Callable[[Settings, argparse.Namespace], int]] = {
     "keys": cmd_keys,
     "import": interchange.cmd_import,
     "audit": cmd_audit,
+    "log": cmd_log,
 }
 
 

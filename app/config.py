@@ -54,6 +54,19 @@ class Settings(BaseSettings):
         default=60.0, gt=0, description="Seconds over which failed authentications count."
     )
     log_level: str = "INFO"
+    # The signed Merkle log of the audit trail (app/audit/log.py, docs/audit.md).
+    log_key_file: Path | None = Field(
+        default=None,
+        description="Ed25519 private key (PEM) signing checkpoints; `sharing-register log "
+        "key --out PATH` creates one. Unset: checkpoints are served unsigned.",
+    )
+    log_retired_keys: list[Path] = Field(
+        default_factory=list,
+        description="Keys signing no more, still listed at /api/v1/log/keys (JSON list).",
+    )
+    log_origin: str = Field(
+        default="data-sharing-register", description="The log's name in its checkpoints."
+    )
 
 
 @lru_cache

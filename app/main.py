@@ -10,6 +10,8 @@ import anyio.to_thread
 from fastapi import APIRouter, FastAPI
 
 from app import health
+from app.audit import log
+from app.audit.log_router import router as log_router
 from app.audit.router import router as audit_router
 from app.auth.router import router as keys_router
 from app.cache import routed_concurrency
@@ -46,6 +48,7 @@ def routers() -> list[APIRouter]:
         completeness_router,
         exports_router,
         audit_router,
+        log_router,
         keys_router,
         register_router,
         write_router,
@@ -85,6 +88,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.engine = engine
     app.state.sessionmaker = make_sessionmaker(engine)
+    log.attach(app.state.sessionmaker, log.LogKeys.from_settings(settings))
     app.state.after_write = []  # callables run after every committed API write
     app.state.snapshots = RecentSnapshots()
     app.state.sharing_indexes = SharingIndexes(
