@@ -287,6 +287,44 @@ def test_a_wrong_key_or_an_edited_checkpoint_fails(signed: TestClient) -> None:
         v.check(fetcher(signed), saved=impostor, say=quiet)
 
 
+def test_documents_and_exports_embed_the_checkpoint_they_were_made_at(
+    signed: TestClient, signed_app: FastAPI
+) -> None:
+    def checkpoint_at(size: int) -> dict[str, Any]:
+        body: dict[str, Any] = signed.get(
+            f"{API}/log/checkpoint", params={"tree_size": size}
+        ).json()
+        return body
+
+    document = signed.get(f"{API}/register").json()
+    assert document["checkpoint"] == checkpoint_at(document["data_version"])
+    assert document["checkpoint"]["signature"]
+    past = signed.get(f"{API}/register", params={"as_of": "2000-01-01T00:00:00Z"})
+    if past.status_code == 200:
+        assert past.json()["checkpoint"]["tree_size"] == past.json()["data_version"]
+    csv = signed.get(f"{API}/register.csv").text
+    assert document["checkpoint"]["root_hash"] in csv
+    assert document["checkpoint"]["signature"] in csv
+    tilt = signed.get(f"{API}/register.tilt.json").json()
+    assert tilt["meta"]["x-checkpoint"] == document["checkpoint"]
+    key = make_key(signed_app, "register:write", name="publisher")
+    published = signed.post(
+        f"{API}/versions",
+        json={"name": "Checkpointed"},
+        headers={"Authorization": f"Bearer {key}"},
+    )
+    assert published.status_code == 201, published.text
+    write(signed, signed_app, "Contract 2026/4")
+    frozen = signed.get(f"{API}/versions/{published.json()['slug']}/register").json()
+    assert frozen["checkpoint"] == checkpoint_at(published.json()["data_version"])
+    assert (
+        v.verify_signature(
+            frozen["checkpoint"], v.public_keys_of(signed.get(f"{API}/log/keys").json())
+        )
+        is None
+    )
+
+
 def test_proof_parameters_are_bounded(client: TestClient) -> None:
     size = client.get(f"{API}/log/checkpoint").json()["tree_size"]
     for path, params, field in [

@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app.audit import log
 from app.audit.chain import as_utc
 from app.audit.models import AuditEvent
 from app.errors import NotFound
@@ -50,7 +51,11 @@ def as_of(session: Session, controller_slug: str | None, moment: datetime) -> Sn
     return Snapshot(
         controller=slug,
         content=content,
-        stamps={"as_of": as_utc(moment).isoformat(), "data_version": seq},
+        stamps={
+            "as_of": as_utc(moment).isoformat(),
+            "data_version": seq,
+            "checkpoint": log.checkpoint(session, seq),
+        },
     )
 
 
@@ -63,7 +68,8 @@ def published(session: Session, controller_slug: str | None, version: str) -> Sn
     ).one_or_none()
     if row is None:
         raise NotFound(f"No published version {version!r} of {slug!r}.")
-    return Snapshot(controller=slug, content=row.content, stamps=version_stamps(row))
+    stamps = {**version_stamps(row), "checkpoint": log.checkpoint(session, row.audit_seq)}
+    return Snapshot(controller=slug, content=row.content, stamps=stamps)
 
 
 def version_stamps(row: PublishedVersion) -> dict[str, Any]:
