@@ -78,7 +78,7 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
             workers=args.workers,
             access_log=False,  # JSON access lines come from the app (app.access)
             log_config=log_config,
-            proxy_headers=True,
+            proxy_headers=False,  # the app trusts FORWARDED_ALLOW_IPS itself (app.main)
         )
     return 0
 
@@ -104,9 +104,17 @@ def cmd_keys(settings: Settings, args: argparse.Namespace) -> int:
             else:
                 from app.auth.models import ApiKey
 
-                for key in session.scalars(select(ApiKey).order_by(ApiKey.id)):
+                rows = session.execute(
+                    select(ApiKey, Controller.slug)
+                    .outerjoin(Controller, Controller.id == ApiKey.controller_id)
+                    .order_by(ApiKey.id)
+                )
+                for key, controller in rows:
                     state = "revoked" if key.revoked_at else "active"
-                    print(f"{key.key_id}  {state:8} {','.join(key.scopes):28} {key.name}")
+                    scope = controller or "all controllers"
+                    print(
+                        f"{key.key_id}  {state:8} {','.join(key.scopes):28} {scope:32} {key.name}"
+                    )
     except ProblemError as exc:
         print(f"error: {exc.detail}", file=sys.stderr)
         return 2

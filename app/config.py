@@ -53,6 +53,11 @@ class Settings(BaseSettings):
     auth_failure_window: float = Field(
         default=60.0, gt=0, description="Seconds over which failed authentications count."
     )
+    forwarded_allow_ips: str = Field(
+        default="",
+        description="Proxies (comma-separated addresses or networks, '*' for any) whose "
+        "X-Forwarded-For and X-Forwarded-Proto are believed; none by default.",
+    )
     log_level: str = "INFO"
     # The signed Merkle log of the audit trail (app/audit/log.py, docs/audit.md).
     log_key_file: Path | None = Field(
