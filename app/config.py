@@ -53,6 +53,11 @@ class Settings(BaseSettings):
     auth_failure_window: float = Field(
         default=60.0, gt=0, description="Seconds over which failed authentications count."
     )
+    verify_cache_seconds: float = Field(
+        default=60.0,
+        ge=0,
+        description="How long /api/v1/changes/verify reuses a verification of an unchanged log.",
+    )
     forwarded_allow_ips: str = Field(
         default="",
         description="Proxies (comma-separated addresses or networks, '*' for any) whose "

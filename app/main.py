@@ -14,6 +14,7 @@ from app import health
 from app.audit import log
 from app.audit.log_router import router as log_router
 from app.audit.router import router as audit_router
+from app.audit.verification import VerificationCache
 from app.auth.router import router as keys_router
 from app.cache import routed_concurrency
 from app.completeness.router import router as completeness_router
@@ -92,6 +93,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     log.attach(app.state.sessionmaker, log.LogKeys.from_settings(settings))
     app.state.after_write = []  # callables run after every committed API write
     app.state.snapshots = RecentSnapshots()
+    app.state.verification = VerificationCache(settings.verify_cache_seconds)
     app.state.sharing_indexes = SharingIndexes(
         app.state.sessionmaker, settings.sharing_index_max_bytes
     )

@@ -12,7 +12,6 @@ from starlette.responses import Response
 from app.api.deps import ReadSession, only_params
 from app.api.responses import json_response
 from app.audit.queries import ChangeFilters, list_changes
-from app.audit.verification import verify_register
 from app.errors import InvalidInput
 from app.history.moments import is_seq, parse_moment, parse_seq
 from app.register import entities as e
@@ -79,6 +78,7 @@ class StateOut(BaseModel):
 
 class VerificationOut(BaseModel):
     ok: bool
+    verified_at: str
     chain: ChainOut
     state: StateOut
 
@@ -156,5 +156,8 @@ def verify_chain(request: Request, session: ReadSession) -> Response:
     """``chain``: the hash chain recomputed, with the first event whose hash
     or link does not match. ``state``: the trail replayed and each
     controller's register compared with the tables by the digest
-    ``/api/v1/register`` serves, with the first entity that differs."""
-    return json_response(request, verify_register(session).as_dict(), public=False)
+    ``/api/v1/register`` serves, with the first entity that differs. The
+    result is reused while no change is made, for at most
+    ``VERIFY_CACHE_SECONDS`` (``verified_at`` says when it was made)."""
+    report = request.app.state.verification.report(session)
+    return json_response(request, report.as_dict(), public=False)

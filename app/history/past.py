@@ -18,7 +18,7 @@ from app.audit import log
 from app.audit.chain import as_utc
 from app.audit.models import AuditEvent
 from app.errors import NotFound
-from app.history.replay import replay
+from app.history.replay import REPLAYS
 from app.register import entities as e
 from app.register import models as m
 from app.register import service
@@ -45,7 +45,7 @@ def seq_at(session: Session, moment: datetime) -> int:
 def as_of(session: Session, controller_slug: str | None, moment: datetime) -> Snapshot:
     slug = _controller_slug(session, controller_slug)
     seq = seq_at(session, moment)
-    content = replay(session, upto_seq=seq, controller=slug).content(slug)
+    content = REPLAYS.content(session, slug, seq)
     if content is None:
         raise NotFound(f"The register held no controller {slug!r} at {moment.isoformat()}.")
     return Snapshot(

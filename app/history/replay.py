@@ -9,11 +9,13 @@ the past (``as_of``) and the present that the tables must agree with
 
 from __future__ import annotations
 
-from collections import defaultdict
+import threading
+import weakref
+from collections import OrderedDict, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import Engine, or_, select
 from sqlalchemy.orm import Session
 
 from app.audit.models import AuditEvent
@@ -93,3 +95,38 @@ def replay(
     if upto_seq is not None:
         result.seq = upto_seq
     return result
+
+
+class ReplayCache:
+    """Contents replayed up to an event, per database, kept by (controller,
+    sequence number, that event's hash): every moment between the same two
+    events is one replay. The hash makes a restored or rewritten trail a
+    miss, never a stale hit. Bounded by count; thread-safe."""
+
+    def __init__(self, max_entries: int = 32) -> None:
+        self.max_entries = max_entries
+        self._entries: weakref.WeakKeyDictionary[
+            Engine, OrderedDict[tuple[str, int, str], dict[str, Any] | None]
+        ] = weakref.WeakKeyDictionary()
+        self._lock = threading.Lock()
+
+    def content(self, session: Session, controller: str, seq: int) -> dict[str, Any] | None:
+        """The controller's content after event ``seq`` (``None``: it did not exist)."""
+        event_hash = session.scalar(select(AuditEvent.hash).where(AuditEvent.seq == seq)) or ""
+        engine = session.get_bind()
+        assert isinstance(engine, Engine)
+        key = (controller, seq, event_hash)
+        with self._lock:
+            entries = self._entries.setdefault(engine, OrderedDict())
+            if key in entries:
+                entries.move_to_end(key)
+                return entries[key]
+        content = replay(session, upto_seq=seq, controller=controller).content(controller)
+        with self._lock:
+            entries[key] = content
+            while len(entries) > self.max_entries:
+                entries.popitem(last=False)
+        return content
+
+
+REPLAYS = ReplayCache()
