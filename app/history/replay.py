@@ -36,16 +36,24 @@ class Replay:
         default_factory=lambda: defaultdict(lambda: defaultdict(dict))
     )
 
-    def apply(self, event: AuditEvent) -> None:
-        self.seq = event.seq
-        if event.entity_type not in e.BY_NAME:
+    def apply(
+        self,
+        seq: int,
+        entity_type: str,
+        controller: str | None,
+        slug: str,
+        after: dict[str, Any] | None,
+    ) -> None:
+        """One event. Slugs never change (a rename is a create and a delete),
+        so the event's slug names the entity before and after it."""
+        self.seq = seq
+        if entity_type not in e.BY_NAME:
             return  # publications and other non-entity events
-        owner = None if event.entity_type == e.LAWFUL_BASES.name else event.controller
-        bucket = self.by_controller[owner][event.entity_type]
-        if event.before is not None:
-            bucket.pop(event.before["slug"], None)
-        if event.after is not None:
-            bucket[event.after["slug"]] = event.after
+        owner = None if entity_type == e.LAWFUL_BASES.name else controller
+        bucket = self.by_controller[owner][entity_type]
+        bucket.pop(slug, None)
+        if after is not None:
+            bucket[after["slug"]] = after
 
     def controllers(self) -> list[str]:
         """Slugs of the controllers that exist after the replayed events."""
@@ -79,7 +87,14 @@ def replay(
 ) -> Replay:
     """Apply the events up to ``upto_seq`` (all when ``None``), of one
     controller and the lawful bases, or of every controller."""
-    query = select(AuditEvent).order_by(AuditEvent.seq)
+    # Only the columns a replay reads: decoding ``before`` too doubled its cost.
+    query = select(
+        AuditEvent.seq,
+        AuditEvent.entity_type,
+        AuditEvent.controller,
+        AuditEvent.slug,
+        AuditEvent.after,
+    ).order_by(AuditEvent.seq)
     if upto_seq is not None:
         query = query.where(AuditEvent.seq <= upto_seq)
     if controller is not None:
@@ -90,8 +105,8 @@ def replay(
             )
         )
     result = Replay()
-    for event in session.scalars(query.execution_options(yield_per=1000)):
-        result.apply(event)
+    for row in session.execute(query.execution_options(yield_per=1000)):
+        result.apply(*row)
     if upto_seq is not None:
         result.seq = upto_seq
     return result
