@@ -58,6 +58,12 @@ class Settings(BaseSettings):
         ge=0,
         description="How long /api/v1/changes/verify reuses a verification of an unchanged log.",
     )
+    expensive_concurrency: int = Field(
+        default=2, ge=1, description="Expensive reads (verify, as_of, diff) run at once per worker."
+    )
+    expensive_max_waiting: int = Field(
+        default=64, ge=0, description="Expensive reads waiting their turn before 503."
+    )
     forwarded_allow_ips: str = Field(
         default="",
         description="Proxies (comma-separated addresses or networks, '*' for any) whose "

@@ -11,12 +11,14 @@ from __future__ import annotations
 import argparse
 import statistics
 import tempfile
+import threading
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import httpx
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
@@ -28,6 +30,7 @@ from app.register import entities as e
 from app.register import service, writes
 from app.register.models import Controller
 from bench.common import API, DEFAULT_PG, ROOT, create_pg_database, drop_pg_database, prepare
+from tests.servers import AppServer
 
 COUNCIL = "cambridgeshire-county-council"
 
@@ -96,10 +99,53 @@ def measure(url: str) -> None:
     app.state.engine.dispose()
 
 
+def latencies(base_url: str, path: str, count: int) -> tuple[float, float]:
+    """(p50, p99) in milliseconds of ``count`` sequential GETs of ``path``."""
+    samples = []
+    with httpx.Client(base_url=base_url) as http:
+        for _ in range(count):
+            start = time.perf_counter()
+            assert http.get(path).status_code == 200
+            samples.append((time.perf_counter() - start) * 1000)
+    samples.sort()
+    return samples[len(samples) // 2], samples[int(len(samples) * 0.99) - 1]
+
+
+def starve(url: str, callers: int, **env: str) -> None:
+    """``/api/v1/recipients`` idle, then with ``callers`` threads calling
+    ``/changes/verify`` without end (its cache off: every call verifies)."""
+    server = AppServer(url, VERIFY_CACHE_SECONDS="0", **env).start()
+    stop = threading.Event()
+
+    def hammer() -> None:
+        with httpx.Client(base_url=server.base_url, timeout=120) as http:
+            while not stop.is_set():
+                http.get(f"{API}/changes/verify")
+
+    try:
+        idle = latencies(server.base_url, f"{API}/recipients", 400)
+        threads = [threading.Thread(target=hammer) for _ in range(callers)]
+        for thread in threads:
+            thread.start()
+        time.sleep(2)
+        loaded = latencies(server.base_url, f"{API}/recipients", 400)
+        stop.set()
+        for thread in threads:
+            thread.join()
+    finally:
+        server.stop()
+    print(f"/recipients idle:   p50 {idle[0]:.2f} ms, p99 {idle[1]:.2f} ms")
+    print(
+        f"/recipients with {callers} verify callers: p50 {loaded[0]:.2f} ms, "
+        f"p99 {loaded[1]:.2f} ms ({loaded[1] / idle[1]:.1f}x idle p99)"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--writes", type=int, default=2000)
     parser.add_argument("--postgres", nargs="?", const=DEFAULT_PG)
+    parser.add_argument("--callers", type=int, default=16, help="expensive callers (0: skip)")
     args = parser.parse_args()
     if args.postgres:
         name, url = create_pg_database(args.postgres, "dsr_bench_audit")
@@ -107,6 +153,8 @@ def main() -> None:
             prepare(url)
             grow(url, args.writes)
             measure(url)
+            if args.callers:
+                starve(url, args.callers)
         finally:
             drop_pg_database(args.postgres, name)
         return
@@ -115,6 +163,8 @@ def main() -> None:
         prepare(url)
         grow(url, args.writes)
         measure(url)
+        if args.callers:
+            starve(url, args.callers)
 
 
 if __name__ == "__main__":
