@@ -8,6 +8,7 @@ from collections.abc import Callable, Sequence
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError, ProgrammingError
+from sqlalchemy.orm import Session
 
 from app.config import Settings, get_settings
 from app.db import make_engine, make_sessionmaker, session_scope
@@ -165,7 +166,7 @@ def cmd_audit_verify(settings: Settings, args: argparse.Namespace) -> int:
     return 0 if report.ok and saved == 0 else 1
 
 
-def _saved_checkpoint(session, path: str) -> int:  # type: ignore[no-untyped-def]
+def _saved_checkpoint(session: Session, path: str) -> int:
     """Whether today's log extends the checkpoint saved in ``path``: 0 or 1."""
     import json
 

@@ -317,6 +317,11 @@ def test_documents_and_exports_embed_the_checkpoint_they_were_made_at(
     write(signed, signed_app, "Contract 2026/4")
     frozen = signed.get(f"{API}/versions/{published.json()['slug']}/register").json()
     assert frozen["checkpoint"] == checkpoint_at(published.json()["data_version"])
+    assert published.json()["checkpoint"] == frozen["checkpoint"]
+    listed = signed.get(f"{API}/versions").json()["items"]
+    assert [v["checkpoint"] for v in listed if v["slug"] == published.json()["slug"]] == [
+        frozen["checkpoint"]
+    ]
     assert (
         v.verify_signature(
             frozen["checkpoint"], v.public_keys_of(signed.get(f"{API}/log/keys").json())
