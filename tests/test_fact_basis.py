@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from app.db import make_engine, make_sessionmaker
 from app.migrate import downgrade, upgrade
 from app.register import entities as e
-from app.register.basis import NON_FACTS, complete, facts
+from app.register.basis import NON_FACTS, UNCONFIRMED_REASONING, complete, facts
 from app.register.entities import to_state
 from tests.conftest import migrate_and_seed
 from tests.databases import DatabaseFactory
@@ -22,6 +22,7 @@ API = "/api/v1"
 KINDS = {"stated", "inferred", "reference", "not_stated"}
 QUOTE = "Companies who process child level data on behalf of schools and settings"
 NOTICE_SOURCE = [{"kind": "notice", "quote": QUOTE}]
+ACME_QUOTE = {"kind": "notice", "quote": "These data processors include"}
 
 
 def _items(client: TestClient, path: str, **params: Any) -> list[dict[str, Any]]:
@@ -131,7 +132,12 @@ def test_a_patch_that_changes_a_value_drops_its_stale_reading(
         headers={**auth, "If-Match": etag(write_client, path)},
     )
     assert changed.status_code == 200, changed.text
-    assert changed.json()["basis"]["role"]["basis"] == "stated"  # the default, not the old reading
+    # Not the old reading, nor the entry's quotes as if they stated the new value:
+    # a reading of them for a person to confirm.
+    new_basis = changed.json()["basis"]["role"]
+    assert new_basis["basis"] == "inferred"
+    assert new_basis["quotes"] == [QUOTE]
+    assert new_basis["reasoning"] == UNCONFIRMED_REASONING
     again = write_client.patch(
         path,
         json={"role": "processor", "basis": {"role": reading}},
@@ -157,7 +163,13 @@ def test_an_untouched_fact_keeps_its_reading_through_a_patch(
     )
     assert patched.status_code == 200, patched.text
     assert patched.json()["basis"]["role"]["basis"] == "inferred"
-    assert patched.json()["basis"]["website"]["basis"] == "stated"
+    assert patched.json()["basis"]["website"]["reasoning"] == UNCONFIRMED_REASONING
+    with_quote = write_client.patch(
+        path,
+        json={"website": "https://acme.example/b", "sources": [*NOTICE_SOURCE, ACME_QUOTE]},
+        headers={**auth, "If-Match": etag(write_client, path)},
+    )
+    assert with_quote.json()["basis"]["website"]["basis"] == "stated"  # new quotes: the default
 
 
 def test_an_exported_document_edited_without_its_basis_imports(

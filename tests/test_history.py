@@ -126,11 +126,12 @@ def test_diff_lists_additions_removals_and_field_changes(
     assert casey["slug"] == "casey"
     assert set(casey["fields"]) == {"contract_reference", "basis"}
     assert casey["fields"]["contract_reference"] == {"from": None, "to": "CASEY-2026"}
-    # Of the basis, only the fact that changed: from not stated to the notice's words.
+    # Of the basis, only the fact that changed: from not stated to a value a person
+    # should confirm (the patch gave no basis and no new quote).
     basis = casey["fields"]["basis"]
     assert set(basis["from"]) == set(basis["to"]) == {"contract_reference"}
     assert basis["from"]["contract_reference"]["basis"] == "not_stated"
-    assert basis["to"]["contract_reference"]["basis"] == "stated"
+    assert basis["to"]["contract_reference"]["basis"] == "inferred"
     assert set(sections) == {"services", "storage_locations", "recipients"}
     empty = write_client.get(f"{API}/register/diff", params={"from": now(), "to": now()}).json()
     assert empty["sections"] == {}

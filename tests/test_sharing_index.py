@@ -17,6 +17,7 @@ from app.register import service
 from app.register.schemas import RecipientRole
 from app.register.sharing_filters import SharingFilters, list_sharing
 from app.register.sharing_index import build, page_of
+from app.register.sharing_silence import Fact
 from tests.conftest import make_settings
 from tests.helpers import count_statements
 
@@ -47,8 +48,18 @@ SINGLE_FILTERS: list[dict[str, Any]] = [
     {"age": 15},
     {"age": 16},
     {"age": 40},
+    *({"unstated": [fact]} for fact in Fact),
+    {"unstated": [Fact.DATA_CATEGORIES, Fact.AGE]},
+    {"stated_only": True, "data_category": ["name"]},
+    {"stated_only": True, "role": [RecipientRole.PROCESSOR]},
+    {"stated_only": True, "lawful_basis": ["article-6-1-c"]},
+    {"stated_only": True, "age": 14},
 ]
-COMBINED = [{**a, **b} for a, b in combinations(SINGLE_FILTERS[1:], 2) if not set(a) & set(b)]
+COMBINED = [
+    {**a, **b}
+    for a, b in combinations(SINGLE_FILTERS[1:], 2)
+    if not set(a) & set(b) and "stated_only" not in a
+]
 
 
 def _both(

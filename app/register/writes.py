@@ -21,7 +21,7 @@ from app.errors import Conflict, InvalidInput
 from app.register import entities as e
 from app.register import models as m
 from app.register import reach  # noqa: F401  (its listeners keep the derived table in step)
-from app.register.basis import error_location, rebase
+from app.register.basis import error_location, rebase, to_confirm, unsupported_changes
 from app.register.entities import Children, EntityType, Ref, RefList, Shape, to_state
 
 
@@ -307,6 +307,8 @@ def update(
     merged = merge_patch(before, dict(patch))
     given = patch.get("basis")
     if isinstance(merged.get("basis"), dict) and (given is None or isinstance(given, dict)):
+        unsupported = unsupported_changes(entity_type.shape.schema, before, merged, given)
+        given = {**(given or {}), **{key: to_confirm(merged) for key in unsupported}}
         merged["basis"] = rebase(before, merged, obj.basis, given)
     clean = validate(entity_type, merged)
     if clean == before:
