@@ -148,7 +148,8 @@ def cmd_audit_verify(settings: Settings, args: argparse.Namespace) -> int:
         )
     if state.ok:
         count = len(state.controllers)
-        print(f"state: matches the trail at event {state.seq}, {count} controllers")
+        noun = "controller" if count == 1 else "controllers"
+        print(f"state: matches the trail at event {state.seq}, {count} {noun}")
     else:
         bad = [c.controller for c in state.controllers if not c.ok]
         diff = state.first_difference
