@@ -150,9 +150,11 @@ class Tree:
         return len(self.leaves)
 
     def add(self, event: AuditEvent) -> None:
-        self.leaves.append(leaf_hash(leaf_input(event)))
+        # The leaf last: ``size`` counts leaves, and a reader trusts that
+        # every list holds at least ``size`` entries.
         self.chain_hashes.append(event.hash)
         self.times.append(as_utc(event.occurred_at).isoformat())
+        self.leaves.append(leaf_hash(leaf_input(event)))
 
     def subtree(self, start: int, end: int) -> bytes:
         """MTH(D[start:end]), split as RFC 9162 splits it; every subtree is
@@ -218,7 +220,9 @@ class View:
 
 
 class TreeCache:
-    """One ``Tree`` per database, extended as the log grows. Thread-safe."""
+    """One ``Tree`` per database, extended in place as the log grows: a
+    reader only looks below its own view's size, so appending never disturbs
+    it. One thread extends or rebuilds at a time."""
 
     def __init__(self) -> None:
         self._trees: weakref.WeakKeyDictionary[Engine, Tree] = weakref.WeakKeyDictionary()
@@ -232,20 +236,35 @@ class TreeCache:
         seq, head_hash = head if head is not None else (0, "")
         engine = session.get_bind()
         assert isinstance(engine, Engine)
+        found = self._serves(self._trees.get(engine), seq, head_hash)
+        if found is not None:
+            return found
         with self._lock:
             cached = self._trees.get(engine)
+            found = self._serves(cached, seq, head_hash)
+            if found is not None:
+                return found
+            tree = Tree()
+            if cached is not None and 0 < cached.size < seq:
+                last = session.scalar(select(AuditEvent.hash).where(AuditEvent.seq == cached.size))
+                if last == cached.chain_hashes[-1]:
+                    tree = cached
+            self._extend(session, tree, seq)
+            self._trees[engine] = tree
+            return View(tree, tree.size)
+
+    @staticmethod
+    def _serves(cached: Tree | None, seq: int, head_hash: str) -> View | None:
         if (
             cached is not None
             and cached.size >= seq
             and (seq == 0 or cached.chain_hashes[seq - 1] == head_hash)
         ):
             return View(cached, seq)
-        base = Tree()
-        if cached is not None and 0 < cached.size < seq:
-            last = session.scalar(select(AuditEvent.hash).where(AuditEvent.seq == cached.size))
-            if last == cached.chain_hashes[-1]:
-                base = cached
-        tree = Tree(list(base.leaves), list(base.chain_hashes), list(base.times), dict(base._roots))
+        return None
+
+    @staticmethod
+    def _extend(session: Session, tree: Tree, seq: int) -> None:
         query = (
             select(AuditEvent)
             .where(AuditEvent.seq > tree.size, AuditEvent.seq <= seq)
@@ -254,9 +273,6 @@ class TreeCache:
         )
         for event in session.scalars(query):
             tree.add(event)
-        with self._lock:
-            self._trees[engine] = tree
-        return View(tree, tree.size)
 
 
 TREES = TreeCache()
