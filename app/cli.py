@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from app.config import Settings, get_settings
 from app.db import make_engine, make_sessionmaker, session_scope
+from app.drafting import command as drafting
 from app.errors import ProblemError
 from app.exports import commands as interchange
 from app.migrate import upgrade
@@ -58,10 +59,22 @@ def cmd_seed(settings: Settings, args: argparse.Namespace) -> int:
     return seed(settings, only_if_empty=args.if_empty)
 
 
+def where(host: str, port: int) -> str:
+    """The first line ``serve`` prints: where to look."""
+    shown = f"[{host}]" if ":" in host else host
+    base = f"http://{'127.0.0.1' if host == '0.0.0.0' else shown}:{port}"
+    return (
+        f"Data Sharing Register: pages {base}/ · API docs {base}/docs · "
+        f"the whole register {base}/api/v1/register"
+    )
+
+
 def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     import logging.config
 
     import uvicorn
+
+    print(where(args.host, args.port), flush=True)
 
     from app.observability.logs import logging_config
     from app.observability.metrics import multiprocess_metrics
@@ -251,6 +264,7 @@ def build_parser() -> argparse.ArgumentParser:
     log_commands.add_parser("checkpoint", help="print the signed checkpoint of the log now")
 
     interchange.add_parsers(commands)
+    drafting.add_parser(commands)
     return parser
 
 
@@ -262,6 +276,7 @@ COMMANDS: dict[str, Callable[[Settings, argparse.Namespace], int]] = {
     "import": interchange.cmd_import,
     "audit": cmd_audit,
     "log": cmd_log,
+    "draft": drafting.cmd_draft,
 }
 
 

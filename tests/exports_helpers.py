@@ -8,15 +8,18 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+import yaml
 from fastapi import FastAPI
 from sqlalchemy import select
 
 from app.audit.chain import SYSTEM, begin_write
+from app.config import PROJECT_ROOT
 from app.db import session_scope
 from app.register import entities as e
 from app.register import service, writes
 from app.register.models import Controller
 
+SEED_DIR = PROJECT_ROOT / "seed_data"
 API = "/api/v1"
 COUNCIL = "cambridgeshire-county-council"
 REFERENCE = Path(__file__).parent / "fixtures" / "reference"
@@ -68,3 +71,9 @@ def dpv_terms() -> frozenset[str]:
         with (REFERENCE / "dpv-2.3" / name).open(encoding="utf-8", newline="") as handle:
             terms.update(row["iri"] for row in csv.DictReader(handle))
     return frozenset(terms)
+
+
+@cache
+def seed(name: str) -> Any:
+    """One seed file of the council, read independently of the loader."""
+    return yaml.safe_load((SEED_DIR / COUNCIL / f"{name}.yaml").read_text(encoding="utf-8"))

@@ -5,26 +5,38 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from functools import cache
 from typing import Any
 
 import pytest
-import yaml
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from app import cli
-from tests.conftest import SEED_DIR, make_settings
-from tests.exports_helpers import API, COUNCIL, change, content_of
+from tests.conftest import make_settings
+from tests.exports_helpers import API, COUNCIL, change, content_of, seed
 from tests.helpers import assert_problem
 
 AUDIT = f"{API}/register/audit"
 REDACTED = "[email protected]"
 
 
-@cache
-def seed(name: str) -> Any:
-    return yaml.safe_load((SEED_DIR / COUNCIL / f"{name}.yaml").read_text(encoding="utf-8"))
+def inferred_facts(register: dict[str, Any]) -> set[tuple[str, str, str]]:
+    """(entity type, slug, fact key) of every inferred fact the register serves."""
+    found = set()
+    for key, section in content_of(register).items():
+        states = [section] if key == "controller" else section
+        if not isinstance(states, list):
+            continue  # the schema version
+        for state in states:
+            entity_type = "controllers" if key == "controller" else key.replace("_", "-")
+            for fact, entry in state["basis"].items():
+                if entry["basis"] == "inferred":
+                    found.add((entity_type, state["slug"], fact))
+            for index, condition in enumerate(state.get("conditions") or []):
+                for fact, entry in condition["basis"].items():
+                    if entry["basis"] == "inferred":
+                        found.add((entity_type, state["slug"], f"conditions.{index}.{fact}"))
+    return found
 
 
 def by_rule(audit: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
@@ -46,7 +58,7 @@ def audit(client: TestClient) -> dict[str, Any]:
     return body
 
 
-def test_the_seeds_findings_rule_by_rule(audit: dict[str, Any]) -> None:
+def test_the_seeds_findings_rule_by_rule(client: TestClient, audit: dict[str, Any]) -> None:
     found = by_rule(audit)
     sharing = seed("sharing")
     categories = seed("data-categories")
@@ -55,7 +67,7 @@ def test_the_seeds_findings_rule_by_rule(audit: dict[str, Any]) -> None:
 
     no_basis = {s["slug"] for s in sharing if not s.get("lawful_bases")}
     assert first_slugs(found["sharing-without-lawful-basis"]) == no_basis
-    assert len(no_basis) == 32  # only the two DfE arrangements state Article 6(1)(c)
+    assert len(no_basis) == 35  # Article 6(1)(c) is read into three DfE arrangements only
 
     special = {c["slug"] for c in categories if c.get("special_category")}
     assert first_slugs(found["special-category-without-article9-condition"]) == special
@@ -69,16 +81,23 @@ def test_the_seeds_findings_rule_by_rule(audit: dict[str, Any]) -> None:
 
     unstated = {s["slug"] for s in sharing if not s.get("data_categories")}
     assert first_slugs(found["sharing-without-data-categories"]) == unstated
-    assert len(unstated) == 32
-    assert "youth-support-services-from-13" not in unstated
+    assert len(unstated) == 37
+    # "we pass their details": which details the notice does not say.
+    assert "youth-support-services-from-13" in unstated
 
     no_law = {s["slug"] for s in sharing if not s.get("legislation")}
     assert first_slugs(found["sharing-without-legislation"]) == no_law
-    assert len(no_law) == 30
+    assert len(no_law) == 34
 
     processors = {r["slug"] for r in recipients if r["role"] == "processor"}
     assert first_slugs(found["processor-without-contract"]) == processors
-    assert processors == {"nexus", "fft-aspire", "casey", "welfare-call"}
+    assert processors == {
+        "data-processing-companies",
+        "nexus",
+        "fft-aspire",
+        "sentinel-partners-limited",
+        "welfare-call",
+    }
 
     # No retention rule of the seed names a data category: none has a period.
     assert first_slugs(found["data-category-without-retention"]) == {c["slug"] for c in categories}
@@ -88,16 +107,17 @@ def test_the_seeds_findings_rule_by_rule(audit: dict[str, Any]) -> None:
     assert with_purpose == {
         "department-for-education",
         "youth-support-services",
+        "data-processing-companies",
         "nexus",
         "fft-aspire",
-        "casey",
+        "sentinel-partners-limited",
         "welfare-call",
     }
     assert (
         first_slugs(found["recipient-without-purpose"])
         == {r["slug"] for r in recipients} - with_purpose
     )
-    assert len(found["recipient-without-purpose"]) == 25
+    assert len(found["recipient-without-purpose"]) == 26
 
     emails = found["email-address-not-stated"]
     assert controller["dpo"]["email"] is None
@@ -109,27 +129,33 @@ def test_the_seeds_findings_rule_by_rule(audit: dict[str, Any]) -> None:
     ]
     assert all("redacted" in f["message"] for f in emails)
 
-    assert [f["entities"][0]["field"] for f in found["security-measures-not-described"]] == [
-        "security_measures"
-    ]
+    # "secure network ... accessible only to staff who need to see it": read as measures.
+    assert found["security-measures-not-described"] == []
     assert len(found["third-country-transfers-not-stated"]) == 1
     assert found["dpo-contact-missing"] == []  # phone and address are given
 
     counts = {rule["id"]: rule["findings"] for rule in audit["rules"]}
     assert counts == {
-        "sharing-without-lawful-basis": 32,
+        "sharing-without-lawful-basis": 35,
         "special-category-without-article9-condition": 5,
         "dpo-contact-missing": 0,
-        "sharing-without-data-categories": 32,
-        "sharing-without-legislation": 30,
-        "processor-without-contract": 4,
+        "sharing-without-data-categories": 37,
+        "sharing-without-legislation": 34,
+        "processor-without-contract": 5,
         "data-category-without-retention": 31,
-        "recipient-without-purpose": 25,
+        "recipient-without-purpose": 26,
         "email-address-not-stated": 3,
-        "security-measures-not-described": 1,
+        "security-measures-not-described": 0,
         "third-country-transfers-not-stated": 1,
     }
-    assert audit["summary"] == {"findings": 164, "error": 37, "warning": 127, "info": 0}
+    inferred = inferred_facts(client.get(f"{API}/register").json())
+    assert audit["summary"] == {
+        "findings": 177,
+        "error": 40,
+        "warning": 137,
+        "info": 0,
+        "to_confirm": len(inferred),
+    }
     assert audit["passed"] is False
 
 
@@ -169,8 +195,9 @@ def test_fixing_the_register_clears_its_findings(app: FastAPI, write_client: Tes
     change(app, "controllers", COUNCIL, {"dpo": {"email": "dpo@cambridgeshire.gov.uk"}})
     found = by_rule(write_client.get(AUDIT).json())
     assert first_slugs(found["processor-without-contract"]) == {
+        "data-processing-companies",
         "fft-aspire",
-        "casey",
+        "sentinel-partners-limited",
         "welfare-call",
     }
     assert [f["entities"][0]["field"] for f in found["email-address-not-stated"]] == [
@@ -189,7 +216,7 @@ def test_fixing_the_register_clears_its_findings(app: FastAPI, write_client: Tes
     assert audit["passed"] is True
     assert audit["summary"]["error"] == 0
     # Public task rests on a law (Article 6(3)): the arrangements citing none remain warnings.
-    assert len(by_rule(audit)["sharing-without-legislation"]) == 30
+    assert len(by_rule(audit)["sharing-without-legislation"]) == 34
 
 
 def run_cli(url: str, *argv: str, monkeypatch: pytest.MonkeyPatch) -> int:
@@ -205,15 +232,16 @@ def test_the_command_prints_a_table_and_fails_on_errors(
     assert out.startswith(f"Completeness audit of {COUNCIL} (")
     lines = out.splitlines()
     assert any(
-        line.split()[:3] == ["error", "sharing-without-lawful-basis", "32"] for line in lines
+        line.split()[:3] == ["error", "sharing-without-lawful-basis", "35"] for line in lines
     )
-    assert any(line.split()[:3] == ["warning", "processor-without-contract", "4"] for line in lines)
+    assert any(line.split()[:3] == ["warning", "processor-without-contract", "5"] for line in lines)
     assert any("recipients/nexus" in line and "Nexus" in line for line in lines)
-    assert lines[-1] == "FAILED: 37 error(s), 127 warning(s), 0 info."
+    assert lines[-1].startswith("FAILED: 40 error(s), 137 warning(s), 0 info; ")
+    assert lines[-1].endswith(" inferred value(s) to confirm.")
 
     assert run_cli(seeded_db, "audit", "--json", monkeypatch=monkeypatch) == 1
     printed = json.loads(capsys.readouterr().out)
-    assert printed["summary"]["findings"] == 164
+    assert printed["summary"]["findings"] == 177
     assert run_cli(seeded_db, "audit", "--controller", "nobody", monkeypatch=monkeypatch) == 2
     assert "cannot audit" in capsys.readouterr().err
 
@@ -239,3 +267,154 @@ def test_the_command_passes_a_register_without_errors(
 def test_audit_errors_are_problem_details(client: TestClient) -> None:
     assert_problem(client.get(AUDIT, params={"controller": "nobody"}), 404)
     assert_problem(client.get(AUDIT, params={"severity": "error"}), 422)
+
+
+COMPANIES = (
+    "Companies who process child level data on behalf of schools and settings, Local "
+    "Authorities and the Department for Education to provide anonymised and aggregated "
+    "management information or to help us support particular groups of children. These "
+    "data processors include"
+)
+LAW_REQUIRES = (
+    "The law requires us to provide information about our pupils to the DfE as part of "
+    "statutory data collections."
+)
+CAMBRIDGE = (
+    "Write to : Data Protection Officer, Info and Records Team, OCT1224, Cambridgeshire "
+    "County Council, Shire Hall, Cambridge, CB3 0AP"
+)
+
+
+INFERRED_HERE = {
+    ("recipients", "nexus", "kind"),
+    ("sharing", "police", "lawful_bases"),
+    ("sharing", "police", "lawful_bases/article-6-1-c"),
+    ("controllers", COUNCIL, "country"),
+}
+
+
+def infer_facts(app: FastAPI) -> None:
+    def inferred(quote: str, reasoning: str) -> dict[str, Any]:
+        return {"basis": "inferred", "quotes": [quote], "reasoning": reasoning}
+
+    change(
+        app,
+        "recipients",
+        "nexus",
+        {"basis": {"kind": inferred(COMPANIES, "Listed among the companies that process data.")}},
+    )
+    change(
+        app,
+        "sharing",
+        "police",
+        {
+            "lawful_bases": ["article-6-1-c"],
+            "basis": {
+                "lawful_bases": inferred(LAW_REQUIRES, "A legal obligation, read as below."),
+                "lawful_bases/article-6-1-c": inferred(
+                    LAW_REQUIRES, "'The law requires us' reads as a legal obligation."
+                ),
+            },
+        },
+    )
+    change(
+        app,
+        "controllers",
+        COUNCIL,
+        {"basis": {"country": inferred(CAMBRIDGE, "The council's address is in England.")}},
+    )
+
+
+def test_inferences_to_confirm_are_listed_apart_from_the_gaps(
+    app: FastAPI, write_client: TestClient, audit: dict[str, Any]
+) -> None:
+    seeded = {
+        (i["entity"]["type"], i["entity"]["slug"], i["entity"]["field"])
+        for i in audit["to_confirm"]
+    }
+    infer_facts(app)
+    after = write_client.get(AUDIT).json()
+    register = write_client.get(f"{API}/register").json()
+    listed = {
+        (i["entity"]["type"], i["entity"]["slug"], i["entity"]["field"])
+        for i in after["to_confirm"]
+    }
+    assert listed == inferred_facts(register)
+    assert listed == seeded | INFERRED_HERE
+    assert after["summary"]["to_confirm"] == len(listed)
+    by_fact = {(i["entity"]["slug"], i["entity"]["field"]): i for i in after["to_confirm"]}
+    police = by_fact[("police", "lawful_bases/article-6-1-c")]
+    assert police["entity"]["name"] == "The Police"
+    assert police["value"] == "Article 6(1)(c) Legal obligation"
+    assert police["quotes"] == [LAW_REQUIRES]
+    assert police["reasoning"] == "'The law requires us' reads as a legal obligation."
+    assert police["message"] == (
+        "“The Police”: lawful bases = Article 6(1)(c) Legal obligation is the register's "
+        "reading, not the notice's words ('The law requires us' reads as a legal obligation); "
+        "confirm it."
+    )
+    nexus = by_fact[("nexus", "kind")]
+    assert nexus["value"] == "company"
+    # Inferences are no gaps: the police now has a lawful basis, and nothing else changed.
+    gaps = by_rule(after)
+    assert "police" not in first_slugs(gaps["sharing-without-lawful-basis"])
+    before = {(f["rule"], f["entities"][0]["slug"]) for f in audit["findings"]}
+    now = {(f["rule"], f["entities"][0]["slug"]) for f in after["findings"]}
+    assert before - now == {("sharing-without-lawful-basis", "police")}
+    assert now <= before
+    assert after["summary"]["findings"] == len(after["findings"])
+
+
+def test_the_command_lists_the_inferences_to_confirm(
+    app: FastAPI,
+    seeded_db: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    infer_facts(app)
+    run_cli(seeded_db, "audit", monkeypatch=monkeypatch)
+    out = capsys.readouterr().out
+    section = out.split("To confirm (values the register infers; the notice does not state them):")
+    assert len(section) == 2
+    rows = [line.split(None, 2) for line in section[1].strip().splitlines()[1:-2]]
+    run_cli(seeded_db, "audit", "--json", monkeypatch=monkeypatch)
+    listed = json.loads(capsys.readouterr().out)["to_confirm"]
+    assert {(r[0], r[1]) for r in rows} == {
+        (f"{i['entity']['type']}/{i['entity']['slug']}", i["entity"]["field"]) for i in listed
+    }
+    printed = {(r[0], r[1]) for r in rows}
+    assert {(f"{t}/{slug}", field) for t, slug, field in INFERRED_HERE} <= printed
+    assert out.splitlines()[-1].endswith(f"; {len(listed)} inferred value(s) to confirm.")
+
+
+def test_an_inferred_fact_of_a_sharing_condition_is_named_by_its_condition(
+    app: FastAPI, write_client: TestClient
+) -> None:
+    slug = "youth-support-services-from-13"
+    conditions = write_client.get(f"{API}/sharing/{slug}").json()["conditions"]
+    right = conditions[1]
+    assert right["kind"] == "restriction_right"
+    transferred = "This right is transferred to the child/pupil once he/she reaches the age of 16."
+    right["basis"] = {
+        "until_age": {
+            "basis": "inferred",
+            "quotes": [transferred],
+            "reasoning": "Once the right passes to the child at 16, a parent no longer holds it.",
+        }
+    }
+    change(app, "sharing", slug, {"conditions": conditions})
+    (inference,) = (
+        i
+        for i in write_client.get(AUDIT).json()["to_confirm"]
+        if i["entity"]["field"] == "conditions.1.until_age"
+    )
+    assert inference["entity"] == {
+        "type": "sharing",
+        "slug": slug,
+        "name": "Youth support services – pupils aged 13 and over",
+        "field": "conditions.1.until_age",
+    }
+    assert inference["value"] == "16"
+    assert inference["quotes"] == [transferred]
+    assert inference["message"].startswith("“Youth support services – pupils aged 13 and over”: ")
+    assert "condition 2, until age = 16" in inference["message"]

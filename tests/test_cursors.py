@@ -53,7 +53,7 @@ def test_following_the_cursor_walks_every_list_once(client: TestClient, path: st
 @pytest.mark.parametrize(
     "params",
     [
-        {"data_category": "name", "age": 14},
+        {"data_subject": "children-and-young-people", "age": 14},
         {"recipient": "department-for-education"},
         {"special_category": "false", "role": "processor"},
         {"controller": COUNCIL, "legislation": "education-act-1996"},

@@ -173,5 +173,5 @@ def test_past_exports_state_past_facts(app: FastAPI, write_client: TestClient) -
     audit_then = write_client.get(f"{API}/register/audit", params={"as_of": past}).json()
     audit_now = write_client.get(f"{API}/register/audit").json()
     rule = "processor-without-contract"
-    assert [r["findings"] for r in audit_then["rules"] if r["id"] == rule] == [4]
-    assert [r["findings"] for r in audit_now["rules"] if r["id"] == rule] == [3]
+    assert [r["findings"] for r in audit_then["rules"] if r["id"] == rule] == [5]
+    assert [r["findings"] for r in audit_now["rules"] if r["id"] == rule] == [4]

@@ -10,19 +10,31 @@ from typing import Any
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from jsonschema import Draft7Validator
+from jsonschema import Draft7Validator, FormatChecker
 
-from app.exports.tilt import basis_reference, tilt_duration
-from tests.exports_helpers import API, REFERENCE, change
+from app.exports.tilt import NOT_STATED_EMAIL, basis_reference, tilt_duration
+from app.register.basis import REDACTED_EMAIL, REDACTED_EMAIL_WORDS
+from tests.exports_helpers import API, COUNCIL, REFERENCE, change, seed
 
 TILT = REFERENCE / "tilt"
+# RFC 3986's characters of a URI reference (jsonschema checks "uri-reference"
+# only with an optional package installed): "Not stated" is not one.
+URI_REFERENCE = re.compile(r"^(?:[A-Za-z][A-Za-z0-9+.-]*:)?[A-Za-z0-9._~:/?#\[\]@!$&'()*+,;=%-]*$")
+
+
+def format_checker() -> FormatChecker:
+    checker = FormatChecker()  # every format jsonschema knows, "email" among them
+    checker.checks("uri-reference")(
+        lambda value: not isinstance(value, str) or bool(URI_REFERENCE.match(value))
+    )
+    return checker
 
 
 @cache
 def validator() -> Draft7Validator:
     schema = json.loads((TILT / "tilt-schema.json").read_text(encoding="utf-8"))
     Draft7Validator.check_schema(schema)
-    return Draft7Validator(schema)
+    return Draft7Validator(schema, format_checker=format_checker())
 
 
 def errors(document: Any) -> list[str]:
@@ -42,9 +54,13 @@ def test_the_validator_accepts_the_official_example_and_refuses_a_broken_one() -
     assert errors(example) == []
     broken = {k: v for k, v in example.items() if k != "dataProtectionOfficer"}
     broken["controller"] = {**example["controller"], "country": "United Kingdom"}
+    broken["meta"] = {**example["meta"], "url": "Not stated"}
+    broken["rightToComplain"] = {**example["rightToComplain"], "email": "Not stated"}
     found = errors(broken)
     assert any("dataProtectionOfficer" in e for e in found)
     assert any("country" in e for e in found)
+    assert any("'Not stated' is not a 'email'" in e for e in found)
+    assert any("'Not stated' is not a 'uri-reference'" in e for e in found)
 
 
 def test_the_seed_register_is_valid_tilt(client: TestClient) -> None:
@@ -68,12 +84,15 @@ def test_tilt_states_the_registers_facts(client: TestClient) -> None:
     assert meta["version"] == register["data_version"]
     assert meta["x-dataVersion"] == register["data_version"]
     assert meta["language"] == "en"
-    assert meta["url"] == "Not stated"
+    assert meta["url"] == ""  # the empty reference: the notice's address is not recorded
+    assert "url" in meta["x-notStated"]
     assert document["controller"]["name"] == "Cambridgeshire County Council"
     assert document["controller"]["country"] == "GB"
     dpo = document["dataProtectionOfficer"]
-    assert dpo["email"] == "Not stated"
+    assert dpo["email"] == NOT_STATED_EMAIL
     assert dpo["x-notStated"] == ["email"]
+    assert dpo["x-basis"]["dpo.email"]["basis"] == "not_stated"
+    assert document["controller"]["representative"]["email"] == NOT_STATED_EMAIL
     assert dpo["phone"] == "01223 699137"
 
     disclosed = {entry["_id"]: entry for entry in document["dataDisclosed"]}
@@ -89,7 +108,8 @@ def test_tilt_states_the_registers_facts(client: TestClient) -> None:
         "uksi/2013/2094/regulation/3",
     ]
     youth = disclosed["youth-support-services-from-13"]
-    assert youth["category"] == "Name; Date of birth; Address"
+    assert youth["category"] == "Not stated"  # "we pass their details": which is not said
+    assert "category" in youth["x-notStated"]
     assert youth["x-specialCategory"] is False
     assert [s["slug"] for s in youth["x-dataSubjects"]] == ["children-and-young-people"]
     assert youth["x-appliesFromAge"] == 13
@@ -102,9 +122,10 @@ def test_tilt_states_the_registers_facts(client: TestClient) -> None:
         "ttl": "P75Y",
     } in temporal
     assert {p["slug"] for p in document["x-processors"]} == {
+        "data-processing-companies",
         "nexus",
         "fft-aspire",
-        "casey",
+        "sentinel-partners-limited",
         "welfare-call",
     }
     special = {d["slug"] for d in document["x-specialCategoryData"]}
@@ -155,3 +176,97 @@ def test_durations_fit_tilts_pattern(duration: str, expected: str) -> None:
 )
 def test_lawful_basis_references_fit_tilts_pattern(reference: str, expected: str) -> None:
     assert basis_reference({"reference": reference}) == expected
+
+
+def test_each_fact_carries_its_basis(client: TestClient) -> None:
+    register = client.get(f"{API}/register").json()
+    document = tilt(client)
+    disclosed = {entry["_id"]: entry for entry in document["dataDisclosed"]}
+    for arrangement in register["sharing"]:
+        entry = disclosed[arrangement["slug"]]
+        own = [s["quote"] for s in arrangement["sources"] if s["kind"] == "notice"]
+        assert entry["x-sources"] == own
+        facts = {k: v for k, v in entry["x-basis"].items() if not k.startswith("conditions.")}
+        assert set(facts) == set(arrangement["basis"])
+        for key, basis in facts.items():
+            served = arrangement["basis"][key]
+            assert basis["basis"] == served["basis"]
+            assert (
+                basis.get("quotes", own if served["basis"] == "stated" else []) == served["quotes"]
+            )
+        for index, condition in enumerate(arrangement["conditions"]):
+            for key, served in condition["basis"].items():
+                assert entry["x-basis"][f"conditions.{index}.{key}"]["basis"] == served["basis"]
+    police = disclosed["police"]
+    assert police["x-basis"]["data_categories"]["basis"] == "not_stated"
+    assert police["category"] == "Not stated"
+    youth = disclosed["youth-support-services-from-13"]
+    assert youth["x-basis"]["conditions.1.contact_email"]["basis"] == "not_stated"
+    for category in youth["x-dataCategories"]:
+        served = youth["x-basis"][f"data_categories/{category['slug']}"]
+        assert category["basis"] == served
+    recipient = youth["recipients"][0]
+    assert set(recipient["x-basis"]) == set(
+        next(r for r in register["recipients"] if r["slug"] == "youth-support-services")["basis"]
+    )
+    special = {d["slug"]: d for d in document["x-specialCategoryData"]}
+    assert special["ethnicity"]["basis"]["special_category"] == {
+        "basis": "reference",
+        "reference": "UK GDPR Article 9(1)",
+    }
+    assert {s["_id"] for s in document["sources"]} == {s["slug"] for s in seed("data-sources")}
+    assert all("x-basis" in s for s in document["sources"])
+
+
+def test_inferred_facts_and_open_lists_say_so(app: FastAPI, write_client: TestClient) -> None:
+    quote = "The Police and the NSPCC"
+    reasoning = "The police are a police force: a law enforcement body."
+    change(
+        app,
+        "recipients",
+        "police",
+        {
+            "kind": "police",
+            "basis": {"kind": {"basis": "inferred", "quotes": [quote], "reasoning": reasoning}},
+        },
+    )
+    change(
+        app,
+        "sharing",
+        "police",
+        {
+            "data_categories": ["name", "address"],
+            "basis": {
+                "data_categories": {"basis": "stated", "quotes": [quote], "exhaustive": False}
+            },
+        },
+    )
+    words = "through the council's website"  # free text, not an address
+    change(app, "controllers", COUNCIL, {"dpo": {"email": words}})
+    document = tilt(write_client)
+    assert errors(document) == []
+    assert document["dataProtectionOfficer"]["email"] == NOT_STATED_EMAIL
+    assert document["dataProtectionOfficer"]["x-email"] == words
+    police = next(d for d in document["dataDisclosed"] if d["_id"] == "police")
+    assert police["category"] == "including Name; Address"
+    assert police["x-basis"]["data_categories"] == {
+        "basis": "stated",
+        "quotes": [quote],
+        "exhaustive": False,
+    }
+    assert police["recipients"][0]["category"] == "police"
+    assert police["recipients"][0]["x-basis"]["kind"] == {
+        "basis": "inferred",
+        "quotes": [quote],
+        "reasoning": reasoning,
+    }
+
+
+def test_displayed_text_names_redacted_addresses_in_words(client: TestClient) -> None:
+    document = tilt(client)
+    youth = next(
+        d for d in document["dataDisclosed"] if d["_id"] == "youth-support-services-from-13"
+    )
+    assert any(REDACTED_EMAIL_WORDS in c for c in youth["x-conditions"])
+    assert not any(REDACTED_EMAIL in c for c in youth["x-conditions"])
+    assert any(REDACTED_EMAIL in q for q in youth["x-sources"])  # quotes stay verbatim

@@ -107,9 +107,12 @@ def test_diff_lists_additions_removals_and_field_changes(
         headers=auth,
     )
     write_client.patch(
-        f"{API}/recipients/casey",
+        f"{API}/recipients/sentinel-partners-limited",
         json={"contract_reference": "CASEY-2026"},
-        headers={**auth, "If-Match": etag(write_client, f"{API}/recipients/casey")},
+        headers={
+            **auth,
+            "If-Match": etag(write_client, f"{API}/recipients/sentinel-partners-limited"),
+        },
     )
     write_client.delete(
         f"{API}/storage-locations/paper-files",
@@ -122,13 +125,13 @@ def test_diff_lists_additions_removals_and_field_changes(
     sections = body["sections"]
     assert [s["slug"] for s in sections["services"]["added"]] == ["added-service"]
     assert [s["slug"] for s in sections["storage_locations"]["removed"]] == ["paper-files"]
-    (casey,) = sections["recipients"]["changed"]
-    assert casey["slug"] == "casey"
-    assert set(casey["fields"]) == {"contract_reference", "basis"}
-    assert casey["fields"]["contract_reference"] == {"from": None, "to": "CASEY-2026"}
+    (sentinel,) = sections["recipients"]["changed"]
+    assert sentinel["slug"] == "sentinel-partners-limited"
+    assert set(sentinel["fields"]) == {"contract_reference", "basis"}
+    assert sentinel["fields"]["contract_reference"] == {"from": None, "to": "CASEY-2026"}
     # Of the basis, only the fact that changed: from not stated to a value a person
     # should confirm (the patch gave no basis and no new quote).
-    basis = casey["fields"]["basis"]
+    basis = sentinel["fields"]["basis"]
     assert set(basis["from"]) == set(basis["to"]) == {"contract_reference"}
     assert basis["from"]["contract_reference"]["basis"] == "not_stated"
     assert basis["to"]["contract_reference"]["basis"] == "inferred"

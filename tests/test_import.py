@@ -81,7 +81,8 @@ def test_import_updates_an_existing_controller_in_place(
     del document["digest"]  # an edited document no longer matches its digest
     nexus = next(r for r in document["recipients"] if r["slug"] == "nexus")
     nexus["contract_reference"] = "CCC-2026-17"
-    document["services"] = [s for s in document["services"] if s["slug"] != "traded-services"]
+    removed = "early-years-childcare-and-playwork-qualifications-and-training"
+    document["services"] = [s for s in document["services"] if s["slug"] != removed]
     document["storage_locations"].append(
         {
             "slug": "cloud-backup",
@@ -109,7 +110,7 @@ def test_import_updates_an_existing_controller_in_place(
         ).all()
         assert {(e.action, e.slug) for e in changed} == {
             ("update", "nexus"),
-            ("delete", "traded-services"),
+            ("delete", removed),
             ("create", "cloud-backup"),
         }
         assert {e.actor_type for e in changed} == {"api_key"}
@@ -118,6 +119,21 @@ def test_import_updates_an_existing_controller_in_place(
     register = write_client.get(f"{API}/register").json()
     assert register["digest"] == response.json()["digest"]
     assert next(r for r in register["recipients"] if r["slug"] == "nexus")["contract_reference"]
+
+
+def test_removing_an_entry_the_document_still_refers_to_is_refused(
+    app: FastAPI, write_client: TestClient, auth: dict[str, str], seed_document: dict[str, Any]
+) -> None:
+    before = write_client.get(f"{API}/register").json()["digest"]
+    document = json.loads(json.dumps(seed_document))
+    del document["digest"]
+    # Data categories of the document still name the traded services.
+    document["services"] = [s for s in document["services"] if s["slug"] != "traded-services"]
+    body = assert_problem(write_client.post(IMPORT, json=document, headers=auth), 422)
+    (error,) = body["errors"]
+    assert "traded-services" in str(error)
+    assert "data-categories traded-services-participation-records (services)" in error["msg"]
+    assert write_client.get(f"{API}/register").json()["digest"] == before
 
 
 def test_a_bad_document_loads_nothing(

@@ -13,7 +13,7 @@ from app.audit.chain import SYSTEM
 from app.register import entities as e
 from app.register import writes
 from app.register.models import Controller
-from tests.helpers import assert_problem, count_statements
+from tests.helpers import assert_problem, count_statements, etag
 
 API = "/api/v1"
 COUNCIL = "cambridgeshire-county-council"
@@ -88,8 +88,8 @@ def test_recipients_include_every_one_the_notice_names(client: TestClient) -> No
     ):
         assert slug in recipients
     processors = {s for s, r in recipients.items() if r["role"] == "processor"}
-    assert {"nexus", "fft-aspire", "casey", "welfare-call"} <= processors
-    assert "Sentinel Partners Limited" in str(recipients["casey"])
+    assert {"nexus", "fft-aspire", "sentinel-partners-limited", "welfare-call"} <= processors
+    assert "CASEY" in str(recipients["sentinel-partners-limited"])
 
 
 def test_what_is_shared_with_the_dfe_and_under_which_law(client: TestClient) -> None:
@@ -165,16 +165,28 @@ def test_legislation_filter_includes_provisions_of_an_act(client: TestClient) ->
     assert section <= act
 
 
-def test_data_category_filter_matches_groups_and_items(client: TestClient) -> None:
-    by_item = {i["slug"] for i in all_items(client, f"{API}/sharing", data_category="name")}
+def test_data_category_filter_matches_groups_and_items(
+    write_client: TestClient, auth: dict[str, str]
+) -> None:
+    # The seed states no item of a group as shared: one is added here.
+    path = f"{API}/sharing/police"
+    response = write_client.patch(
+        path,
+        json={"data_categories": ["name"]},
+        headers={**auth, "If-Match": etag(write_client, path)},
+    )
+    assert response.status_code == 200, response.text
+    by_item = {i["slug"] for i in all_items(write_client, f"{API}/sharing", data_category="name")}
     by_group = {
         i["slug"]
         for i in all_items(
-            client, f"{API}/sharing", data_category="personal-identifying-information"
+            write_client, f"{API}/sharing", data_category="personal-identifying-information"
         )
     }
-    assert "youth-support-services-from-13" in by_item
+    assert by_item == {"police"}
     assert by_item <= by_group
+    contact = all_items(write_client, f"{API}/sharing", data_category="contact-details")
+    assert {i["slug"] for i in contact} == {"youth-support-services-neet-16-plus"}
 
 
 def test_special_category_filter_partitions_stated_arrangements(client: TestClient) -> None:
@@ -200,14 +212,20 @@ def test_unstated_links_are_reported_not_guessed(client: TestClient) -> None:
 
 def test_role_filter(client: TestClient) -> None:
     items = all_items(client, f"{API}/sharing", role="processor")
-    assert {i["recipient"] for i in items} >= {"nexus", "fft-aspire", "casey", "welfare-call"}
+    assert {i["recipient"] for i in items} >= {
+        "nexus",
+        "fft-aspire",
+        "sentinel-partners-limited",
+        "welfare-call",
+    }
     assert all(i["expanded"]["recipient"]["role"] == "processor" for i in items)
 
 
 def test_data_category_detail_lists_who_receives_it(client: TestClient) -> None:
     detail = client.get(f"{API}/data-categories/date-of-birth").json()
     assert detail["group"] == "personal-identifying-information"
-    receivers = {r["recipient"]["slug"] for r in detail["received_by"]}
+    contact = client.get(f"{API}/data-categories/contact-details").json()
+    receivers = {r["recipient"]["slug"] for r in contact["received_by"]}
     assert "youth-support-services" in receivers
     group = client.get(f"{API}/data-categories/personal-characteristics").json()
     assert {s["slug"] for s in group["subcategories"]} >= {"ethnicity", "religion"}

@@ -9,6 +9,7 @@ import logging
 import re
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -299,7 +300,7 @@ def _samples(client: TestClient) -> dict[tuple[str, frozenset[tuple[str, str]]],
 
 
 def test_metrics_count_requests_per_route_template(write_client: TestClient) -> None:
-    for slug in ("nexus", "casey", "fft-aspire", "nexus"):  # the second nexus: a cache hit
+    for slug in ("nexus", "welfare-call", "fft-aspire", "nexus"):  # the second nexus: a cache hit
         assert write_client.get(f"/api/v1/recipients/{slug}").status_code == 200
     write_client.get("/api/v1/recipients/no-such-recipient")
     for n in range(3):
@@ -327,11 +328,16 @@ def test_metrics_add_up_across_worker_processes(tmp_path: Path) -> None:
     """``serve --workers 2``: whichever worker answers the scrape counts them all."""
     server = AppServer(f"sqlite:///{tmp_path / 'register.sqlite3'}", workers=2).start()
     try:
-        with httpx.Client(base_url=server.base_url, headers={"Connection": "close"}) as http:
+        with (
+            httpx.Client(base_url=server.base_url, headers={"Connection": "close"}) as http,
+            ThreadPoolExecutor(8) as pool,
+        ):
             sent = 0
-            while sent < 300:  # until both workers have answered some
-                assert http.get("/api/v1/services").status_code == 200
-                sent += 1
+            while sent < 2_000:  # until both workers have answered some
+                # In parallel bursts: a busy worker leaves connections to the other.
+                burst = list(pool.map(lambda _: http.get("/api/v1/services"), range(8)))
+                assert all(r.status_code == 200 for r in burst)
+                sent += len(burst)
                 lines = server.logs().splitlines()
                 access = [json.loads(line) for line in lines if line.startswith("{")]
                 served_by = {e["pid"] for e in access if e.get("route") == "/api/v1/services"}

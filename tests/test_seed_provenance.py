@@ -21,6 +21,7 @@ import yaml
 from pydantic import TypeAdapter
 
 from app.register import schemas as s
+from app.register.basis import BasisKind
 
 TESTS = Path(__file__).resolve().parent
 SEED = TESTS.parent / "seed_data"
@@ -54,6 +55,7 @@ REFERENCES: dict[str, tuple[tuple[str, str], ...]] = {
         ("group", "data-categories"),
         ("article9_condition", "lawful-bases"),
         ("data_subjects", "data-subjects"),
+        ("services", "services"),
     ),
     "legislation": (("part_of", "legislation"),),
     "sharing": (
@@ -280,7 +282,8 @@ def test_controller() -> None:
     assert "OCT1224" in (controller.dpo.address or "")
     assert controller.supervisory_authority is not None
     assert str(controller.supervisory_authority.url) == "https://ico.org.uk/concerns/handling/"
-    assert controller.security_measures is None
+    assert "secure network" in (controller.security_measures or "")
+    assert controller.basis["security_measures"].basis is BasisKind.INFERRED
     assert controller.third_country_transfers is s.ThirdCountryTransfers.NOT_STATED
 
 
@@ -288,15 +291,22 @@ def test_ten_services() -> None:
     assert len(models("services")) == 10
 
 
-def test_four_named_processors() -> None:
+def test_processors_the_class_and_its_four_examples() -> None:
     recipients = models("recipients")
     processors = {r.slug for r in recipients if r.role is s.RecipientRole.PROCESSOR}
-    assert processors == {"nexus", "fft-aspire", "casey", "welfare-call"}
+    assert processors == {
+        "data-processing-companies",
+        "nexus",
+        "fft-aspire",
+        "sentinel-partners-limited",
+        "welfare-call",
+    }
     for slug in processors:
         recipient = by_slug("recipients")[slug]
         assert recipient.kind is s.RecipientKind.COMPANY
         assert recipient.contract_reference is None
-    assert "Sentinel Partners Limited" in (by_slug("recipients")["casey"].description or "")
+        assert recipient.basis["role"].basis is BasisKind.INFERRED
+    assert "CASEY" in (by_slug("recipients")["sentinel-partners-limited"].description or "")
 
 
 def test_every_recipient_has_a_sharing_arrangement() -> None:
@@ -306,10 +316,14 @@ def test_every_recipient_has_a_sharing_arrangement() -> None:
 
 def test_dfe_shares_on_a_statutory_basis() -> None:
     dfe = [a for a in models("sharing") if a.recipient == "department-for-education"]
-    assert len(dfe) == 2
-    for arrangement in dfe:
+    assert len(dfe) == 4  # two routine bullets, participation (NCCIS), progress reports
+    statutory = [a for a in dfe if a.lawful_bases]
+    assert len(statutory) == 3
+    for arrangement in statutory:
         assert arrangement.lawful_bases == ["article-6-1-c"]
-        assert arrangement.frequency is s.Frequency.ROUTINE
+        # The notice names no UK GDPR basis: Article 6(1)(c) is a reading.
+        assert arrangement.basis["lawful_bases/article-6-1-c"].basis is BasisKind.INFERRED
+    assert sum(a.frequency is s.Frequency.ROUTINE for a in dfe) == 2
     linked = {slug for a in dfe for slug in a.legislation}
     assert REGULATION_3 in linked
     others = [a.slug for a in models("sharing") if a.lawful_bases and a not in dfe]
@@ -329,8 +343,10 @@ def test_youth_support_from_13_with_restriction_right() -> None:
     for right in (parent, child):
         assert right.restricted_to == ["address", "date-of-birth", "name"]
         assert right.contact_email is None
+    assert from_13.data_categories == []  # "we pass their details": which is not stated
     neet = next(a for a in youth if a.applies_from_age == 16)
     assert neet.data_categories == ["contact-details"]
+    assert neet.basis["data_categories"].exhaustive is False  # "such as their contact details"
 
 
 def test_looked_after_records_kept_75_years() -> None:
@@ -397,7 +413,7 @@ def test_national_pupil_database() -> None:
     ]
 
 
-def test_storage_and_access_are_statements_not_security_measures() -> None:
+def test_storage_and_access_are_statements_too() -> None:
     kinds = {statement.kind for statement in models("statements")}
     assert s.StatementKind.STORAGE_ACCESS in kinds
     assert len(models("storage-locations")) >= 3

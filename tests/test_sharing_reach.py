@@ -96,12 +96,10 @@ def patch(client: TestClient, auth: dict[str, str], path: str, body: dict[str, A
 def test_the_seed_register_reaches_groups_through_their_items(app: FastAPI) -> None:
     rows = assert_in_step(app)
     reached = {(row[4], row[1]) for row in rows}
-    # The notice's youth support arrangement names three identifying items:
-    # sharing an item shares part of its group.
-    assert {
-        ("youth-support-services-from-13", "name"),
-        ("youth-support-services-from-13", "personal-identifying-information"),
-    } <= reached
+    # The notice states one category shared ("such as their contact details");
+    # from 13 "we pass their details" states none.
+    assert ("youth-support-services-neet-16-plus", "contact-details") in reached
+    assert not {row for row in reached if row[0] == "youth-support-services-from-13"}
 
 
 def test_every_kind_of_write_keeps_the_table_in_step(
@@ -245,7 +243,11 @@ def test_walks_across_controllers_skip_nothing_and_show_each_arrangement_once(
         assert (beyond.items, beyond.total) == ([], len(slugs))
 
 
-def test_refreshing_every_controller_repairs_missing_and_wrong_rows(app: FastAPI) -> None:
+def test_refreshing_every_controller_repairs_missing_and_wrong_rows(
+    app: FastAPI, write_client: TestClient, auth: dict[str, str]
+) -> None:
+    shared = {"data_categories": ["personal-identifying-information"]}
+    assert patch(write_client, auth, f"{API}/sharing/police", shared).status_code == 200
     want = assert_in_step(app)
     r = m.SharingCategoryReach
     with session_scope(app.state.sessionmaker) as session:

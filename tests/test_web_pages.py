@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import shutil
 from datetime import UTC, datetime
+from html import unescape
 from pathlib import Path
 
 import pytest
@@ -19,12 +20,15 @@ from app.main import create_app
 from app.register import entities as e
 from app.register import writes
 from app.register.models import Controller, Recipient
+from app.web.words import in_sentence
 from tests.conftest import SEED_DIR, make_settings, migrate_and_seed
 from tests.databases import DatabaseFactory
 from tests.helpers import assert_problem
 from tests.web_helpers import (
     CONTROLLER,
     NOTICE,
+    PARTS,
+    SHARING,
     api_items,
     api_recipients,
     listed_recipients,
@@ -53,30 +57,63 @@ def page(client: TestClient, path: str, status: int = 200, **params: object) -> 
 
 def test_home_is_the_notice_of_the_only_controller(client: TestClient) -> None:
     home = page(client, "/")
-    assert "<h1>Privacy Policy</h1>" in home
-    assert listed_recipients(home) == listed_recipients(page(client, NOTICE))
+    assert '<h1 class="govuk-heading-xl">Privacy Policy</h1>' in home
+    assert home == page(client, NOTICE)
 
 
-def test_notice_has_the_original_sections_and_every_recipient(client: TestClient) -> None:
-    html = page(client, NOTICE)
-    for heading in SECTIONS:
-        assert f">{heading}</h2>" in html, heading
+def test_the_home_page_is_a_summary_linking_every_section(client: TestClient) -> None:
+    home = page(client, NOTICE)
+    for part, heading in zip(PARTS, SECTIONS, strict=True):
+        assert f'href="{NOTICE}/{part}">{heading}</a>' in home, part
+        section = page(client, f"{NOTICE}/{part}")
+        assert f'<h1 class="govuk-heading-l">{heading}</h1>' in section
+    assert listed_recipients(home) == []  # the recipients are on their own page
+    words = text(home)
+    sharing = api_items(client, "sharing")
+    recipients = {a["recipient"] for a in sharing}
+    assert f"{len(recipients)} recipients through {len(sharing)} sharing arrangements" in words
+    unstated = [a for a in sharing if not a["data_categories"]]
+    assert f"{len(unstated)} arrangements do not state what they share" in words
+    assert f'action="{NOTICE}/child"' in home
+
+
+def test_a_filtered_notice_link_goes_to_the_sharing_section(client: TestClient) -> None:
+    query = "data_subject=looked-after-children&q=call"
+    moved = client.get(f"{NOTICE}?{query}", follow_redirects=False)
+    assert moved.status_code == 301
+    assert moved.headers["location"] == f"{SHARING}?{query}"
+    assert listed_recipients(client.get(f"{NOTICE}?{query}").text) == ["welfare-call"]
+    page(client, NOTICE, 422, colour="blue")
+
+
+def test_sections_link_to_their_neighbours(client: TestClient) -> None:
+    for before, part, after in zip(PARTS, PARTS[1:], PARTS[2:], strict=False):
+        html = page(client, f"{NOTICE}/{part}")
+        assert f'href="{NOTICE}/{before}" rel="prev"' in html
+        assert f'href="{NOTICE}/{after}" rel="next"' in html
+    page(client, f"{NOTICE}/no-such-section", 404)
+    page(client, f"{NOTICE}/rights", 422, q="x")
+
+
+def test_notice_has_every_recipient_and_the_contact_details(client: TestClient) -> None:
+    html = page(client, SHARING)
     recipients = api_items(client, "recipients")
-    assert len(recipients) == 31
+    assert len(recipients) == 33
     listed = listed_recipients(html)
     assert set(listed) == {r["slug"] for r in recipients}
     assert listed == [r["slug"] for r in recipients]  # the notice's order
-    words = text(html)
-    for name in ("Data Protection Officer, Info and Records Team", "01223 699137", "75 years"):
+    words = text(page(client, f"{NOTICE}/contact"))
+    for name in ("Data Protection Officer, Info and Records Team", "01223 699137"):
         assert name in words
     assert "Information Commissioner’s Office" in words
+    assert "75 years" in text(page(client, f"{NOTICE}/storage"))
 
 
 @pytest.mark.parametrize("section", ["recipients", "purposes", "legislation"])
 def test_every_recipient_purpose_and_law_links_to_its_page_and_api(
     client: TestClient, section: str
 ) -> None:
-    html = page(client, NOTICE)
+    html = "".join(page(client, f"{NOTICE}/{part}") for part in PARTS)
     for item in api_items(client, section):
         own = f'href="{NOTICE}/{section}/{item["slug"]}"'
         api = f'href="/api/v1/{section}/{item["slug"]}?controller={CONTROLLER}"'
@@ -110,14 +147,18 @@ def test_every_entry_page_answers(client: TestClient) -> None:
         name = key.replace("_", "-")
         for state in document[key][:3] + document[key][-1:]:
             html = page(client, f"{NOTICE}/{name}/{state['slug']}")
-            assert f"<h1>{state['name']}</h1>".replace("’", "’") in html.replace("&#39;", "'")
+            heading = f'<h1 class="govuk-heading-l">{state["name"]}</h1>'
+            assert heading in html.replace("&#39;", "'")
             assert f"/api/v1/{name}/{state['slug']}?controller={CONTROLLER}" in html
 
 
 def test_recipient_page_shows_what_it_receives_why_and_the_law(client: TestClient) -> None:
     html = page(client, f"{NOTICE}/recipients/youth-support-services")
     words = text(html)
-    assert "Name, Date of birth, Address" in words
+    # "we pass their details": which details is not stated; name, address and
+    # date of birth are only what a parent may restrict the passing to.
+    assert "Name, Date of birth, Address" not in words
+    assert "Contact details" in words
     assert "Education Act 1996, section 507B" in words
     assert "Provide youth support service and careers advice" in words
     assert "2 sharing arrangements" in words
@@ -139,48 +180,54 @@ def test_unknown_entries_and_sections_are_404_pages(client: TestClient) -> None:
         {"recipient": "nexus"},
         {"data_subject": "looked-after-children"},
         {"data_subject": "education-professionals"},
-        {"data_category": "name"},
-        {"data_category": "personal-identifying-information"},
-        {"data_subject": "children-and-young-people", "data_category": "address"},
+        {"data_category": "contact-details"},
+        {"data_subject": "pupils-not-in-education-training-or-employment"},
+        {"data_subject": "education-professionals", "recipient": "schools"},
     ],
 )
 def test_filters_narrow_the_list_as_the_api_does(
     client: TestClient, filters: dict[str, str]
 ) -> None:
-    listed = listed_recipients(page(client, NOTICE, **filters))
+    listed = listed_recipients(page(client, SHARING, **filters))
     expected = api_recipients(client, **filters)
-    assert 0 < len(listed) < 31
+    assert 0 < len(listed) < 33
     assert set(listed) == set(expected)
 
 
 def test_filter_examples(client: TestClient) -> None:
-    assert listed_recipients(page(client, NOTICE, data_subject="looked-after-children")) == [
+    assert listed_recipients(page(client, SHARING, data_subject="looked-after-children")) == [
         "welfare-call"
     ]
-    both = page(client, NOTICE, data_category="name", recipient="department-for-education")
+    both = page(client, SHARING, data_category="name", recipient="department-for-education")
     assert listed_recipients(both) == []
     assert "No recipient matches" in both
-    assert "0 of 31 recipients" in text(both)
+    assert "0 of 33 recipients" in text(both)
 
 
 def test_search_box_narrows_and_finds_other_entries(client: TestClient) -> None:
-    html = page(client, NOTICE, q="507B")
+    html = page(client, SHARING, q="507B")
     assert listed_recipients(html) == ["youth-support-services"]
     assert f'href="{NOTICE}/legislation/education-act-1996-section-507b"' in html
-    html = page(client, NOTICE, q="ASPIRE")
+    html = page(client, SHARING, q="ASPIRE")
     assert listed_recipients(html) == ["fft-aspire"]
-    assert listed_recipients(page(client, NOTICE, q="no such words anywhere")) == []
+    assert listed_recipients(page(client, SHARING, q="no such words anywhere")) == []
 
 
 def test_the_diagram_is_on_the_notice_with_a_text_alternative(client: TestClient) -> None:
-    html = page(client, NOTICE)
-    img = re.search(r'<img src="([^"]+)" alt="([^"]+)"', html)
+    html = page(client, SHARING)
+    img = re.search(r'<img src="([^"]+)" alt="([^"]+)" width="(\d+)" height="(\d+)"', html)
     assert img is not None
     assert img.group(1).startswith("/diagram.svg?controller=")
     assert "text description" in img.group(2).lower()
+    svg = client.get(unescape(img.group(1))).text
+    assert f'width="{img.group(3)}" height="{img.group(4)}"' in svg
+    narrow = re.search(r'<source media="\(max-width: 640px\)" srcset="([^"]+)"', html)
+    assert narrow is not None
+    assert "layout=narrow" in narrow.group(1)
     assert "Text description of the diagram" in html
-    assert "Welfare Call ltd (data processor) receives data the notice does not state" in text(html)
-    filtered = page(client, NOTICE, data_subject="looked-after-children")
+    welfare = r"Welfare Call ltd \(data processor[^)]*\) receives data the notice does not state"
+    assert re.search(welfare, text(html))
+    filtered = page(client, SHARING, data_subject="looked-after-children")
     assert "recipient=welfare-call" in filtered.replace("&amp;", "&")
 
 
@@ -199,18 +246,18 @@ def test_the_diagram_is_on_the_notice_with_a_text_alternative(client: TestClient
 def test_bad_input_is_a_422_page_or_problem(
     client: TestClient, params: dict[str, str], field: str
 ) -> None:
-    html = page(client, NOTICE, 422, **params)
+    html = page(client, SHARING, 422, **params)
     assert field in html
-    problem = client.get(NOTICE, params=params, headers={"Accept": "application/json"})
+    problem = client.get(SHARING, params=params, headers={"Accept": "application/json"})
     body = assert_problem(problem, 422)
     assert field in str(body)
 
 
 def test_as_of_renders_the_past_register_with_a_banner(client: TestClient) -> None:
     now = datetime.now(UTC).isoformat()
-    html = page(client, NOTICE, as_of=now)
+    html = page(client, SHARING, as_of=now)
     assert "You are viewing the register as it was on" in html
-    assert listed_recipients(html) == listed_recipients(page(client, NOTICE))
+    assert listed_recipients(html) == listed_recipients(page(client, SHARING))
     # Links keep the moment, so the reader stays in the past.
     assert f"{NOTICE}/recipients/nexus?as_of=" in html
     entry = page(client, f"{NOTICE}/recipients/nexus", as_of=now)
@@ -230,11 +277,11 @@ def test_published_version_and_past_moment_show_what_was_said_then(
     before_rename = datetime.now(UTC).isoformat()
     rename_nexus(session, "Nexus Ltd")
 
-    current = text(page(write_client, NOTICE))
+    current = text(page(write_client, SHARING))
     assert "Nexus Ltd" in current
     assert "You are viewing" not in current
     for params in ({"version": version}, {"as_of": before_rename}):
-        past = page(write_client, NOTICE, **params)
+        past = page(write_client, SHARING, **params)
         words = text(past)
         assert "Nexus Ltd" not in words
         assert "Nexus" in words
@@ -291,7 +338,7 @@ def test_change_log_lists_the_audit_trail(client: TestClient, shared_app: object
         total = session.scalar(select(func.count()).select_from(AuditEvent))
     html = page(client, f"{NOTICE}/changes")
     assert f"{total} changes so far" in html
-    assert html.count("<tr>") == 1 + 50  # header + one page
+    assert html.count('<tr class="govuk-table__row">') == 1 + 50  # header + one page
     assert "Added" in html
     last = -(-total // 50)
     older = page(client, f"{NOTICE}/changes", page=str(last))
@@ -304,11 +351,11 @@ def test_change_log_lists_the_audit_trail(client: TestClient, shared_app: object
 def test_change_log_shows_what_changed(write_client: TestClient, session: Session) -> None:
     rename_nexus(session, "Nexus Ltd")
     html = page(write_client, f"{NOTICE}/changes")
-    first_row = html.split("<tbody>")[1].split("</tr>")[0]
+    first_row = html.split('<tbody class="govuk-table__body">')[1].split("</tr>")[0]
     assert "Nexus Ltd" in first_row
     assert "Changed: name" in text(first_row)
     assert f'href="{NOTICE}/recipients/nexus"' in first_row
-    assert "Nexus Ltd" in text(page(write_client, NOTICE))
+    assert "Nexus Ltd" in text(page(write_client, SHARING))
 
 
 def test_several_controllers_are_listed_and_each_has_its_notice(
@@ -332,10 +379,10 @@ def test_several_controllers_are_listed_and_each_has_its_notice(
             home = page(multi, "/")
             assert 'href="/controllers/other-council"' in home
             assert f'href="{NOTICE}"' in home
-            other_notice = page(multi, "/controllers/other-council")
-            assert "Other Council" in other_notice
+            assert "Other Council" in page(multi, "/controllers/other-council")
+            other_notice = page(multi, "/controllers/other-council/sharing")
             assert 'href="/controllers/other-council/recipients/nexus"' in other_notice
-            assert len(listed_recipients(other_notice)) == 31
+            assert len(listed_recipients(other_notice)) == 33
             page(multi, "/controllers/other-council/recipients/nexus")
             # Several controllers: the embed must be told which one.
             assert "controller" in page(multi, "/embed/recipients", 422)
@@ -353,3 +400,14 @@ def test_an_empty_register_says_so(empty_db: str) -> None:
             assert_problem(empty.get("/diagram.svg"), 404)
     finally:
         application.state.engine.dispose()
+
+
+def test_names_inside_a_sentence_keep_their_acronyms() -> None:
+    names = ["Ethnicity", "SEND", "Whether a child has SEND", "DfE data", "A"]
+    assert [in_sentence(n) for n in names] == [
+        "ethnicity",
+        "SEND",
+        "whether a child has SEND",
+        "DfE data",
+        "A",
+    ]

@@ -11,9 +11,21 @@ from fastapi.testclient import TestClient
 
 CONTROLLER = "cambridgeshire-county-council"
 NOTICE = f"/controllers/{CONTROLLER}"
+SHARING = f"{NOTICE}/sharing"
+PARTS = (
+    "services",
+    "information",
+    "why",
+    "laws",
+    "storage",
+    "sharing",
+    "collections",
+    "rights",
+    "contact",
+)
 API = "/api/v1"
 
-_CARD = re.compile(r'<section class="card" id="recipient-([a-z0-9-]+)"')
+_CARD = re.compile(r'<section class="govuk-summary-card" id="recipient-([a-z0-9-]+)"')
 _EMBED = re.compile(r'<li class="srr-recipient" data-recipient="([a-z0-9-]+)"')
 
 

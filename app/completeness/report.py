@@ -1,5 +1,6 @@
 """Running the rules over one register and presenting the result, as JSON for
-the API and as a plain-text table for the command line (same facts)."""
+the API and as a plain-text table for the command line (same facts): the gaps
+(findings of the rules), then the register's own readings to confirm."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
+from app.completeness import inferences
+from app.completeness.inferences import Inference
 from app.completeness.rules import RULES, Finding, Rule, Severity
 from app.exports.common import Export
 from app.exports.content import RegisterView
@@ -16,6 +19,7 @@ from app.exports.content import RegisterView
 class Report:
     export: Export
     findings: tuple[Finding, ...]
+    to_confirm: tuple[Inference, ...] = ()
 
     @property
     def counts(self) -> Counter[str]:
@@ -43,6 +47,7 @@ class Report:
             "summary": {
                 "findings": len(self.findings),
                 **{severity.value: counts.get(severity.value, 0) for severity in Severity},
+                "to_confirm": len(self.to_confirm),
             },
             "rules": [
                 {
@@ -53,13 +58,14 @@ class Report:
                 for rule in RULES
             ],
             "findings": [f.as_dict() for f in self.findings],
+            "to_confirm": [i.as_dict() for i in self.to_confirm],
         }
 
 
 def run(export: Export) -> Report:
     view = RegisterView(export.snapshot.content)
     findings = tuple(finding for rule in RULES for finding in rule.findings(view))
-    return Report(export, findings)
+    return Report(export, findings, inferences.find(view))
 
 
 def _columns(rows: list[list[str]]) -> list[str]:
@@ -88,11 +94,20 @@ def as_table(report: Report) -> str:
             entity = f"{first.type}/{first.slug}" + (f" ({first.field})" if first.field else "")
             finding_rows.append([finding.severity.value, finding.rule, entity, finding.message])
         lines += _columns(finding_rows)
+    if report.to_confirm:
+        lines += ["", "To confirm (values the register infers; the notice does not state them):"]
+        confirm_rows = [["ENTITY", "FACT", "VALUE", "REASONING"]]
+        for inference in report.to_confirm:
+            ref = inference.entity
+            where = f"{ref.type}/{ref.slug}"
+            confirm_rows.append([where, ref.field or "", inference.value, inference.reasoning])
+        lines += _columns(confirm_rows)
     counts = report.counts
     verdict = "PASSED" if report.passed else "FAILED"
     lines += [
         "",
         f"{verdict}: {counts.get('error', 0)} error(s), {counts.get('warning', 0)} "
-        f"warning(s), {counts.get('info', 0)} info.",
+        f"warning(s), {counts.get('info', 0)} info; "
+        f"{len(report.to_confirm)} inferred value(s) to confirm.",
     ]
     return "\n".join(lines) + "\n"

@@ -32,6 +32,14 @@ class FindingOut(BaseModel):
     message: str
 
 
+class InferenceOut(BaseModel):
+    entity: EntityRefOut = Field(description="The entity; `field` is the fact's key.")
+    value: str = Field(description="The inferred value, in words.")
+    quotes: list[str] = Field(description="The notice's words it rests on, verbatim.")
+    reasoning: str = Field(description="Why the register reads the quotes so.")
+    message: str
+
+
 class RuleOut(BaseModel):
     id: str
     severity: Severity
@@ -49,9 +57,15 @@ class AuditOut(BaseModel):
     as_of: str | None = None
     version: str | None = None
     passed: bool = Field(description="No rule of severity 'error' fails.")
-    summary: dict[str, int]
+    summary: dict[str, int] = Field(
+        description="Findings in all and by severity, and `to_confirm`: inferred values."
+    )
     rules: list[RuleOut]
-    findings: list[FindingOut]
+    findings: list[FindingOut] = Field(description="The gaps: what the notice leaves out.")
+    to_confirm: list[InferenceOut] = Field(
+        description="Values the register infers rather than quotes, with the quotes and "
+        "reasoning a person should confirm. Apart from the gaps: they never fail the audit."
+    )
 
 
 @router.get(
@@ -65,7 +79,8 @@ class AuditOut(BaseModel):
 )
 def audit_register(request: Request, export: ExportDep) -> Response:
     """Every gap against UK GDPR Article 30(1), Articles 13/14 and the ICO
-    template: rule, severity, the entities concerned and a plain-English message."""
+    template: rule, severity, the entities concerned and a plain-English message;
+    then, apart, every value the register infers, for a person to confirm."""
     return export_response(
         request, export, FORMAT, lambda: orjson.dumps(report.run(export).as_dict())
     )

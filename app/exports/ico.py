@@ -6,6 +6,13 @@ one row per processing activity under the template's 30 columns, in its
 order. A cell the register cannot fill says "Not stated"; "Not applicable"
 only where the register's own facts rule the column out (e.g. a contract
 link for a recipient that is not a processor).
+
+After the template's columns, one more (``NOTE_COLUMN``) says which of the
+row's values the notice does not state as such: each value the register
+infers, with its reasoning and the quotes it rests on; lists the notice
+only gives examples of; and the facts the notice leaves unstated. In the
+workbook, each cell holding an inferred value also carries the reasoning as
+a cell note. Facts of the controller the register infers follow the stamps.
 """
 
 from __future__ import annotations
@@ -17,12 +24,16 @@ from collections.abc import Iterable
 from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font
 from starlette.requests import Request
 from starlette.responses import Response
 
 from app.exports.common import NOT_STATED, Export, ExportFormat, export_response
-from app.exports.content import DATA_COLLECTION, PURPOSE, Activity, RegisterView, State
+from app.exports.content import DATA_COLLECTION, PURPOSE, SHARING, Activity, RegisterView, State
+from app.exports.readings import CONTROLLERS, Note, explained, fact_words, including, notes_of
+from app.register.basis import CLASSIFICATIONS, BasisKind, displayed
 
 CSV = ExportFormat("ico-csv", "text/csv; charset=utf-8", "csv")
 XLSX = ExportFormat(
@@ -66,6 +77,32 @@ COLUMNS: tuple[str, ...] = (
     "Reasons for not adhering to policy document (if applicable)",
 )
 CONTACT_COLUMNS = ("", "Name", "Address", "Email", "Telephone")
+NOTE_COLUMN = "Register note: values inferred, open lists and facts not stated in the notice"
+NOTHING_INFERRED = "No inferred values"
+INFERRED_ROW = "Inferred by the register"
+
+ENTITY_TYPES = {SHARING: "sharing", DATA_COLLECTION: "data-collections", PURPOSE: "purposes"}
+FACT_COLUMNS: dict[str, tuple[int, ...]] = {
+    "services": (0,),
+    "purposes": (1,),
+    "kind": (1,),
+    "data_subjects": (3,),
+    "data_categories": (4,),
+    "recipient": (5,),
+    "owner": (5,),
+    "lawful_bases": (11, 26),
+    "legislation": (11, 26),
+    "consent": (18,),
+}
+"""The columns (0-based) whose value rests on an activity's fact."""
+RECIPIENT_COLUMNS: dict[str, tuple[int, ...]] = {
+    "role": (2, 5, 6),
+    "kind": (5,),
+    "contract_reference": (6,),
+}
+"""The columns whose value rests on a fact of the activity's recipient."""
+
+Notes = dict[int, list[str]]
 
 
 FORMULA_START = ("=", "@", "\t", "\r")
@@ -129,8 +166,9 @@ class _Rows:
             [],
         ]
         rows.extend([label, value] for label, value in export.stamp_rows())
+        rows.extend(self.controller_rows())
         rows.append([])
-        return rows
+        return [[str(displayed(cell)) for cell in row] for row in rows]
 
     def recipient_cells(self, recipient: State | None) -> tuple[str, str, str]:
         """Recipient category, joint controller, contract link."""
@@ -187,6 +225,7 @@ class _Rows:
             c["name"] + (" (special category)" if c["special_category"] else "")
             for c in view.resolve("data_categories", activity.data_categories)
         ]
+        listed = activity.state.get("basis", {}).get("data_categories")
         recipient, joint, contract = self.recipient_cells(
             view.get("recipients", activity.recipient)
         )
@@ -206,7 +245,7 @@ class _Rows:
             _joined(purposes) if activity.kind != PURPOSE else activity.name,
             joint,
             _joined(subjects),
-            _joined(categories),
+            including(categories, listed) or NOT_STATED,
             recipient,
             contract,
             self.countries,
@@ -234,10 +273,68 @@ class _Rows:
             NOT_STATED,
         ]
         assert len(cells) == len(COLUMNS)
-        return cells
+        return [str(displayed(cell)) for cell in (*cells, self.note(activity))]
+
+    # --- the basis of the row's values ----------------------------------------
+
+    def row_notes(self, activity: Activity) -> list[tuple[Note, str, tuple[int, ...]]]:
+        """The facts behind the row's values, each with its words and columns."""
+        found = [
+            (note, fact_words(self.view, note), FACT_COLUMNS.get(note.field, ()))
+            for note in notes_of(ENTITY_TYPES[activity.kind], activity.state)
+            if note.field not in CLASSIFICATIONS
+            and (note.condition is None or note.basis is BasisKind.INFERRED)
+        ]
+        recipient = self.view.get("recipients", activity.recipient)
+        if recipient is not None and activity.kind != PURPOSE:
+            for note in notes_of("recipients", recipient):
+                if note.field == "contract_reference" and recipient["role"] != "processor":
+                    continue  # the column is not applicable
+                if note.field in RECIPIENT_COLUMNS:
+                    words = f"{fact_words(self.view, note)} of the recipient {recipient['name']}"
+                    found.append((note, words, RECIPIENT_COLUMNS[note.field]))
+        return found
+
+    def note(self, activity: Activity) -> str:
+        """The row's register note (see the module's docstring)."""
+        lines, unstated = [], []
+        for note, words, _columns in self.row_notes(activity):
+            if note.basis is BasisKind.INFERRED:
+                line = explained(self.view, note).removeprefix(fact_words(self.view, note))
+                lines.append(f"Inferred: {words}{line}")
+            elif note.basis is BasisKind.NOT_STATED:
+                unstated.append(words)
+            if note.exhaustive is False:
+                lines.append(f"Open list: {words}: the notice gives examples, not a complete list")
+        if unstated:
+            lines.append("Not stated in the notice: " + "; ".join(unstated))
+        return "\n".join(lines) or NOTHING_INFERRED
+
+    def cell_notes(self, activity: Activity) -> Notes:
+        """Per column, the reasoning of the inferred values it holds."""
+        notes: Notes = {}
+        for note, words, columns in self.row_notes(activity):
+            if note.basis is BasisKind.INFERRED:
+                line = explained(self.view, note).removeprefix(fact_words(self.view, note))
+                for column in columns:
+                    notes.setdefault(column, []).append(f"Inferred: {words}{line}")
+        return notes
+
+    def controller_rows(self) -> list[list[str]]:
+        """The controller's facts the register infers, one row each."""
+        c = self.view.controller
+        return [
+            [INFERRED_ROW, explained(self.view, note)]
+            for note in notes_of(CONTROLLERS, c)
+            if note.basis is BasisKind.INFERRED
+        ]
 
     def table(self) -> list[list[str]]:
-        return [list(COLUMNS), *(self.row(a) for a in self.view.activities())]
+        return [[*COLUMNS, NOTE_COLUMN], *(self.row(a) for a in self.view.activities())]
+
+    def table_notes(self) -> list[Notes]:
+        """The cell notes of each row of the table (the column names' first)."""
+        return [{}, *(self.cell_notes(a) for a in self.view.activities())]
 
 
 def sheet(export: Export) -> tuple[list[list[str]], list[list[str]]]:
@@ -256,17 +353,28 @@ def render_csv(export: Export) -> bytes:
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
+def _cell_text(text: str) -> str:
+    """Text a workbook can hold: control characters XML 1.0 forbids are shown
+    as U+FFFD (openpyxl refuses them)."""
+    return ILLEGAL_CHARACTERS_RE.sub("\ufffd", text)
+
+
 def render_xlsx(export: Export) -> bytes:
-    header, table = sheet(export)
+    rows = _Rows(RegisterView(export.snapshot.content))
+    header, table, notes = rows.header_block(export), rows.table(), rows.table_notes()
     workbook = Workbook()
     ws: Any = workbook.active
     ws.title = "Record of processing"
     for row in header:
-        ws.append(row)
+        ws.append([_cell_text(cell) for cell in row])
     ws.cell(row=1, column=1).font = Font(bold=True, size=14)
     first = len(header) + 1
-    for row in table:
-        ws.append(row)
+    for row, row_notes in zip(table, notes, strict=True):
+        ws.append([_cell_text(cell) for cell in row])
+        for column, lines in row_notes.items():
+            comment = Comment(_cell_text("\n".join(lines)), "Data Sharing Register")
+            comment.width, comment.height = 400, 200
+            ws.cell(row=ws.max_row, column=column + 1).comment = comment
     for row_cells in ws.iter_rows():
         for cell in row_cells:
             if cell.data_type == "f":  # text is never a formula here
@@ -275,7 +383,7 @@ def render_xlsx(export: Export) -> bytes:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     ws.freeze_panes = ws.cell(row=first + 1, column=2)
-    for index in range(1, len(COLUMNS) + 1):
+    for index in range(1, len(COLUMNS) + 2):
         ws.column_dimensions[ws.cell(row=first, column=index).column_letter].width = 30
     workbook.properties.creator = "Data Sharing Register"
     workbook.properties.title = TITLE

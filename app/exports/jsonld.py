@@ -8,6 +8,31 @@ identifier URIs. Each process links to the register's own data category
 nodes (which carry the special category flag) and also directly to the
 ``pd:`` term that fits, so DPV tools that only know ``pd:`` find them too.
 The document is built as plain dicts: no RDF library at run time.
+
+Each fact the notice does not simply state has an RDF statement node (an
+``rdf:Statement`` about the entity, the property the export uses for the
+fact and, for a value, the value) carrying its basis (``dsr:basis``):
+
+- ``inferred``: the triple is asserted, and its statement node says how it
+  was read: ``prov:wasDerivedFrom`` the quotes it rests on (``prov:value``),
+  ``prov:wasGeneratedBy`` an activity of type ``dpv:Infer``, and the one-line
+  reasoning as ``rdfs:comment``;
+- ``reference``: ``prov:wasDerivedFrom`` the official source;
+- ``not_stated``: no triple can be asserted; the statement node has no object
+  and ``dpv:hasApplicability`` ``dpv:NotAvailable`` (a fact every arrangement
+  has, such as what it shares) or ``dpv:UnknownApplicability`` (anything else),
+  DPV's way of saying a value is required or possible but not given;
+- an open list (``exhaustive: false``: the notice's examples) says so with
+  ``dsr:exhaustive false``.
+
+The statement's property is the one the export asserts the fact with
+(``rdf:type`` for special category data and a recipient's kind); a law is
+``dpv:hasApplicableLaw`` of the entity, though the export asserts it on the
+process's ``dpv:LegalObligation``; a fact the export has no property for is
+``dsr:<field>``.
+
+A fact without a statement node is stated by the notice, in the words of the
+entity's own sources.
 """
 
 from __future__ import annotations
@@ -21,6 +46,8 @@ from starlette.responses import Response
 
 from app.exports.common import Export, ExportFormat, export_response
 from app.exports.content import DATA_COLLECTION, PURPOSE, SHARING, Activity, RegisterView, State
+from app.exports.readings import CONTROLLERS, Note, entities, notes_of
+from app.register.basis import BasisKind, displayed
 from app.register.vocabulary import dpv_terms
 
 FORMAT = ExportFormat("jsonld", "application/ld+json", "jsonld", attachment=False)
@@ -33,6 +60,7 @@ CONTEXT: dict[str, Any] = {
     "dpv": "https://w3id.org/dpv#",
     "pd": "https://w3id.org/dpv/pd#",
     "eu-gdpr": "https://w3id.org/dpv/legal/eu/gdpr#",
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
     "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
     "skos": "http://www.w3.org/2004/02/skos/core#",
     "dct": "http://purl.org/dc/terms/",
@@ -72,6 +100,31 @@ KIND_TYPES: dict[str, str] = {
     "awarding_body": "dpv:Organisation",
     "court_or_legal": "dpv:Organisation",
 }
+PREDICATES: dict[str, str] = {
+    "purposes": "dpv:hasPurpose",
+    "data_subjects": "dpv:hasDataSubject",
+    "data_categories": "dpv:hasPersonalData",
+    "lawful_bases": "dpv:hasLegalBasis",
+    "legislation": "dpv:hasApplicableLaw",
+    "recipient": "dpv:hasRecipient",
+    "owner": "dpv:hasRecipient",
+    "applies_from_age": "dsr:appliesFromAge",
+    "applies_until_age": "dsr:appliesUntilAge",
+    "role": "dsr:role",
+    "group": "skos:broader",
+    "part_of": "dct:isPartOf",
+    "duration": "dpv:hasDuration",
+    "cited_as": "dsr:citedAs",
+    "address": "dpv:hasAddress",
+    "security_measures": "dpv:hasTechnicalOrganisationalMeasure",
+    "dpo": "dpv:hasDataProtectionOfficer",
+    "representative": "dpv:hasRepresentative",
+}
+"""The property the export uses for a fact's field; others are ``dsr:<field>``."""
+REQUIRED_FACTS = frozenset(
+    {"data_categories", "data_subjects", "purposes", "lawful_bases", "recipient", "owner"}
+)
+"""Facts every processing has: unstated, they are ``dpv:NotAvailable``."""
 STAMP_TERMS = {
     "data_version": "dsr:dataVersion",
     "as_of": "dsr:asOf",
@@ -84,6 +137,11 @@ STAMP_TERMS = {
 
 def _ref(iri: str) -> dict[str, str]:
     return {"@id": iri}
+
+
+def _camel(words: str) -> str:
+    first, *rest = words.replace(".", "_").split("_")
+    return first + "".join(part.capitalize() for part in rest)
 
 
 def known_terms() -> frozenset[str]:
@@ -103,6 +161,7 @@ class _Builder:
         self.view = view
         self.api = base_url.rstrip("/") + "/api/v1/"
         self.controller = view.controller["slug"]
+        self._register_iri = f"{self.api}register?controller={quote(self.controller)}"
 
     def iri(self, entity_type: str, slug: str) -> str:
         path = f"{self.api}{entity_type}/{quote(slug)}"
@@ -165,9 +224,9 @@ class _Builder:
         return node
 
     def described(self, node: dict[str, Any], state: State) -> dict[str, Any]:
-        node["rdfs:label"] = state["name"]
+        node["rdfs:label"] = displayed(state["name"])
         if state.get("description"):
-            node["dct:description"] = state["description"]
+            node["dct:description"] = displayed(state["description"])
         if state.get("dpv_term") and not _term(state["dpv_term"]):
             node["dsr:dpvTerm"] = state["dpv_term"]  # not a DPV 2.3 term: text only
         return node
@@ -285,7 +344,7 @@ class _Builder:
             if state.get(field) is not None:
                 node[term] = state[field]
         for condition in state.get("conditions", []):
-            node.setdefault("dsr:condition", []).append(condition["description"])
+            node.setdefault("dsr:condition", []).append(displayed(condition["description"]))
         return node
 
     def purpose_process(self, purpose: State) -> dict[str, Any]:
@@ -311,9 +370,117 @@ class _Builder:
             node["dct:hasPart"] = parts
         return node
 
+    # --- the basis of facts ---------------------------------------------------
+
+    def register_iri(self) -> str:
+        return self._register_iri
+
+    def entity_iri(self, entity_type: str, state: State) -> str:
+        if entity_type == CONTROLLERS:
+            return self.controller_iri()
+        if entity_type == "legislation":
+            return self.law_iri(state)
+        if entity_type == "lawful-bases":
+            return self.basis_iri(state)
+        return self.iri(entity_type, state["slug"])
+
+    def linked_iri(self, entity_type: str, slug: str) -> str:
+        state = self.view.get(entity_type.replace("-", "_"), slug)
+        if state is None:
+            return self.iri(entity_type, slug)
+        return self.entity_iri(entity_type, state)
+
+    def type_of(self, note: Note) -> str | None:
+        """The class a fact makes its entity an instance of, where the export
+        says it with ``rdf:type``: special category data, a recipient's kind."""
+        if note.condition is not None:
+            return None
+        if note.entity_type == "data-categories" and note.field == "special_category":
+            return "dpv:SpecialCategoryPersonalData" if note.value is True else None
+        if note.entity_type == "recipients" and note.field == "kind":
+            return KIND_TYPES.get(str(note.value))
+        return None
+
+    def predicate(self, note: Note) -> str:
+        if self.type_of(note):
+            return "rdf:type"
+        if note.field in ("recipient", "owner") and note.value:
+            recipient = self.view.get("recipients", note.value)
+            if recipient is not None and recipient["role"] == "processor":
+                return "dpv:hasDataProcessor"
+        if note.condition is None and note.field in PREDICATES:
+            return PREDICATES[note.field]
+        return "dsr:" + _camel(note.own_key.split("/", 1)[0])
+
+    def fact_object(self, note: Note) -> Any:
+        """The statement's object: the linked entity or the value, if any."""
+        value = note.value
+        if note.basis is BasisKind.NOT_STATED or value is None or isinstance(value, dict):
+            return None
+        rdf_type = self.type_of(note)
+        if rdf_type:
+            return _ref(rdf_type)
+        if note.target_type and isinstance(value, str):
+            return _ref(self.linked_iri(note.target_type, value))
+        if isinstance(value, list):
+            return None  # the list as a whole: its links have statements of their own
+        return value
+
+    def statement(self, note: Note) -> dict[str, Any]:
+        """The statement node of one fact: what it is about and its basis."""
+        subject = self.entity_iri(note.entity_type, note.state)
+        if note.condition is not None:
+            subject += f"#condition-{note.condition + 1}"
+        slug = note.state["slug"]
+        node: dict[str, Any] = {
+            "@id": f"{self.register_iri()}#fact/{note.entity_type}/{slug}/{quote(note.key)}",
+            "@type": ["rdf:Statement", "prov:Entity"],
+            "rdf:subject": _ref(subject),
+            "rdf:predicate": _ref(self.predicate(note)),
+            "dsr:factKey": note.key,
+            "dsr:basis": note.basis.value,
+        }
+        value = self.fact_object(note)
+        if value is not None:
+            node["rdf:object"] = value
+        if note.basis is BasisKind.REFERENCE:
+            node["prov:wasDerivedFrom"] = {
+                "@type": "prov:Entity",
+                "rdfs:label": note.reference,
+                **({"prov:value": note.quotes} if note.quotes else {}),
+            }
+        elif note.quotes:  # the notice's words (for an unstated fact: those that omit it)
+            node["prov:wasDerivedFrom"] = [
+                {"@type": "prov:Entity", "prov:value": q} for q in note.quotes
+            ]
+        if note.basis is BasisKind.INFERRED:
+            node["prov:wasGeneratedBy"] = {
+                "@type": ["prov:Activity", "dpv:Infer"],
+                "rdfs:comment": note.reasoning,
+            }
+            node["rdfs:comment"] = note.reasoning
+        elif note.basis is BasisKind.NOT_STATED:
+            required = note.condition is None and note.field in REQUIRED_FACTS
+            applicability = "dpv:NotAvailable" if required else "dpv:UnknownApplicability"
+            node["dpv:hasApplicability"] = _ref(applicability)
+            node["rdfs:comment"] = "The notice does not state it."
+        if note.exhaustive is False:
+            node["dsr:exhaustive"] = False
+            node.setdefault("rdfs:comment", "The notice gives examples: the list is not complete.")
+        return node
+
+    def statements(self) -> list[dict[str, Any]]:
+        """A statement node for each fact that is not simply stated."""
+        return [
+            self.statement(note)
+            for entity_type, state in entities(self.view)
+            for note in notes_of(entity_type, state)
+            if note.basis is not BasisKind.STATED or note.exhaustive is False
+        ]
+
     def graph(self, export: Export) -> list[dict[str, Any]]:
         register: dict[str, Any] = {
-            "@id": f"{self.api}register?controller={quote(self.controller)}",
+            "@id": self.register_iri(),
             "@type": "dcat:Dataset",
             "dct:title": f"Data sharing register of {self.view.controller['name']}",
             "dct:publisher": _ref(self.controller_iri()),
@@ -328,6 +495,7 @@ class _Builder:
             if activity.kind != PURPOSE:
                 nodes.append(self.process(activity))
         nodes.extend(self.purpose_process(p) for p in self.view.section("purposes"))
+        nodes.extend(self.statements())
         return nodes
 
 

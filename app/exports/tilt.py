@@ -6,8 +6,17 @@ sharing arrangement, so each arrangement is one ``dataDisclosed`` entry whose
 the register does not hold (a representative, yes/no flags about providing
 data, the DPO's e-mail address the notice redacts): those say "Not stated"
 (or ``false`` for the flags) and are listed in the object's ``x-notStated``.
-Facts TILT has no field for (data subjects, special category flags,
-processors, legislation, conditions) go in ``x-`` fields.
+Where TILT checks a value's format, the placeholder keeps to it: an e-mail
+address nobody states is ``not-stated@not-stated.invalid`` (the ``.invalid``
+top-level domain is reserved never to exist, RFC 2606 section 2), a URL is
+the empty reference. Facts TILT has no field for (data subjects, special
+category flags, processors, legislation, conditions) go in ``x-`` fields.
+
+Every object made from a register entity carries ``x-basis``: the basis of
+each of its facts (``stated``, ``inferred`` with quotes and reasoning,
+``reference``, ``not_stated``; ``exhaustive: false`` on an open list), keyed
+as in the API. A stated fact resting on the entity's own notice quotes
+(``x-sources``) does not repeat them.
 """
 
 from __future__ import annotations
@@ -22,9 +31,16 @@ from starlette.responses import Response
 
 from app.exports.common import NOT_STATED, Export, ExportFormat, export_response
 from app.exports.content import SHARING, Activity, RegisterView, State
+from app.exports.readings import CONTROLLERS, basis_map, compact, including
+from app.register.basis import displayed
 
 FORMAT = ExportFormat("tilt", "application/json", "tilt.json", attachment=False)
+NOT_STATED_EMAIL = "not-stated@not-stated.invalid"
+NOT_STATED_URL = ""
+PLACEHOLDERS = {"email": NOT_STATED_EMAIL, "url": NOT_STATED_URL}
+"""Placeholders of unstated values whose format TILT checks."""
 
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 PHONE = re.compile(r"^[+]*[(]{0,1}[0-9]{1,4}[)]{0,1}[-\s\./0-9]*$")
 WEEKS = re.compile(r"(\d+)W")
 RIGHTS = {
@@ -64,17 +80,32 @@ def _camel(name: str) -> str:
 
 
 def _filled(target: dict[str, Any], required: dict[str, Any]) -> dict[str, Any]:
-    """Set TILT's required fields, "Not stated" where the register has no value."""
+    """Set TILT's required fields, "Not stated" (or the placeholder of its
+    format) where the register has no value."""
     missing = []
     for key, value in required.items():
         if value is None or value == "":
-            target[key] = NOT_STATED
+            target[key] = PLACEHOLDERS.get(key, NOT_STATED)
             missing.append(key)
+        elif key == "email" and not EMAIL.match(value):
+            # Text that is not an address (TILT checks the format) keeps to x-email.
+            target[key], target["x-email"] = NOT_STATED_EMAIL, value
         else:
             target[key] = value
     if missing:
         target["x-notStated"] = missing
     return target
+
+
+def _sources(state: State) -> list[str]:
+    """The entity's notice quotes, verbatim."""
+    return [s["quote"] for s in state.get("sources") or [] if s.get("kind") == "notice"]
+
+
+def _based(node: dict[str, Any], entity_type: str, state: State) -> dict[str, Any]:
+    node["x-sources"] = _sources(state)
+    node["x-basis"] = basis_map(entity_type, state)
+    return node
 
 
 class _Builder:
@@ -98,17 +129,26 @@ class _Builder:
             node["phone" if PHONE.match(phone) else "x-phone"] = phone
         return node
 
+    def dpo(self) -> dict[str, Any]:
+        c = self.controller
+        node = self.contact(c["dpo"], country=c["country"])
+        node["x-basis"] = {
+            key: entry for key, entry in basis_map(CONTROLLERS, c).items() if key.startswith("dpo.")
+        }
+        return node
+
     def data_disclosed(self, activity: Activity) -> dict[str, Any]:
         view, state = self.view, activity.state
         categories = view.resolve("data_categories", activity.data_categories)
         recipient = view.get("recipients", activity.recipient)
         rules = view.retention_rules(activity)
+        basis = state["basis"]
         entry: dict[str, Any] = _filled(
             {"_id": state["slug"]},
-            {"category": "; ".join(c["name"] for c in categories)},
+            {"category": including([c["name"] for c in categories], basis.get("data_categories"))},
         )
         entry["purposes"] = [
-            {"purpose": p["name"], "description": p["description"] or p["name"]}
+            {"purpose": p["name"], "description": displayed(p["description"]) or p["name"]}
             for p in view.resolve("purposes", activity.purposes)
         ]
         bases = view.legal_bases(activity)
@@ -122,13 +162,17 @@ class _Builder:
         entry["recipients"] = []
         if recipient is not None:
             entry["recipients"].append(
-                {
-                    "name": recipient["name"],
-                    "category": recipient["kind"].replace("_", " "),
-                    "x-slug": recipient["slug"],
-                    "x-role": recipient["role"],
-                    "x-contractReference": recipient["contract_reference"],
-                }
+                _based(
+                    {
+                        "name": recipient["name"],
+                        "category": recipient["kind"].replace("_", " "),
+                        "x-slug": recipient["slug"],
+                        "x-role": recipient["role"],
+                        "x-contractReference": recipient["contract_reference"],
+                    },
+                    "recipients",
+                    recipient,
+                )
             )
         if rules:
             entry["storage"] = [
@@ -166,9 +210,14 @@ class _Builder:
         special = view.special_categories(activity.data_categories)
         entry.update(
             {
-                "x-name": state["name"],
+                "x-name": displayed(state["name"]),
                 "x-dataCategories": [
-                    {"slug": c["slug"], "name": c["name"], "specialCategory": c["special_category"]}
+                    {
+                        "slug": c["slug"],
+                        "name": c["name"],
+                        "specialCategory": c["special_category"],
+                        "basis": compact(state, basis[f"data_categories/{c['slug']}"]),
+                    }
                     for c in categories
                 ],
                 "x-specialCategory": bool(special),
@@ -190,24 +239,26 @@ class _Builder:
                 "x-consent": state["consent"],
                 "x-appliesFromAge": state["applies_from_age"],
                 "x-appliesUntilAge": state["applies_until_age"],
-                "x-conditions": [c["description"] for c in state["conditions"]],
+                "x-conditions": [displayed(c["description"]) for c in state["conditions"]],
             }
         )
-        return entry
+        return _based(entry, "sharing", state)
 
     def right(self, key: str, articles: tuple[str, ...]) -> dict[str, Any]:
         rights = [r for r in self.view.section("rights") if r["gdpr_article"] in articles]
         node: dict[str, Any] = {"available": bool(rights)}
-        text = " ".join(r["description"] or r["name"] for r in rights)
+        text = " ".join(displayed(r["description"]) or r["name"] for r in rights)
         if text:
             node["description"] = text
         authority = self.controller["supervisory_authority"] or {}
         if key == "rightToComplain" and (rights or authority):
             # Once available, TILT requires the authority (by name at least).
             node["supervisoryAuthority"] = _filled({}, {"name": authority.get("name")})
-            for field in ("address", "email"):
-                if authority.get(field):
-                    node["supervisoryAuthority"][field] = authority[field]
+            if authority.get("address"):
+                node["supervisoryAuthority"]["address"] = authority["address"]
+            email = authority.get("email")
+            if email:
+                node["supervisoryAuthority"]["email" if EMAIL.match(email) else "x-email"] = email
             if authority.get("url"):
                 node["supervisoryAuthority"]["x-url"] = authority["url"]
         return node
@@ -215,14 +266,14 @@ class _Builder:
     def sources(self) -> list[dict[str, Any]]:
         found = []
         for source in self.view.section("data_sources"):
-            found.append(
+            node = _based(
                 {
                     "_id": source["slug"],
                     "dataCategory": NOT_STATED,
                     "sources": [
                         {
-                            "description": source["description"] or source["name"],
-                            "url": NOT_STATED,
+                            "description": displayed(source["description"]) or source["name"],
+                            "url": NOT_STATED_URL,
                             "publiclyAvailable": False,
                             "x-notStated": ["url", "publiclyAvailable"],
                         }
@@ -232,8 +283,11 @@ class _Builder:
                     "x-mandatory": source["mandatory"],
                     "x-providers": self.view.names("recipients", source["providers"]),
                     "x-dataSubjects": self.view.names("data_subjects", source["data_subjects"]),
-                }
+                },
+                "data-sources",
+                source,
             )
+            found.append(node)
         return found
 
     def document(self, export: Export) -> dict[str, Any]:
@@ -261,6 +315,7 @@ class _Builder:
             {"x-slug": c["slug"]},
             {"name": c["name"], "address": c["address"], "country": c["country"]},
         )
+        _based(controller, CONTROLLERS, c)
         controller["representative"] = _filled(
             {},
             {
@@ -275,7 +330,7 @@ class _Builder:
         document: dict[str, Any] = {
             "meta": meta,
             "controller": controller,
-            "dataProtectionOfficer": self.contact(c["dpo"], country=c["country"]),
+            "dataProtectionOfficer": self.dpo(),
             "dataDisclosed": [
                 self.data_disclosed(a) for a in view.activities() if a.kind == SHARING
             ],
@@ -299,17 +354,28 @@ class _Builder:
                 "slug": d["slug"],
                 "name": d["name"],
                 "article9Condition": d["article9_condition"],
+                "basis": basis_map("data-categories", d),
             }
             for d in view.section("data_categories")
             if d["special_category"]
         ]
         document["x-processors"] = [
-            {"slug": r["slug"], "name": r["name"], "contractReference": r["contract_reference"]}
+            {
+                "slug": r["slug"],
+                "name": r["name"],
+                "contractReference": r["contract_reference"],
+                "basis": basis_map("recipients", r),
+            }
             for r in view.section("recipients")
             if r["role"] == "processor"
         ]
         document["x-retentionRules"] = [
-            {"slug": r["slug"], "name": r["name"], "duration": r["duration"]}
+            {
+                "slug": r["slug"],
+                "name": r["name"],
+                "duration": r["duration"],
+                "basis": basis_map("retention-rules", r),
+            }
             for r in view.section("retention_rules")
         ]
         return document

@@ -143,7 +143,7 @@ DATA_CATEGORIES = EntityType(
         m.DataCategory,
         s.DataCategoryIn,
         refs=(Ref("group", "data-categories"), Ref("article9_condition", "lawful-bases")),
-        ref_lists=(RefList("data_subjects", "data-subjects"),),
+        ref_lists=(RefList("data_subjects", "data-subjects"), RefList("services", "services")),
     ),
 )
 PURPOSES = _simple("purposes", "purpose", m.Purpose, s.PurposeIn)

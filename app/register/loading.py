@@ -23,7 +23,7 @@ from app.register import entities as e
 from app.register import models as m
 from app.register.basis import error_location
 from app.register.entities import EntityType, load_options, to_state
-from app.register.writes import Resolver, apply_state, new_entity, record
+from app.register.writes import Resolver, apply_state, new_entity, record, references_to
 
 
 @dataclass(frozen=True)
@@ -226,7 +226,7 @@ def sync_register(
             record_change(entity_type, obj, before, controller)
 
     if prune:
-        summary.deleted += _prune(session, controller, validated, actor, request_id)
+        summary.deleted += _prune(session, controller, validated, wheres, actor, request_id)
     return controller, summary
 
 
@@ -250,10 +250,13 @@ def _prune(
     session: Session,
     controller: m.Controller,
     validated: Mapping[str, list[dict[str, Any]]],
+    wheres: Mapping[str, str],
     actor: Actor,
     request_id: str | None,
 ) -> int:
-    """Remove entities the content no longer lists, dependants first."""
+    """Remove entities the content no longer lists, dependants first. One
+    the kept content still refers to is an error of the content, never a
+    silently broken reference."""
     deleted = 0
     for entity_type in reversed(e.SCOPED_TYPES):
         keep = {d["slug"] for d in validated[entity_type.name]}
@@ -265,6 +268,14 @@ def _prune(
         ).all()
         # Within one type (groups, parts of Acts), remove children before parents.
         for obj in sorted(stale, key=lambda o: _depth(entity_type, o), reverse=True):
+            referrers = references_to(session, entity_type, obj)
+            if referrers:
+                named = ", ".join(
+                    f"{r['entity_type']} {r['slug']} ({r['field']})" for r in referrers
+                )
+                where = wheres.get(entity_type.name, entity_type.name)
+                message = f"removed, but still referred to by {named}"
+                raise LoadError([LoadIssue(where, obj.slug, None, message)])
             record(
                 session,
                 entity_type,

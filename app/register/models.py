@@ -156,6 +156,7 @@ class DataSubject(ControllerScoped, Base):
 
 
 data_category_subjects = link_table("data_category_subjects", "data_category", "data_subject")
+data_category_services = link_table("data_category_services", "data_category", "service")
 
 
 class DataCategory(ControllerScoped, Base):
@@ -174,6 +175,9 @@ class DataCategory(ControllerScoped, Base):
     article9_condition: Mapped[LawfulBasis | None] = relationship(lazy="raise")
     data_subjects: Mapped[list[DataSubject]] = relationship(
         secondary=data_category_subjects, lazy="raise", order_by="DataSubject.slug"
+    )
+    services: Mapped[list[Service]] = relationship(
+        secondary=data_category_services, lazy="raise", order_by="Service.slug"
     )
 
 

@@ -286,6 +286,9 @@ class DataCategoryIn(EntityIn):
         default=None, description="Slug of the Article 9(2) lawful basis, when known."
     )
     data_subjects: SlugList = Field(default_factory=list)
+    services: SlugList = Field(
+        default_factory=list, description="Slugs of the services the notice ties this data to."
+    )
     dpv_term: DpvTerm | None = None
 
 
@@ -324,6 +327,13 @@ class RecipientIn(EntityIn):
                     "role": "processor",
                     "kind": "company",
                     "contract_reference": None,
+                    "basis": {
+                        "role": {
+                            "basis": "inferred",
+                            "quotes": ["These data processors include"],
+                            "reasoning": "The notice calls these companies data processors.",
+                        }
+                    },
                     "sources": [{"kind": "notice", "quote": "Nexus"}],
                 }
             ]
@@ -371,9 +381,17 @@ class SharingIn(EntityIn):
                     "frequency": "routine",
                     "consent": "without_consent_where_law_allows",
                     "applies_from_age": 13,
-                    "data_categories": ["address", "date-of-birth", "name"],
+                    # "we pass their details": which details the notice does not
+                    # say; name, address and date of birth are the restriction.
+                    "data_categories": [],
                     "data_subjects": ["children-and-young-people"],
                     "legislation": ["education-act-1996-section-507b"],
+                    "basis": {
+                        "data_categories": {
+                            "basis": "not_stated",
+                            "quotes": ["we pass their details"],
+                        }
+                    },
                     "conditions": [
                         {
                             "kind": "restriction_right",
@@ -382,6 +400,16 @@ class SharingIn(EntityIn):
                             "until_age": 16,
                             "exercised_by": "parent_or_guardian",
                             "restricted_to": ["address", "date-of-birth", "name"],
+                            "basis": {
+                                "restricted_to": {
+                                    "basis": "stated",
+                                    "quotes": [
+                                        "only their child’s name, address and "
+                                        "date of birth be passed"
+                                    ],
+                                    "exhaustive": True,
+                                }
+                            },
                             "sources": [
                                 {
                                     "kind": "notice",

@@ -12,14 +12,18 @@ renders under the strictest Content-Security-Policy and inside ``<img>``.
 
 from __future__ import annotations
 
-import textwrap
+import math
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from html import escape
 
+from app.web.readings import list_text, processor_label, reading
 from app.web.register_view import Arrangement, RegisterView, State
 
 NOT_STATED = "__not_stated__"
+OPEN = "__more__"
+OPEN_LABEL = "Other data: the notice gives examples only"
 FONT = "Arial, Helvetica, sans-serif"
 FONT_SIZE = 14
 LINE = 17
@@ -28,12 +32,43 @@ GAP = 7
 MARGIN = 20
 HEADER = 56
 CHAR_WIDTH = 7.6  # Arial at 14px, averaged over mixed case: a safe upper bound.
-COLUMNS = (("Who the data is about", 210), ("What data", 230), ("Who receives it", 340))
-EDGE_SPACE = 120
+BOLD = 1.1  # bold text is about this much wider
 TEXT = "#0b0c0c"
 EDGE = "#8f979c"
 SPECIAL = "#d4351c"
 PROCESSOR = "#1d70b8"
+
+
+@dataclass(frozen=True)
+class Shape:
+    """Column titles and widths, and the space the lines take between them."""
+
+    columns: tuple[tuple[str, int], ...]
+    edge_space: int
+    legend: tuple[tuple[tuple[str, str], ...], ...]
+    """Lines of the legend: (colour or "", text) runs, the coloured ones bold."""
+
+
+_LEGEND_RUNS = (
+    ((PROCESSOR, "Data processor"), ("", ": acts on the council’s behalf.")),
+    (
+        (SPECIAL, "Special category"),
+        ("", ": sensitive data (UK GDPR Article 9)."),
+    ),
+    (("", "Dashed boxes: not stated in the notice."),),
+    (("", "Dashed lines: our reading, not stated in the notice."),),
+)
+WIDE = Shape(
+    (("Who the data is about", 210), ("What data", 230), ("Who receives it", 340)),
+    120,
+    _LEGEND_RUNS,
+)
+NARROW = Shape(
+    (("About whom", 110), ("What data", 120), ("Who receives it", 140)), 24, _LEGEND_RUNS
+)
+"""Fits a phone's width (about 450 px, drawn at 390 with 12 px text)."""
+SHAPES = {"wide": WIDE, "narrow": NARROW}
+EMPTY = (640, 140)
 
 
 @dataclass
@@ -42,6 +77,7 @@ class Node:
     label: str
     column: int
     note: str = ""
+    note_lines: list[str] = field(default_factory=list)
     special: bool = False
     processor: bool = False
     unstated: bool = False
@@ -56,6 +92,10 @@ class Node:
 class Graph:
     columns: list[list[Node]]
     edges: list[tuple[Node, Node]]
+    readings: set[int] = field(default_factory=set)
+    widths: list[int] = field(default_factory=list)
+    """Column widths, set by the layout."""
+    """Indexes of edges that only our readings draw (none the notice states)."""
 
 
 def build_graph(register: RegisterView, arrangements: list[Arrangement]) -> Graph:
@@ -63,18 +103,22 @@ def build_graph(register: RegisterView, arrangements: list[Arrangement]) -> Grap
     categories: dict[str, Node] = {}
     recipients: dict[str, Node] = {}
     edges: set[tuple[str, str]] = set()
+    stated: set[tuple[str, str]] = set()
     for a in arrangements:
         about: list[State | None] = [*a.data_subjects] or [None]
         what: list[State | None] = [*a.data_categories] or [None]
+        if a.data_categories and reading(a.state, "data_categories").open:
+            what.append({"slug": OPEN, "name": OPEN_LABEL})
         r = a.recipient
+        processor = r.get("role") == "processor"
         recipients.setdefault(
             r["slug"],
             Node(
                 r["slug"],
                 r["name"],
                 2,
-                note="Data processor" if r.get("role") == "processor" else "",
-                processor=r.get("role") == "processor",
+                note=processor_label(r) if processor else "",
+                processor=processor,
             ),
         )
         for subject in about:
@@ -83,7 +127,11 @@ def build_graph(register: RegisterView, arrangements: list[Arrangement]) -> Grap
             subjects.setdefault(key, Node(key, label, 0, unstated=subject is None))
             for category in what:
                 ckey = category["slug"] if category else NOT_STATED
-                edges.add((f"0:{key}", f"1:{ckey}"))
+                edge = (f"0:{key}", f"1:{ckey}")
+                edges.add(edge)
+                subject_read = _inferred(a, "data_subjects", subject)
+                if not (subject_read or _inferred(a, "data_categories", category)):
+                    stated.add(edge)
         for category in what:
             ckey = category["slug"] if category else NOT_STATED
             if ckey not in categories:
@@ -94,19 +142,49 @@ def build_graph(register: RegisterView, arrangements: list[Arrangement]) -> Grap
                     1,
                     note="Special category" if special else "",
                     special=special,
-                    unstated=category is None,
+                    unstated=category is None or ckey == OPEN,
                 )
-            edges.add((f"1:{ckey}", f"2:{r['slug']}"))
+            edge = (f"1:{ckey}", f"2:{r['slug']}")
+            edges.add(edge)
+            if not _inferred(a, "data_categories", category):
+                stated.add(edge)
 
     order = {key: i for i, key in enumerate(register.by_slug["data_subjects"])}
     left = sorted(subjects.values(), key=lambda n: (n.unstated, order.get(n.key, 0)))
     middle = _by_barycentre(list(categories.values()), left, edges, register, "data_categories")
     right = _by_barycentre(list(recipients.values()), middle, edges, register, "recipients")
     nodes = {f"{n.column}:{n.key}": n for n in (*left, *middle, *right)}
+    ordered = sorted(edges)
     return Graph(
         columns=[left, middle, right],
-        edges=[(nodes[a], nodes[b]) for a, b in sorted(edges)],
+        edges=[(nodes[a], nodes[b]) for a, b in ordered],
+        readings={i for i, edge in enumerate(ordered) if edge not in stated},
     )
+
+
+def _inferred(arrangement: Arrangement, key: str, linked: State | None) -> bool:
+    if linked is None or linked["slug"] == OPEN:
+        return False
+    return reading(arrangement.state, f"{key}/{linked['slug']}").inferred
+
+
+def describe(arrangement: Arrangement) -> str:
+    """One arrangement in words: the diagram's text equivalent."""
+    a = arrangement
+    who = a.recipient["name"]
+    if a.recipient.get("role") == "processor":
+        ours = "; our reading" if reading(a.recipient, "role").inferred else ""
+        who += f" (data processor{ours})"
+    if a.data_categories:
+        what = list_text(a.state, "data_categories", a.data_categories, including="data including")
+    else:
+        what = "data the notice does not state"
+    if a.data_subjects:
+        whom = list_text(a.state, "data_subjects", a.data_subjects, including="people including")
+    else:
+        whom = "people the notice does not state"
+    special = ", including special category data" if a.special_category else ""
+    return f"{who} receives {what} about {whom}{special}."
 
 
 def _by_barycentre(
@@ -132,28 +210,62 @@ def _by_barycentre(
     return sorted(nodes, key=sort_key)
 
 
-def _layout(graph: Graph) -> tuple[float, float]:
+def wrap(text: str, chars: int) -> list[str]:
+    """Lines of at most ``chars`` characters, broken between words or after a
+    slash ("Academies/ Federated"); a longer word keeps its own line whole."""
+    lines: list[str] = []
+    line = ""
+    for word in text.split():
+        for i, part in enumerate(re.findall(r"[^/]+/?|/", word)):
+            glue = "" if i or not line else " "
+            if line and len(line) + len(glue) + len(part) > chars:
+                lines.append(line)
+                line = part
+            else:
+                line += glue + part
+    return [*lines, line] if line else lines
+
+
+def _longest(text: str) -> int:
+    return max((len(p) for w in text.split() for p in re.findall(r"[^/]+/?|/", w)), default=0)
+
+
+def _widths(graph: Graph, shape: Shape) -> list[int]:
+    """Each column's width: as the shape says, or wider when a word would
+    not fit (a name is never cut)."""
+    widths = []
+    for column, (title, width) in zip(graph.columns, shape.columns, strict=True):
+        longest = max(
+            (max(_longest(n.label), math.ceil(_longest(n.note) * BOLD)) for n in column), default=0
+        )
+        title_width = len(title) * CHAR_WIDTH * 16 / FONT_SIZE * 1.1
+        widths.append(max(width, math.ceil(longest * CHAR_WIDTH + 2 * 10), math.ceil(title_width)))
+    return widths
+
+
+def _layout(graph: Graph, shape: Shape) -> tuple[float, float]:
     x = float(MARGIN)
     heights = []
-    for column, (_title, width) in zip(graph.columns, COLUMNS, strict=True):
+    graph.widths = _widths(graph, shape)
+    for column, width in zip(graph.columns, graph.widths, strict=True):
         chars = max(8, int((width - 2 * 10) / CHAR_WIDTH))
         y = 0.0
         for node in column:
-            node.lines = textwrap.wrap(node.label, chars) or [node.label]
-            if node.note:
-                node.lines.append(node.note)
+            node.lines = wrap(node.label, chars) or [node.label]
+            node.note_lines = wrap(node.note, int(chars / BOLD))
+            node.lines += node.note_lines
             node.x, node.width = x, width
             node.height = len(node.lines) * LINE + 2 * PAD_Y
             node.y = y
             y += node.height + GAP
         heights.append(y - GAP if column else 0.0)
-        x += width + EDGE_SPACE
+        x += width + shape.edge_space
     tallest = max(heights) if heights else 0.0
-    for column, height in zip(graph.columns, heights, strict=True):
-        offset = HEADER + (tallest - height) / 2
+    for column in graph.columns:
         for node in column:
-            node.y += offset
-    return x - EDGE_SPACE + MARGIN, HEADER + tallest + MARGIN + 2 * LINE
+            node.y += HEADER
+    legend = (len(shape.legend) + 1) * LINE
+    return x - shape.edge_space + MARGIN, HEADER + tallest + MARGIN + legend
 
 
 def _ports(graph: Graph) -> dict[tuple[int, int], tuple[float, float]]:
@@ -200,7 +312,7 @@ def _node_svg(node: Node) -> str:
             f'fill="{bar}"/>'
         )
     for n, line in enumerate(node.lines):
-        note = bool(node.note) and n == len(node.lines) - 1
+        note = n >= len(node.lines) - len(node.note_lines)
         weight = ' font-weight="bold"' if note else ""
         style = ' font-style="italic"' if node.unstated else ""
         colour = bar if note else TEXT
@@ -212,10 +324,10 @@ def _node_svg(node: Node) -> str:
     return "".join(parts)
 
 
-def render(graph: Graph, title: str, description: str) -> str:
-    width, height = _layout(graph)
+def render(graph: Graph, title: str, description: str, shape: Shape = WIDE) -> str:
+    width, height = _layout(graph, shape)
     if not graph.edges:
-        width, height = 640.0, 140.0
+        width, height = float(EMPTY[0]), float(EMPTY[1])
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width:.0f}" height="{height:.0f}" '
         f'viewBox="0 0 {width:.0f} {height:.0f}" role="img" aria-labelledby="t d" '
@@ -229,38 +341,40 @@ def render(graph: Graph, title: str, description: str) -> str:
         )
         return "".join(out)
     x = float(MARGIN)
-    for label, column_width in COLUMNS:
+    for (label, _width), column_width in zip(shape.columns, graph.widths, strict=True):
         out.append(
             f'<text x="{x:.1f}" y="{MARGIN + 14}" font-weight="bold" font-size="16" '
             f'fill="{TEXT}">{escape(label)}</text>'
         )
-        x += column_width + EDGE_SPACE
+        x += column_width + shape.edge_space
     ports = _ports(graph)
     out.append('<g fill="none" stroke-width="1.5">')
     for i, (a, _b) in enumerate(graph.edges):
         (x1, y1), (x2, y2) = ports[(i, 0)], ports[(i, 1)]
         bend = (x2 - x1) / 2
         colour = SPECIAL if a.special else EDGE
+        dash = ' stroke-dasharray="6 4"' if i in graph.readings else ""
         out.append(
             f'<path d="M{x1:.1f} {y1:.1f} C{x1 + bend:.1f} {y1:.1f} {x2 - bend:.1f} {y2:.1f} '
-            f'{x2:.1f} {y2:.1f}" stroke="{colour}"/>'
+            f'{x2:.1f} {y2:.1f}" stroke="{colour}"{dash}/>'
         )
     out.append("</g>")
     for column in graph.columns:
         out.extend(_node_svg(node) for node in column)
-    legend_y = height - MARGIN
-    out.append(
-        f'<text x="{MARGIN}" y="{legend_y:.1f}" fill="{TEXT}">'
-        f'<tspan fill="{PROCESSOR}" font-weight="bold">Data processor</tspan>: acts on the '
-        f'council’s behalf. <tspan fill="{SPECIAL}" font-weight="bold">Special category'
-        "</tspan>: sensitive data (UK GDPR Article 9). Dashed boxes: not stated in the "
-        "notice.</text>"
-    )
+    legend_y = height - MARGIN - (len(shape.legend) - 1) * LINE
+    for n, runs in enumerate(shape.legend):
+        spans = "".join(
+            f'<tspan fill="{colour}" font-weight="bold">{escape(words)}</tspan>'
+            if colour
+            else escape(words)
+            for colour, words in runs
+        )
+        out.append(f'<text x="{MARGIN}" y="{legend_y + n * LINE:.1f}" fill="{TEXT}">{spans}</text>')
     out.append("</svg>")
     return "".join(out)
 
 
-def diagram(register: RegisterView, arrangements: list[Arrangement]) -> str:
+def diagram(register: RegisterView, arrangements: list[Arrangement], shape: Shape = WIDE) -> str:
     graph = build_graph(register, arrangements)
     subjects, categories, recipients = (len(c) for c in graph.columns)
     title = f"Where {register.controller['name']} shares personal data"
@@ -269,4 +383,15 @@ def diagram(register: RegisterView, arrangements: list[Arrangement]) -> str:
         f"from {len(arrangements)} sharing arrangements. Each line links who the data is "
         "about to what is shared, and what is shared to who receives it."
     )
-    return render(graph, title, description)
+    return render(graph, title, description, shape)
+
+
+def size(
+    register: RegisterView, arrangements: list[Arrangement], shape: Shape = WIDE
+) -> tuple[int, int]:
+    """The drawing's width and height in pixels (for the page's ``<img>``)."""
+    graph = build_graph(register, arrangements)
+    if not graph.edges:
+        return EMPTY
+    width, height = _layout(graph, shape)
+    return round(width), round(height)

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from app.web.register_view import Arrangement, RecipientGroup, State
+from app.web.readings import list_text
+from app.web.register_view import Arrangement, State
 from app.web.templating import STATIC, csp_hash
 from app.web.words import NOT_STATED
 
@@ -27,27 +28,34 @@ class Row:
     value: str
 
 
-def _names(states: list[State], key: str = "name") -> list[str]:
-    """Names in slug order: the order of the API's ``expanded`` lists, which
-    the script renders, so that both embeds read exactly alike."""
-    return [str(s[key]) for s in sorted(states, key=lambda s: s["slug"])]
+def _sorted(states: list[State]) -> list[State]:
+    return sorted(states, key=lambda s: s["slug"])
 
 
-def law(arrangement: Arrangement) -> list[str]:
-    names = _names(arrangement.legislation)
-    names += [f"UK GDPR {ref}" for ref in _names(arrangement.lawful_bases, "reference")]
-    return names
+def law(arrangement: Arrangement) -> str:
+    """The laws and lawful bases, each reading marked."""
+    laws = list_text(arrangement.state, "legislation", _sorted(arrangement.legislation), "; ")
+    bases = [
+        {"slug": b["slug"], "name": f"UK GDPR {b['reference']}"}
+        for b in _sorted(arrangement.lawful_bases)
+    ]
+    parts = [laws] if arrangement.legislation else []
+    if bases:
+        parts.append(list_text(arrangement.state, "lawful_bases", bases, "; "))
+    return "; ".join(parts) or NOT_STATED
 
 
 def rows(arrangement: Arrangement) -> list[Row]:
-    """What a recipient receives, why and under which law; the script
-    renders the same three rows from the API's ``expanded`` names."""
+    """What a recipient receives, why and under which law, each reading
+    marked ("our reading: ...") and open lists worded "Including"; the
+    script renders the same three rows from the API's ``expanded`` names
+    and ``basis``."""
+    state = arrangement.state
     return [
-        Row("What they receive", ", ".join(_names(arrangement.data_categories)) or NOT_STATED),
-        Row("Why", "; ".join(_names(arrangement.purposes)) or NOT_STATED),
-        Row("The law", "; ".join(law(arrangement)) or NOT_STATED),
+        Row(
+            "What they receive",
+            list_text(state, "data_categories", _sorted(arrangement.data_categories)),
+        ),
+        Row("Why", list_text(state, "purposes", _sorted(arrangement.purposes), "; ")),
+        Row("The law", law(arrangement)),
     ]
-
-
-def processor_note(group: RecipientGroup) -> str:
-    return "Data processor" if group.processor else ""

@@ -4,15 +4,19 @@ refers to it, and where the notice says it."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from app.errors import NotFound
 from app.register import entities as e
+from app.register.basis import NON_FACTS
 from app.web import words
 from app.web.register_view import SECTION_OF, Arrangement, RegisterView, State
 
-SKIPPED = frozenset({"slug", "name", "description", "sources", "position", "conditions"})
+SKIPPED = NON_FACTS | {"conditions"}
+"""Not shown as fields: the entry's label and wording (heading, lead and
+quotes), its conditions (shown with the arrangement) and its basis (shown
+as readings beside each value)."""
 LABELS = {
     "gdpr_article": "UK GDPR article",
     "dpv_term": "W3C Data Privacy Vocabulary term",
@@ -47,6 +51,8 @@ class Field:
     links: list[tuple[str, State]] = field(default_factory=list)
     urls: list[tuple[str, str]] = field(default_factory=list)
     not_stated: bool = False
+    key: str = ""
+    """The fact key: its basis is ``state.basis[key]``, a link's ``key/slug``."""
 
 
 @dataclass(frozen=True)
@@ -102,9 +108,11 @@ def entity_page(register: RegisterView, name: str, slug: str) -> EntityPage:
         if target is not None and value:
             slugs = value if isinstance(value, list) else [value]
             linked = register.resolve(SECTION_OF[target], slugs)
-            fields.append(Field(_label(field_name), links=[(target, s) for s in linked]))
+            fields.append(
+                Field(_label(field_name), links=[(target, s) for s in linked], key=field_name)
+            )
         else:
-            fields.append(_value(field_name, value))
+            fields.append(replace(_value(field_name, value), key=field_name))
     parts: list[tuple[str, State]] = []
     if name == "data-categories":
         parts = [("data-categories", s) for s in register.section(key) if s.get("group") == slug]

@@ -18,6 +18,7 @@ from app.history import moments
 from app.register import models as m
 from app.register import service
 from app.register.snapshots import RecentSnapshots, load_snapshot
+from app.web import diagram, notice_parts
 from app.web.register_view import Filters, RegisterView
 from app.web.templating import Links
 
@@ -128,7 +129,71 @@ def banner(register: RegisterView, when: When) -> str | None:
     return None
 
 
-def notice_context(register: RegisterView, filters: Filters, when: When) -> dict[str, Any]:
+@dataclass(frozen=True)
+class Summary:
+    """The home page's short answers, counted from the register."""
+
+    recipients: int
+    arrangements: int
+    special_held: list[str]
+    special_shared: int
+    unstated: int
+
+
+def summary(register: RegisterView) -> Summary:
+    arrangements = register.arrangements
+    categories = register.section("data_categories")
+    special = {c["slug"] for c in categories if c.get("special_category")}
+    held = [c["name"] for c in categories if c["slug"] in special and c.get("group") not in special]
+    return Summary(
+        recipients=len({a.recipient["slug"] for a in arrangements}),
+        arrangements=len(arrangements),
+        special_held=held,
+        special_shared=sum(1 for a in arrangements if a.special_category),
+        unstated=sum(1 for a in arrangements if not a.data_categories),
+    )
+
+
+def home_context(register: RegisterView, when: When) -> dict[str, Any]:
+    return {
+        "register": register,
+        "links": links_for(register, when),
+        "banner": banner(register, when),
+        "nav": "notice",
+        "summary": summary(register),
+        "parts": notice_parts.PARTS,
+    }
+
+
+def part_context(
+    register: RegisterView, slug: str, filters: Filters, when: When
+) -> tuple[str, dict[str, Any]]:
+    """The template and context of one section of the notice. Only the
+    sharing section takes filters."""
+    part = notice_parts.part(slug)
+    if part.slug != "sharing" and filters.active:
+        field = next(
+            name
+            for name in ("q", "data_subject", "data_category", "recipient")
+            if getattr(filters, name)
+        )
+        raise _invalid(field, f"Only the sharing section takes {field!r}.", "extra_forbidden")
+    before, after = notice_parts.neighbours(part)
+    context: dict[str, Any] = {
+        "register": register,
+        "links": links_for(register, when),
+        "banner": banner(register, when),
+        "nav": "sharing" if part.slug == "sharing" else "notice",
+        "part": part,
+        "before": before,
+        "after": after,
+    }
+    if part.slug == "sharing":
+        context.update(sharing_context(register, filters, when))
+    return f"part_{part.slug}.html", context
+
+
+def sharing_context(register: RegisterView, filters: Filters, when: When) -> dict[str, Any]:
     arrangements = register.filter(filters)
     groups = register.group_by_recipient(arrangements)
     links = links_for(register, when)
@@ -146,15 +211,14 @@ def notice_context(register: RegisterView, filters: Filters, when: When) -> dict
         s for s in register.section("recipients") if register.referenced_by("recipients", s["slug"])
     ]
     return {
-        "register": register,
-        "links": links,
-        "banner": banner(register, when),
         "filters": filters,
         "groups": groups,
         "shown": len(arrangements),
         "total_recipients": len(used),
         "search_hits": register.search(filters.q),
         "diagram_url": diagram_url,
+        "diagram_size": diagram.size(register, arrangements),
+        "diagram_narrow_size": diagram.size(register, arrangements, diagram.NARROW),
         "filter_fields": [
             ("data_subject", "About whom", register.section("data_subjects"), filters.data_subject),
             (

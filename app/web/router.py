@@ -3,26 +3,26 @@ parameters, call ``app.web.pages`` and the view modules, and render."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Path, Query, Request
-from starlette.responses import Response
+from starlette.responses import RedirectResponse, Response
 
 from app.api.deps import ReadSession, only_params
 from app.api.responses import body_response
 from app.errors import InvalidInput, NotFound
 from app.register.router import problem_responses
 from app.register.schemas import SLUG_PATTERN
-from app.web import child, diagram, embed, pages
+from app.web import audit_page, child, diagram, embed, pages
 from app.web.changes import change_page, parse_page
 from app.web.entity_view import entity_page
 from app.web.html_errors import HTMLErrorRoute
-from app.web.register_view import Filters
 from app.web.templating import STATIC, Links, render
 
 HTML = "text/html; charset=utf-8"
 STAMP_PARAMS = ("as_of", "version")
-NOTICE_PARAMS = ("q", "data_subject", "data_category", "recipient", *STAMP_PARAMS)
+FILTER_PARAMS = ("q", "data_subject", "data_category", "recipient")
+NOTICE_PARAMS = (*FILTER_PARAMS, *STAMP_PARAMS)
 
 Slug = Annotated[str, Path(pattern=SLUG_PATTERN, max_length=120)]
 Values = Annotated[list[str], Query(max_length=100)]
@@ -38,36 +38,20 @@ def html(request: Request, body: str, status: int = 200) -> Response:
     return body_response(request, body.encode(), media_type=HTML)
 
 
-def _notice(
-    request: Request,
-    session: ReadSession,
-    controller: str | None,
-    filters: Filters,
-    as_of: str | None,
-    version: str | None,
-) -> Response:
-    when = pages.parse_when(as_of, version)
+def _home(request: Request, session: ReadSession, controller: str, when: pages.When) -> Response:
     register = pages.load_register(session, controller, when, recent=request.app.state.snapshots)
-    return html(request, render("notice.html", **pages.notice_context(register, filters, when)))
+    return html(request, render("home.html", **pages.home_context(register, when)))
 
 
-@page_router.get("/", dependencies=[Depends(only_params(*NOTICE_PARAMS))])
+@page_router.get("/", dependencies=[Depends(only_params(*STAMP_PARAMS))])
 def home(
-    request: Request,
-    session: ReadSession,
-    q: Text = None,
-    data_subject: Values = [],  # noqa: B006
-    data_category: Values = [],  # noqa: B006
-    recipient: Values = [],  # noqa: B006
-    as_of: Text = None,
-    version: Text = None,
+    request: Request, session: ReadSession, as_of: Text = None, version: Text = None
 ) -> Response:
-    """The notice when the register holds one controller, else the list."""
+    """The notice's summary when the register holds one controller, else the list."""
     controllers = pages.controllers(session)
     if len(controllers) != 1:
         return html(request, render("controllers.html", controllers=controllers))
-    filters = pages.parse_filters(q, data_subject, data_category, recipient)
-    return _notice(request, session, controllers[0]["slug"], filters, as_of, version)
+    return _home(request, session, controllers[0]["slug"], pages.parse_when(as_of, version))
 
 
 @page_router.get("/controllers/{controller}", dependencies=[Depends(only_params(*NOTICE_PARAMS))])
@@ -75,15 +59,16 @@ def notice(
     request: Request,
     session: ReadSession,
     controller: Slug,
-    q: Text = None,
-    data_subject: Values = [],  # noqa: B006
-    data_category: Values = [],  # noqa: B006
-    recipient: Values = [],  # noqa: B006
     as_of: Text = None,
     version: Text = None,
 ) -> Response:
-    filters = pages.parse_filters(q, data_subject, data_category, recipient)
-    return _notice(request, session, controller, filters, as_of, version)
+    """The notice's summary. Searching or filtering the recipients, which
+    this page once did, is the sharing section's now: such links are sent
+    there with their query."""
+    if any(request.query_params.get(name) is not None for name in FILTER_PARAMS):
+        target = f"/controllers/{controller}/sharing?{request.url.query}"
+        return RedirectResponse(target, status_code=301)
+    return _home(request, session, controller, pages.parse_when(as_of, version))
 
 
 @page_router.get(
@@ -108,6 +93,7 @@ def child_data(
         "register": register,
         "links": pages.links_for(register, when),
         "banner": pages.banner(register, when),
+        "nav": "child",
         "subjects": subjects,
         "age_text": age or "",
         "view": None,
@@ -149,9 +135,42 @@ def changes(
         "changes.html",
         controller=register.controller,
         links=Links(controller),
+        nav="changes",
         page=result,
     )
     return html(request, body)
+
+
+@page_router.get("/controllers/{controller}/audit", dependencies=[Depends(only_params())])
+def audit(request: Request, session: ReadSession, controller: Slug) -> Response:
+    """The completeness audit of the current register, as a printable page."""
+    register = pages.load_register(
+        session, controller, pages.When(), recent=request.app.state.snapshots
+    )
+    return html(request, render("audit.html", **audit_page.context(register)))
+
+
+@page_router.get(
+    "/controllers/{controller}/{part}", dependencies=[Depends(only_params(*NOTICE_PARAMS))]
+)
+def notice_part(
+    request: Request,
+    session: ReadSession,
+    controller: Slug,
+    part: Slug,
+    q: Text = None,
+    data_subject: Values = [],  # noqa: B006
+    data_category: Values = [],  # noqa: B006
+    recipient: Values = [],  # noqa: B006
+    as_of: Text = None,
+    version: Text = None,
+) -> Response:
+    """One section of the notice; the sharing section takes filters."""
+    when = pages.parse_when(as_of, version)
+    register = pages.load_register(session, controller, when, recent=request.app.state.snapshots)
+    filters = pages.parse_filters(q, data_subject, data_category, recipient)
+    template, context = pages.part_context(register, part, filters, when)
+    return html(request, render(template, **context))
 
 
 @page_router.get(
@@ -221,7 +240,9 @@ def embed_recipients(
     responses={200: {"content": {"image/svg+xml": {}}}, **problem_responses(404, 422, 501)},
     dependencies=[
         Depends(
-            only_params("controller", "recipient", "data_subject", "data_category", *STAMP_PARAMS)
+            only_params(
+                "controller", "recipient", "data_subject", "data_category", "layout", *STAMP_PARAMS
+            )
         )
     ],
 )
@@ -232,17 +253,22 @@ def diagram_svg(
     recipient: Values = [],  # noqa: B006
     data_subject: Values = [],  # noqa: B006
     data_category: Values = [],  # noqa: B006
+    layout: Annotated[
+        Literal["wide", "narrow"],
+        Query(description="`narrow` re-flows the diagram for a phone's width."),
+    ] = "wide",
     as_of: Text = None,
     version: Text = None,
 ) -> Response:
     """Who the data is about, what it is and who receives it, drawn
-    server-side; processors and special category data are marked."""
+    server-side; processors, special category data and our readings are
+    marked."""
     when = pages.parse_when(as_of, version)
     register = pages.load_register(
         session, controller or None, when, from_query=True, recent=request.app.state.snapshots
     )
     filters = pages.parse_filters(None, data_subject, data_category, recipient)
-    svg = diagram.diagram(register, register.filter(filters))
+    svg = diagram.diagram(register, register.filter(filters), diagram.SHAPES[layout])
     return body_response(request, svg.encode(), media_type="image/svg+xml")
 
 
@@ -257,17 +283,16 @@ def embed_script(request: Request) -> Response:
     return body_response(request, embed.SCRIPT.body, media_type="text/javascript; charset=utf-8")
 
 
-@asset_router.get("/static/{name}", include_in_schema=False)
+@asset_router.get("/static/{name:path}", include_in_schema=False)
 def static_file(request: Request, name: str) -> Response:
+    """Static files; a URL carrying the file's digest is cached for a year."""
     found = STATIC.get(name)
     if found is None:
         raise NotFound(f"No static file {name!r}.")
     versioned = request.query_params.get("v") == found.digest
+    cache = "public, max-age=31536000, immutable" if versioned else "public, max-age=3600"
     return body_response(
-        request,
-        found.body,
-        media_type=found.media_type,
-        headers={"Cache-Control": "public, max-age=31536000, immutable"} if versioned else None,
+        request, found.body, media_type=found.media_type, headers={"Cache-Control": cache}
     )
 
 

@@ -17,7 +17,8 @@ from urllib.parse import urlencode
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from app.web import words
+from app.register.basis import displayed
+from app.web import diagram, readings, words
 
 HERE = Path(__file__).resolve().parent
 STATIC_DIR = HERE / "static"
@@ -30,15 +31,21 @@ class StaticFile:
     digest: str
 
 
+def _static_file(body: bytes, media_type: str) -> StaticFile:
+    if media_type.startswith("text/"):
+        media_type += "; charset=utf-8"
+    return StaticFile(body, media_type, hashlib.sha256(body).hexdigest()[:16])
+
+
 def _load_static() -> dict[str, StaticFile]:
+    """Every file under ``static/``, by its path there."""
     files = {}
-    for path in sorted(STATIC_DIR.iterdir()):
+    for path in sorted(STATIC_DIR.rglob("*")):
         if path.is_file():
-            body = path.read_bytes()
             media_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-            if media_type.startswith("text/"):
-                media_type += "; charset=utf-8"
-            files[path.name] = StaticFile(body, media_type, hashlib.sha256(body).hexdigest()[:16])
+            files[path.relative_to(STATIC_DIR).as_posix()] = _static_file(
+                path.read_bytes(), media_type
+            )
     return files
 
 
@@ -47,6 +54,18 @@ STATIC: dict[str, StaticFile] = _load_static()
 
 def static_url(name: str) -> str:
     return f"/static/{name}?v={STATIC[name].digest}"
+
+
+# GOV.UK Frontend's components start from a module that imports its script by
+# its versioned URL, so both can be cached for a year.
+STATIC["init.js"] = _static_file(
+    (
+        f'import {{ initAll }} from "{static_url("govuk-frontend.min.js")}";\n'
+        'document.body.classList.add("js-enabled", "govuk-frontend-supported");\n'
+        "initAll();\n"
+    ).encode(),
+    "text/javascript",
+)
 
 
 def csp_hash(text: str) -> str:
@@ -75,6 +94,12 @@ class Links:
     def api(self, name: str, slug: str) -> str:
         return f"/api/v1/{name}/{slug}?controller={self.controller}"
 
+    def part(self, name: str, **params: str) -> str:
+        return self._with(f"/controllers/{self.controller}/{name}", list(params.items()))
+
+    def audit(self) -> str:
+        return self._with(f"/controllers/{self.controller}/audit")
+
     def child(self) -> str:
         return self._with(f"/controllers/{self.controller}/child")
 
@@ -96,6 +121,12 @@ def _legislation_url(state: dict[str, Any]) -> str | None:
     return f"https://www.legislation.gov.uk/{ident}" if ident else None
 
 
+def _shown(value: Any) -> Any:
+    """Every value a template prints, as people see it: the notice's redacted
+    e-mail addresses in words (``sources`` keep them verbatim in the JSON)."""
+    return displayed(value) if isinstance(value, str) else value
+
+
 def make_environment() -> Environment:
     env = Environment(
         loader=FileSystemLoader(HERE / "templates"),
@@ -103,14 +134,19 @@ def make_environment() -> Environment:
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        finalize=_shown,
     )
     env.globals.update(
         static_url=static_url,
         words=words,
         legislation_url=_legislation_url,
+        reading=readings.reading,
+        readings=readings,
+        diagram_text=diagram.describe,
     )
     env.filters["duration"] = words.duration
     env.filters["and_list"] = words.and_list
+    env.filters["in_sentence"] = words.in_sentence
     return env
 
 

@@ -112,3 +112,12 @@ def condition_summary(condition: dict[str, Any], category_names: list[str]) -> s
         description: str = condition["description"]
         return f"Only {description}."
     return str(condition["description"])
+
+
+def in_sentence(name: str) -> str:
+    """A name inside a sentence: "Ethnicity" as "ethnicity", but "SEND" and
+    "DfE" kept as they are."""
+    first = name.split(" ", 1)[0]
+    if len(first) > 1 and first[0].isupper() and first[1:].islower():
+        return name[0].lower() + name[1:]
+    return name

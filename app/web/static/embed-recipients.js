@@ -26,17 +26,49 @@
     return node;
   }
 
-  function names(list, key) {
-    return (list || []).map(function (item) { return item[key || "name"]; });
+  var REDACTED = "[email protected]";
+  var WITHHELD = "e-mail address not published in the notice";
+
+  function shown(text) { return String(text).split(REDACTED).join(WITHHELD); }
+
+  function lower(text) { return text.charAt(0).toLowerCase() + text.slice(1); }
+
+  /* "our reading: ..." for an inferred fact, as the register's pages say it. */
+  function note(item, key) {
+    var b = (item.basis || {})[key];
+    if (!b || b.basis !== "inferred") { return ""; }
+    return "our reading: " + shown(b.reasoning || "not stated in so many words");
+  }
+
+  function bySlug(list) {
+    return (list || []).slice().sort(function (a, b) { return a.slug < b.slug ? -1 : a.slug > b.slug ? 1 : 0; });
+  }
+
+  /* A linked list in words: readings marked, an open list "Including ...". */
+  function listText(item, key, list, sep, label) {
+    if (!list.length) { return NOT_STATED; }
+    var text = list.map(function (x) {
+      var n = note(item, key + "/" + x.slug);
+      var name = label ? label(x) : x.name;
+      return n ? name + " (" + n + ")" : name;
+    }).join(sep);
+    var whole = (item.basis || {})[key];
+    if (whole && whole.exhaustive === false) { text = "Including " + text; }
+    var n = note(item, key);
+    return n ? text + " (" + lower(n) + ")" : text;
   }
 
   function rows(item) {
     var x = item.expanded;
-    var law = names(x.legislation).concat(
-      names(x.lawful_bases, "reference").map(function (r) { return "UK GDPR " + r; }));
+    var law = [];
+    if ((x.legislation || []).length) { law.push(listText(item, "legislation", bySlug(x.legislation), "; ")); }
+    if ((x.lawful_bases || []).length) {
+      law.push(listText(item, "lawful_bases", bySlug(x.lawful_bases), "; ",
+        function (b) { return "UK GDPR " + b.reference; }));
+    }
     return [
-      ["What they receive", names(x.data_categories).join(", ") || NOT_STATED],
-      ["Why", names(x.purposes).join("; ") || NOT_STATED],
+      ["What they receive", listText(item, "data_categories", bySlug(x.data_categories), ", ")],
+      ["Why", listText(item, "purposes", bySlug(x.purposes), "; ")],
       ["The law", law.join("; ") || NOT_STATED]
     ];
   }
@@ -60,7 +92,10 @@
     groups.forEach(function (g) {
       var li = el("li", "srr-recipient");
       li.appendChild(el("strong", "srr-name", g.recipient.name));
-      if (g.recipient.role === "processor") { li.appendChild(el("span", "srr-tag", "Data processor")); }
+      if (g.recipient.role === "processor") {
+        li.appendChild(el("span", "srr-tag",
+          g.recipient.role_basis === "inferred" ? "Data processor (our reading)" : "Data processor"));
+      }
       g.items.forEach(function (item) {
         if (g.items.length > 1) { li.appendChild(el("p", "srr-arrangement", item.name)); }
         var dl = el("dl", "srr-rows");
