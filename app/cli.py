@@ -8,6 +8,7 @@ from collections.abc import Callable, Sequence
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError, ProgrammingError
+from sqlalchemy.orm import Session
 
 from app.config import Settings, get_settings
 from app.db import make_engine, make_sessionmaker, session_scope
@@ -21,7 +22,11 @@ from app.register.seed import load_seed
 
 
 def _session_factory(settings: Settings):  # type: ignore[no-untyped-def]
-    return make_sessionmaker(make_engine(settings.database_url, pool_size=1, max_overflow=0))
+    from app.audit import log
+
+    factory = make_sessionmaker(make_engine(settings.database_url, pool_size=1, max_overflow=0))
+    log.attach(factory, log.LogKeys.from_settings(settings))
+    return factory
 
 
 def cmd_migrate(settings: Settings, _args: argparse.Namespace) -> int:
@@ -87,7 +92,7 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
             workers=args.workers,
             access_log=False,  # JSON access lines come from the app (app.access)
             log_config=log_config,
-            proxy_headers=True,
+            proxy_headers=False,  # the app trusts FORWARDED_ALLOW_IPS itself (app.main)
         )
     return 0
 
@@ -113,9 +118,17 @@ def cmd_keys(settings: Settings, args: argparse.Namespace) -> int:
             else:
                 from app.auth.models import ApiKey
 
-                for key in session.scalars(select(ApiKey).order_by(ApiKey.id)):
+                rows = session.execute(
+                    select(ApiKey, Controller.slug)
+                    .outerjoin(Controller, Controller.id == ApiKey.controller_id)
+                    .order_by(ApiKey.id)
+                )
+                for key, controller in rows:
                     state = "revoked" if key.revoked_at else "active"
-                    print(f"{key.key_id}  {state:8} {','.join(key.scopes):28} {key.name}")
+                    scope = controller or "all controllers"
+                    print(
+                        f"{key.key_id}  {state:8} {','.join(key.scopes):28} {scope:32} {key.name}"
+                    )
     except ProblemError as exc:
         print(f"error: {exc.detail}", file=sys.stderr)
         return 2
@@ -129,20 +142,87 @@ def cmd_audit(settings: Settings, args: argparse.Namespace) -> int:
     return interchange.cmd_audit(settings, args)
 
 
-def cmd_audit_verify(settings: Settings, _args: argparse.Namespace) -> int:
-    from app.audit.chain import verify
+def cmd_audit_verify(settings: Settings, args: argparse.Namespace) -> int:
+    """The chain and the state, each on a line of its own, and with
+    ``--checkpoint`` the log against a saved checkpoint; 1 when any fails."""
+    from app.audit.verification import verify_register
 
     with _session_factory(settings)() as session:
-        result = verify(session)
-    if result.ok:
-        print(f"audit trail intact: {result.events} events")
+        report = verify_register(session)
+        saved = _saved_checkpoint(session, args.checkpoint) if args.checkpoint else 0
+    chain, state = report.chain, report.state
+    if chain.ok:
+        print(f"chain: intact, {chain.events} events")
+    else:
+        print(
+            f"chain: BROKEN at event {chain.first_broken_seq}: {chain.reason} "
+            f"({chain.events} events verified before it)",
+            file=sys.stderr,
+        )
+    if state.ok:
+        count = len(state.controllers)
+        noun = "controller" if count == 1 else "controllers"
+        print(f"state: matches the trail at event {state.seq}, {count} {noun}")
+    else:
+        bad = [c.controller for c in state.controllers if not c.ok]
+        diff = state.first_difference
+        where = (
+            f"{diff.entity_type}/{diff.slug} of {diff.controller} {diff.reason}"
+            + (f" ({', '.join(diff.fields)})" if diff.fields else "")
+            if diff
+            else ""
+        )
+        print(
+            f"state: DIFFERS from the trail at event {state.seq} for {', '.join(bad)}; "
+            f"first: {where}",
+            file=sys.stderr,
+        )
+    return 0 if report.ok and saved == 0 else 1
+
+
+def _saved_checkpoint(session: Session, path: str) -> int:
+    """Whether today's log extends the checkpoint saved in ``path``: 0 or 1."""
+    import json
+
+    from app.audit import log
+    from app.audit.verifier import Failure, check
+
+    def fetch(route: str, params: dict[str, object]) -> object:
+        return log.serve(session, route, params)
+
+    try:
+        with open(path, encoding="utf-8") as handle:
+            saved = json.load(handle)
+        signed = log.keys_of(session).signing is not None
+        check(fetch, saved=saved, signed=signed, say=lambda line: print(f"log: {line}"))
+    except (OSError, ValueError, KeyError) as exc:
+        print(f"log: cannot read the checkpoint {path}: {exc}", file=sys.stderr)
+        return 1
+    except Failure as failure:
+        print(f"log: FAILED: {failure}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def cmd_log(settings: Settings, args: argparse.Namespace) -> int:
+    """``log key --out PATH``: a new signing key; ``log checkpoint``: the
+    signed checkpoint of the log now, as JSON."""
+    import json
+    from pathlib import Path
+
+    from app.audit import log
+
+    if args.log_command == "key":
+        try:
+            key_id = log.create_key_file(Path(args.out))
+        except FileExistsError:
+            print(f"error: {args.out} exists; a key is never overwritten", file=sys.stderr)
+            return 2
+        print(f"created Ed25519 key {key_id} in {args.out}; set LOG_KEY_FILE={args.out}")
         return 0
-    print(
-        f"audit trail BROKEN at event {result.first_broken_seq}: {result.reason} "
-        f"({result.events} events verified before it)",
-        file=sys.stderr,
-    )
-    return 1
+    with _session_factory(settings)() as session:
+        print(json.dumps(log.checkpoint(session), indent=2))
+    return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -177,6 +257,12 @@ def build_parser() -> argparse.ArgumentParser:
     revoke.add_argument("key_id")
     keys_commands.add_parser("list", help="list keys (never the keys themselves)")
 
+    log_parser = commands.add_parser("log", help="the signed Merkle log of the audit trail")
+    log_commands = log_parser.add_subparsers(dest="log_command", required=True)
+    key = log_commands.add_parser("key", help="create the Ed25519 key that signs checkpoints")
+    key.add_argument("--out", required=True, help="where to write the private key (PEM)")
+    log_commands.add_parser("checkpoint", help="print the signed checkpoint of the log now")
+
     interchange.add_parsers(commands)
     drafting.add_parser(commands)
     return parser
@@ -189,6 +275,7 @@ COMMANDS: dict[str, Callable[[Settings, argparse.Namespace], int]] = {
     "keys": cmd_keys,
     "import": interchange.cmd_import,
     "audit": cmd_audit,
+    "log": cmd_log,
     "draft": drafting.cmd_draft,
 }
 

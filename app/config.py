@@ -53,7 +53,36 @@ class Settings(BaseSettings):
     auth_failure_window: float = Field(
         default=60.0, gt=0, description="Seconds over which failed authentications count."
     )
+    verify_cache_seconds: float = Field(
+        default=60.0,
+        ge=0,
+        description="How long /api/v1/changes/verify reuses a verification of an unchanged log.",
+    )
+    expensive_concurrency: int = Field(
+        default=2, ge=1, description="Expensive reads (verify, as_of, diff) run at once per worker."
+    )
+    expensive_max_waiting: int = Field(
+        default=64, ge=0, description="Expensive reads waiting their turn before 503."
+    )
+    forwarded_allow_ips: str = Field(
+        default="",
+        description="Proxies (comma-separated addresses or networks, '*' for any) whose "
+        "X-Forwarded-For and X-Forwarded-Proto are believed; none by default.",
+    )
     log_level: str = "INFO"
+    # The signed Merkle log of the audit trail (app/audit/log.py, docs/audit.md).
+    log_key_file: Path | None = Field(
+        default=None,
+        description="Ed25519 private key (PEM) signing checkpoints; `sharing-register log "
+        "key --out PATH` creates one. Unset: checkpoints are served unsigned.",
+    )
+    log_retired_keys: list[Path] = Field(
+        default_factory=list,
+        description="Keys signing no more, still listed at /api/v1/log/keys (JSON list).",
+    )
+    log_origin: str = Field(
+        default="data-sharing-register", description="The log's name in its checkpoints."
+    )
     # The OpenAPI document's info and servers (app/contract/document.py).
     api_contact_name: str = "Data Sharing Register operator"
     api_contact_url: str | None = None

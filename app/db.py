@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import orjson
 from sqlalchemy import JSON, MetaData, create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
@@ -49,6 +51,16 @@ def _configure_sqlite(engine: Engine) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.info.get("write") else "BEGIN")
 
 
+def load_json(text: str | bytes) -> Any:
+    """JSON columns as read: orjson (replaying the audit trail is mostly
+    decoding its states), the standard library for what orjson refuses
+    (integers past 64 bits)."""
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError:
+        return json.loads(text)
+
+
 def make_engine(
     url: str, *, pool_size: int = 20, max_overflow: int = 10, pool_timeout: float = 5.0
 ) -> Engine:
@@ -56,7 +68,10 @@ def make_engine(
         path = url.split("///", 1)[-1] if "///" in url else ""
         if not path or path == ":memory:":
             engine = create_engine(
-                url, connect_args={"check_same_thread": False}, poolclass=StaticPool
+                url,
+                connect_args={"check_same_thread": False},
+                poolclass=StaticPool,
+                json_deserializer=load_json,
             )
             _configure_sqlite(engine)
             return engine
@@ -67,6 +82,7 @@ def make_engine(
             pool_size=pool_size,
             max_overflow=max_overflow,
             pool_timeout=pool_timeout,
+            json_deserializer=load_json,
         )
         _configure_sqlite(engine)
         return engine
@@ -77,6 +93,7 @@ def make_engine(
         pool_timeout=pool_timeout,
         pool_pre_ping=True,
         connect_args={"connect_timeout": 5},
+        json_deserializer=load_json,
     )
 
 

@@ -8,9 +8,13 @@ from contextlib import asynccontextmanager
 
 import anyio.to_thread
 from fastapi import APIRouter, Depends, FastAPI
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from app import health
+from app.audit import log
+from app.audit.log_router import router as log_router
 from app.audit.router import router as audit_router
+from app.audit.verification import VerificationCache
 from app.auth.router import router as keys_router
 from app.cache import routed_concurrency
 from app.completeness.router import router as completeness_router
@@ -48,6 +52,7 @@ def routers() -> list[APIRouter]:
         completeness_router,
         exports_router,
         audit_router,
+        log_router,
         keys_router,
         register_router,
         write_router,
@@ -92,13 +97,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.engine = engine
     app.state.sessionmaker = make_sessionmaker(engine)
+    log.attach(app.state.sessionmaker, log.LogKeys.from_settings(settings))
     app.state.after_write = []  # callables run after every committed API write
     app.state.snapshots = RecentSnapshots()
+    app.state.verification = VerificationCache(settings.verify_cache_seconds)
     app.state.sharing_indexes = SharingIndexes(
         app.state.sessionmaker, settings.sharing_index_max_bytes
     )
     install_error_handlers(app)
     install_middleware(app, settings)
+    if settings.forwarded_allow_ips:  # outermost: every layer sees the client's address
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.forwarded_allow_ips)
     for router in routers():
         app.include_router(router)
     install_contract(app, settings)

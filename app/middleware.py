@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
+from app.api.expensive import ExpensiveReads
 from app.cache import install as install_response_cache
 from app.config import Settings
 from app.head import HeadAsGet
@@ -26,6 +27,12 @@ def install_middleware(app: FastAPI, settings: Settings) -> None:
     app.add_middleware(HeadAsGet)
     # 1b. body size (413), JSON only (415), no NUL; a problem even for an escaped error
     install_limits(app, settings)
+    # 1c. expensive reads (verify, as_of, diff) a few at a time: cheap ones keep their latency
+    app.add_middleware(
+        ExpensiveReads,
+        limit=settings.expensive_concurrency,
+        max_waiting=settings.expensive_max_waiting,
+    )
     # 2. CORS: any origin may GET the read endpoints; nothing else
     app.add_middleware(ReadOnlyCORSMiddleware)
     # 3. security headers, CSP, framing rules

@@ -25,7 +25,16 @@ COUNCIL = "cambridgeshire-county-council"
 REFERENCE = Path(__file__).parent / "fixtures" / "reference"
 DPV_CSVS = ("dpv.csv", "pd.csv", "eu-gdpr.csv")
 STAMPS = frozenset(
-    {"generated_at", "digest", "data_version", "as_of", "version", "version_name", "published_at"}
+    {
+        "generated_at",
+        "digest",
+        "data_version",
+        "as_of",
+        "version",
+        "version_name",
+        "published_at",
+        "checkpoint",
+    }
 )
 
 

@@ -86,8 +86,8 @@ def test_cursor_pages_cover_every_event_once(client: TestClient) -> None:
 def test_verify_reports_an_intact_chain(client: TestClient) -> None:
     result = client.get(f"{API}/changes/verify").json()
     assert result["ok"] is True
-    assert result["first_broken_seq"] is None
-    assert result["events"] > 200
+    assert result["chain"]["first_broken_seq"] is None
+    assert result["chain"]["events"] > 200
 
 
 def _tamper(engine: Engine, backend: str) -> None:
@@ -107,8 +107,8 @@ def test_tampering_is_detected_by_the_api_and_the_command(
     _tamper(engine, backend)
     result = write_client.get(f"{API}/changes/verify").json()
     assert result["ok"] is False
-    assert result["first_broken_seq"] == 7
-    assert result["events"] == 6
+    assert result["chain"]["first_broken_seq"] == 7
+    assert result["chain"]["events"] == 6
     command = subprocess.run(
         [sys.executable, "-m", "app.cli", "audit", "verify"],
         env={"DATABASE_URL": seeded_db, "PATH": ""},
@@ -131,7 +131,7 @@ def test_a_deleted_event_breaks_the_chain(
             conn.execute(text("ALTER TABLE audit_events ENABLE TRIGGER USER"))
     result = write_client.get(f"{API}/changes/verify").json()
     assert result["ok"] is False
-    assert result["first_broken_seq"] == 3
+    assert result["chain"]["first_broken_seq"] == 3
 
 
 @pytest.mark.postgres_only

@@ -20,6 +20,7 @@ STAMPS = (
     "version",
     "version_name",
     "published_at",
+    "checkpoint",
 )
 
 

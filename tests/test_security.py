@@ -150,9 +150,15 @@ def test_repeated_failed_authentication_is_answered_429_until_the_window_passes(
         body = assert_problem(refused, 429)
         assert body["type"].endswith("too-many-failed-authentications")
         assert 1 <= int(refused.headers["retry-after"]) <= 2
-        # While blocked, even a valid key from that client waits: no more guessing.
-        assert_problem(attacker.post("/api/v1/services", json=SERVICE, headers=valid), 429)
+        # While blocked, tokens naming no key wait: no more guessing. A valid key
+        # from the same address (a proxy shared with the attacker) is judged by
+        # its own failures, and works.
         assert_problem(attacker.get("/api/v1/keys", headers=wrong), 429)
+        assert_problem(attacker.post("/api/v1/services", json=SERVICE), 429)
+        shared = attacker.post(
+            "/api/v1/services", json={**SERVICE, "slug": "behind-proxy"}, headers=valid
+        )
+        assert shared.status_code == 201, shared.text
         # Other clients are not affected; reads are never limited.
         assert neighbour.post("/api/v1/services", json=SERVICE, headers=valid).status_code == 201
         assert attacker.get("/api/v1/services").status_code == 200

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app.api.deps import ControllerParam, ReadSession, split_values
 from app.audit.chain import Actor
-from app.auth.keys import Scope, authenticate
+from app.auth.keys import Scope, authenticate, existing_key_id
 from app.auth.limiter import failure_limiter
 from app.auth.models import SecurityEvent
 from app.errors import PROBLEM_BASE, InvalidInput, ProblemError
@@ -110,28 +110,29 @@ def require_scope(scope: Scope | str) -> Callable[[Request], Principal]:
     def dependency(request: Request) -> Principal:
         limiter = failure_limiter(request.app)
         client = request.client.host if request.client else "unknown"
-        wait = limiter.retry_after(client)
-        if wait is not None:
-            raise ProblemError(
-                "Too many failed authentications from this client: try again later.",
-                status=429,
-                problem_type=PROBLEM_BASE + "too-many-failed-authentications",
-                headers={"Retry-After": str(wait)},
-            )
         header = request.headers.get("authorization", "")
         scheme, _, token = header.partition(" ")
-        if scheme.lower() != "bearer" or not token.strip():
-            limiter.failed(client)
-            refuse(request, 401, "This request needs an API key: Authorization: Bearer <key>.")
+        bearer = scheme.lower() == "bearer" and bool(token.strip())
         factory: sessionmaker[Session] = request.app.state.sessionmaker
         with factory() as session:
+            named = existing_key_id(session, token.strip()) if bearer else None
+            wait = limiter.retry_after(session, client, named)
+            if wait is not None:
+                raise ProblemError(
+                    "Too many failed authentications from this client: try again later.",
+                    status=429,
+                    problem_type=PROBLEM_BASE + "too-many-failed-authentications",
+                    headers={"Retry-After": str(wait)},
+                )
+            if not bearer:
+                refuse(request, 401, "This request needs an API key: Authorization: Bearer <key>.")
             key = authenticate(session, token.strip())
             if key is None:
-                limiter.failed(client)
                 refuse(
                     request,
                     401,
                     "The API key is not valid or has been revoked.",
+                    key_id=named,
                     error="invalid_token",
                 )
             principal = Principal(

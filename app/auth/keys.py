@@ -93,6 +93,16 @@ def revoke_key(session: Session, key_id: str) -> ApiKey:
     return key
 
 
+def existing_key_id(session: Session, presented: str) -> str | None:
+    """The id of the existing key a presented token names (whatever its
+    secret), else None: what failed authentications are counted against."""
+    parts = presented.split("_", 2)
+    if len(parts) != 3 or parts[0] != PREFIX:
+        return None
+    found = session.scalar(select(ApiKey.key_id).where(ApiKey.key_id == parts[1]))
+    return str(found) if found is not None else None
+
+
 def authenticate(session: Session, presented: str) -> ApiKey | None:
     """The live key matching ``presented``, or None. Constant-time on the secret."""
     parts = presented.split("_", 2)

@@ -1,10 +1,18 @@
-"""Slowing down repeated failed authentication from one client.
+"""Slowing down repeated failed authentication.
 
-After ``limit`` failures from one client address within ``window`` seconds,
-every further authentication attempt from it is answered 429 (with
-``Retry-After``) without looking at the key, until the oldest failure
-leaves the window. In-process: with several workers each counts its own.
-Memory is bounded: beyond ``max_clients`` addresses the stalest are dropped.
+Failures are the 401s recorded in ``security_events``, so every worker
+process (and every replica on the same database) counts the same ones. They
+are counted per client address *and* per key: a token naming an existing
+key is judged by that key's failures from that client, any other token (or
+none) by the client's failures with no key. So guessing one key's secret is
+slowed down, guessing keys is slowed down, and a valid key behind a proxy it
+shares with someone failing keeps working. After ``limit`` failures within
+``window`` seconds, further attempts are answered 429 (with ``Retry-After``)
+without looking at the secret, until the oldest failure leaves the window.
+
+The client address is the connection's, or the ``X-Forwarded-For`` one only
+when the connection comes from a proxy listed in ``FORWARDED_ALLOW_IPS``
+(none by default): a client cannot choose its own address.
 """
 
 from __future__ import annotations
@@ -12,9 +20,14 @@ from __future__ import annotations
 import logging
 import math
 import threading
-import time
-from collections import deque
+from datetime import UTC, datetime, timedelta
 from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.audit.chain import as_utc
+from app.auth.models import SecurityEvent
 
 logger = logging.getLogger("app.auth")
 
@@ -22,48 +35,31 @@ _create_lock = threading.Lock()
 
 
 class FailureLimiter:
-    def __init__(self, limit: int, window: float, *, max_clients: int = 10_000) -> None:
+    def __init__(self, limit: int, window: float) -> None:
         self.limit = limit
         self.window = window
-        self.max_clients = max_clients
-        self._failures: dict[str, deque[float]] = {}
-        self._lock = threading.Lock()
 
-    def _recent(self, client: str, now: float) -> deque[float] | None:
-        failures = self._failures.get(client)
-        if failures is None:
+    def retry_after(self, session: Session, client: str, key_id: str | None) -> int | None:
+        """Whole seconds until ``client`` may try ``key_id`` again (``None``:
+        no existing key); None: it may now."""
+        now = datetime.now(UTC)
+        failures = select(SecurityEvent.occurred_at).where(
+            SecurityEvent.status_code == 401,
+            SecurityEvent.client == client,
+            SecurityEvent.occurred_at > now - timedelta(seconds=self.window),
+            SecurityEvent.key_id == key_id if key_id else SecurityEvent.key_id.is_(None),
+        )
+        recent = session.scalars(
+            failures.order_by(SecurityEvent.occurred_at.desc()).limit(self.limit)
+        ).all()
+        if len(recent) < self.limit:
             return None
-        while failures and failures[0] <= now - self.window:
-            failures.popleft()
-        if not failures:
-            del self._failures[client]
-            return None
-        return failures
-
-    def retry_after(self, client: str) -> int | None:
-        """Whole seconds until ``client`` may try again; None: it may now."""
-        now = time.monotonic()
-        with self._lock:
-            failures = self._recent(client, now)
-            if failures is None or len(failures) < self.limit:
-                return None
-            return max(1, math.ceil(failures[-self.limit] + self.window - now))
-
-    def failed(self, client: str) -> None:
-        now = time.monotonic()
-        with self._lock:
-            failures = self._recent(client, now)
-            if failures is None:
-                if len(self._failures) >= self.max_clients:
-                    del self._failures[next(iter(self._failures))]
-                failures = self._failures[client] = deque(maxlen=self.limit)
-            failures.append(now)
-            blocked = len(failures) >= self.limit
-        if blocked:
-            logger.warning(
-                "too many failed authentications",
-                extra={"client": client, "failures": self.limit, "window_s": self.window},
-            )
+        logger.warning(
+            "too many failed authentications",
+            extra={"client": client, "key_id": key_id, "window_s": self.window},
+        )
+        oldest = as_utc(recent[-1])
+        return max(1, math.ceil((oldest - now).total_seconds() + self.window))
 
 
 def failure_limiter(app: Any) -> FailureLimiter:

@@ -86,11 +86,15 @@ def create_key(
     responses=problem_responses(401, 403),
 )
 def list_keys(request: Request, principal: KeysAdmin, session: ReadSession) -> Response:
-    rows = session.execute(
+    """A key limited to one controller sees that controller's keys only."""
+    query = (
         select(ApiKey, Controller.slug)
         .outerjoin(Controller, Controller.id == ApiKey.controller_id)
         .order_by(ApiKey.id)
-    ).all()
+    )
+    if principal.controller_id is not None:
+        query = query.where(ApiKey.controller_id == principal.controller_id)
+    rows = session.execute(query).all()
     return json_response(request, {"items": [_view(k, c) for k, c in rows]}, public=False)
 
 

@@ -42,6 +42,9 @@ def add_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -
     audit.add_argument("--as-of", help="audit the register as it was at this ISO 8601 time")
     audit.add_argument("--version", dest="published", help="audit a published version (slug)")
     audit.add_argument("--json", action="store_true", help="print the API's JSON instead")
+    audit.add_argument(
+        "--checkpoint", help="with verify: prove the log extends this saved checkpoint (JSON)"
+    )
 
 
 def cmd_import(settings: Settings, args: argparse.Namespace) -> int:

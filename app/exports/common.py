@@ -36,6 +36,7 @@ STAMP_LABELS: dict[str, str] = {
     "version": "Published version",
     "version_name": "Published version name",
     "published_at": "Published at",
+    "checkpoint": "Audit log checkpoint (signed)",
 }
 
 
@@ -71,7 +72,8 @@ class Export:
         rows = [("Generated at", self.generated_at)]
         for key, value in self.stamps.items():
             if value is not None:
-                rows.append((STAMP_LABELS.get(key, key.replace("_", " ").capitalize()), str(value)))
+                text = orjson.dumps(value).decode() if isinstance(value, dict) else str(value)
+                rows.append((STAMP_LABELS.get(key, key.replace("_", " ").capitalize()), text))
         rows.append(("Content digest (SHA-256)", self.digest))
         return rows
 

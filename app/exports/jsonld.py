@@ -73,6 +73,7 @@ CONTEXT: dict[str, Any] = {
     "dsr:asOf": {"@type": "xsd:dateTime"},
     "dsr:publishedAt": {"@type": "xsd:dateTime"},
     "dsr:dataVersion": {"@type": "xsd:integer"},
+    "dsr:checkpoint": {"@type": "@json"},
     "dsr:appliesFromAge": {"@type": "xsd:integer"},
     "dsr:appliesUntilAge": {"@type": "xsd:integer"},
 }
@@ -130,6 +131,7 @@ STAMP_TERMS = {
     "version": "dsr:version",
     "version_name": "dsr:versionName",
     "published_at": "dsr:publishedAt",
+    "checkpoint": "dsr:checkpoint",
 }
 
 

@@ -8,20 +8,21 @@ it was served. Nothing is approximated.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app.audit import log
 from app.audit.chain import as_utc
 from app.audit.models import AuditEvent
 from app.errors import NotFound
+from app.history.replay import REPLAYS
 from app.register import entities as e
 from app.register import models as m
 from app.register import service
-from app.register.document import section_key, sort_states
+from app.register.document import section_key
 from app.register.snapshots import Snapshot
 from app.versions.models import PublishedVersion
 
@@ -32,49 +33,29 @@ def _controller_slug(session: Session, controller_slug: str | None) -> str:
     return service.single_controller(session, None).slug
 
 
-def content_at(session: Session, controller_slug: str, moment: datetime) -> dict[str, Any]:
-    events = session.scalars(
-        select(AuditEvent)
-        .where(
-            AuditEvent.occurred_at <= moment,
-            or_(
-                AuditEvent.controller == controller_slug,
-                AuditEvent.entity_type == e.LAWFUL_BASES.name,
-            ),
-        )
-        .order_by(AuditEvent.seq)
+def seq_at(session: Session, moment: datetime) -> int:
+    """The sequence number of the last event at or before ``moment``: two
+    moments between the same two events show the same register."""
+    return (
+        session.scalar(select(func.max(AuditEvent.seq)).where(AuditEvent.occurred_at <= moment))
+        or 0
     )
-    states: dict[str, dict[str, dict[str, Any]]] = defaultdict(dict)
-    for event in events:
-        if event.entity_type not in e.BY_NAME:
-            continue  # publications and other non-entity events
-        bucket = states[event.entity_type]
-        if event.before is not None:
-            bucket.pop(event.before["slug"], None)
-        if event.after is not None:
-            bucket[event.after["slug"]] = event.after
-    controller = states[e.CONTROLLERS.name].get(controller_slug)
-    if controller is None:
-        raise NotFound(
-            f"The register held no controller {controller_slug!r} at {moment.isoformat()}."
-        )
-    content: dict[str, Any] = {
-        "controller": controller,
-        "lawful_bases": sort_states(list(states[e.LAWFUL_BASES.name].values())),
-    }
-    for entity_type in e.SCOPED_TYPES:
-        content[section_key(entity_type)] = sort_states(list(states[entity_type.name].values()))
-    return content
 
 
 def as_of(session: Session, controller_slug: str | None, moment: datetime) -> Snapshot:
     slug = _controller_slug(session, controller_slug)
-    content = content_at(session, slug, moment)
-    seq = session.scalar(select(func.max(AuditEvent.seq)).where(AuditEvent.occurred_at <= moment))
+    seq = seq_at(session, moment)
+    content = REPLAYS.content(session, slug, seq)
+    if content is None:
+        raise NotFound(f"The register held no controller {slug!r} at {moment.isoformat()}.")
     return Snapshot(
         controller=slug,
         content=content,
-        stamps={"as_of": as_utc(moment).isoformat(), "data_version": seq or 0},
+        stamps={
+            "as_of": as_utc(moment).isoformat(),
+            "data_version": seq,
+            "checkpoint": log.checkpoint(session, seq),
+        },
     )
 
 
@@ -87,7 +68,8 @@ def published(session: Session, controller_slug: str | None, version: str) -> Sn
     ).one_or_none()
     if row is None:
         raise NotFound(f"No published version {version!r} of {slug!r}.")
-    return Snapshot(controller=slug, content=row.content, stamps=version_stamps(row))
+    stamps = {**version_stamps(row), "checkpoint": log.checkpoint(session, row.audit_seq)}
+    return Snapshot(controller=slug, content=row.content, stamps=stamps)
 
 
 def version_stamps(row: PublishedVersion) -> dict[str, Any]:

@@ -89,6 +89,9 @@ class VersionOut(BaseModel):
     digest: str
     data_version: int
     register_url: str
+    checkpoint: dict[str, Any] = Field(
+        description="The signed checkpoint of the audit log ending with the publication."
+    )
 
 
 class VersionsOut(BaseModel):
@@ -121,7 +124,7 @@ def publish_version(
         actor=principal.actor,
         request_id=request_id(request),
     )
-    view = versions.version_view(row, target.slug)
+    view = versions.version_view(session, row, target.slug)
     return json_response(
         request,
         view,

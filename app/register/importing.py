@@ -43,6 +43,7 @@ STAMP_KEYS = frozenset(
         "version",
         "version_name",
         "published_at",
+        "checkpoint",
     }
 )
 

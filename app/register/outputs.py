@@ -136,6 +136,14 @@ def register_document_model() -> type[BaseModel]:
         "version": (str | None, None),
         "version_name": (str | None, None),
         "published_at": (str | None, None),
+        "checkpoint": (
+            dict[str, Any] | None,
+            Field(
+                default=None,
+                description="The signed checkpoint of the audit log at `data_version` "
+                "(/api/v1/log/checkpoint).",
+            ),
+        ),
         "controller": (s.ControllerIn, ...),
         "lawful_bases": (list[s.LawfulBasisIn], ...),
     }

@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.audit import log
 from app.audit.models import ChainHead
 from app.register import models as m
 from app.register import service
@@ -80,10 +81,11 @@ class RecentSnapshots:
 
 
 def current(session: Session, controller: m.Controller, seq: int | None = None) -> Snapshot:
+    version = data_version(session) if seq is None else seq
     return Snapshot(
         controller=controller.slug,
         content=register_content(session, controller),
-        stamps={"data_version": data_version(session) if seq is None else seq},
+        stamps={"data_version": version, "checkpoint": log.checkpoint(session, version)},
     )
 
 

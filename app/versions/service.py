@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.audit import log
 from app.audit.chain import Actor, append, as_utc
 from app.errors import Conflict
 from app.register import models as m
@@ -61,7 +62,9 @@ def publish(
     return row
 
 
-def version_view(row: PublishedVersion, controller_slug: str) -> dict[str, Any]:
+def version_view(session: Session, row: PublishedVersion, controller_slug: str) -> dict[str, Any]:
+    """The version, with the signed checkpoint of the log that ends with its
+    publication."""
     return {
         "slug": row.slug,
         "name": row.name,
@@ -71,6 +74,7 @@ def version_view(row: PublishedVersion, controller_slug: str) -> dict[str, Any]:
         "digest": row.digest,
         "data_version": row.audit_seq,
         "register_url": f"/api/v1/versions/{row.slug}/register?controller={controller_slug}",
+        "checkpoint": log.checkpoint(session, row.audit_seq),
     }
 
 
@@ -80,4 +84,4 @@ def list_versions(session: Session, controller_ids: dict[int, str]) -> list[dict
         .where(PublishedVersion.controller_id.in_(controller_ids))
         .order_by(PublishedVersion.published_at, PublishedVersion.id)
     ).all()
-    return [version_view(row, controller_ids[row.controller_id]) for row in rows]
+    return [version_view(session, row, controller_ids[row.controller_id]) for row in rows]

@@ -54,7 +54,7 @@ class ChangePage:
 def parse_page(raw: str | None) -> int:
     if raw is None or raw == "":
         return 1
-    if not raw.isdigit() or not 1 <= int(raw) <= 1_000_000:
+    if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= 1_000_000:
         raise InvalidInput(
             "page must be a whole number from 1.",
             errors=[{"field": "page", "msg": "not a page number", "type": "int_parsing"}],

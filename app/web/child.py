@@ -55,7 +55,7 @@ def parse_age(raw: str | None) -> int | None:
     if raw is None or not raw.strip():
         return None
     text = raw.strip()
-    if not text.isdigit() or int(text) > MAX_AGE:
+    if not (text.isascii() and text.isdigit()) or int(text) > MAX_AGE:
         raise InvalidInput(
             f"Enter an age as a whole number from 0 to {MAX_AGE}.",
             errors=[{"field": "age", "msg": "not an age in years", "type": "int_parsing"}],

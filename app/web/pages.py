@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from app.api.deps import split_values
 from app.errors import InvalidInput
+from app.history import moments
 from app.register import models as m
 from app.register import service
 from app.register.snapshots import RecentSnapshots, load_snapshot
@@ -47,20 +48,9 @@ class When:
 
 
 def parse_moment(raw: str) -> datetime:
-    """An ISO 8601 date or date-time; a date means its first moment, a time
-    without offset means UTC."""
-    text = raw.strip()
-    try:
-        moment = (
-            datetime.combine(date.fromisoformat(text), datetime.min.time())
-            if len(text) == 10
-            else datetime.fromisoformat(text.replace("Z", "+00:00"))
-        )
-    except ValueError:
-        raise _invalid(
-            "as_of", "as_of must be an ISO 8601 date or date-time, e.g. 2025-01-31T12:00:00Z."
-        ) from None
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
+    """An ISO 8601 date or date-time, in UTC: a date means its first moment,
+    a time without offset means UTC."""
+    return moments.parse_moment(raw, "as_of")
 
 
 def parse_when(as_of: str | None, version: str | None) -> When:
