@@ -28,6 +28,7 @@ from app.contract.negotiation import API_PREFIX
 from app.errors import PROBLEM_MEDIA_TYPE
 from app.limits import MAX_QUERY_VALUE
 from app.register import entities as e
+from app.register.schemas import SLUG_PATTERN
 from app.web.pages import VERSION_PATTERN
 
 PROBLEM_REF = "#/components/schemas/Problem"
@@ -171,7 +172,7 @@ def complete(document: dict[str, Any], app: FastAPI, settings: Settings) -> dict
         needed = scopes.get((path, method), [])
         _describe(path, method, operation, needed)
         _responses(path, operation, needed)
-        _parameters(operation, settings)
+        _parameters(operation, settings, write=method in WRITE_METHODS)
     _integer_formats(document)
     _no_nul(document)
     _info(document, settings)
@@ -270,9 +271,13 @@ def _success_content(response: dict[str, Any]) -> None:
             content["schema"] = {**BINARY, "contentMediaType": media_type}
 
 
-def _parameters(operation: dict[str, Any], settings: Settings) -> None:
+def _parameters(operation: dict[str, Any], settings: Settings, *, write: bool) -> None:
     for parameter in operation.get("parameters", []):
         schema = parameter.get("schema", {})
+        if write and parameter.get("name") == "controller" and schema.get("type") == "array":
+            # A write is for one controller (app.auth.deps.writable_controller).
+            schema["maxItems"] = 1
+            schema.setdefault("items", {}).update(pattern=SLUG_PATTERN, maxLength=120)
         if parameter.get("in") == "query":
             for string in _strings(schema):
                 if not {"maxLength", "enum", "const"} & string.keys():

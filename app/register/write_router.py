@@ -139,7 +139,8 @@ def patch_model(entity_type: EntityType) -> type[BaseModel]:
         # A value replaces the field's whole value, so the field's own constraints
         # apply to it (and are documented); the merged state is checked again.
         constrained = Annotated[(annotation, *field.metadata)] if field.metadata else annotation
-        fields[name] = (constrained | None, None)
+        # null clears a field (RFC 7396): never one the entity requires.
+        fields[name] = (constrained if field.is_required() else constrained | None, None)
     name = "".join(p.capitalize() for p in entity_type.name.split("-")) + "Patch"
     model: type[BaseModel] = create_model(name, __config__=ConfigDict(extra="forbid"), **fields)
     return model
