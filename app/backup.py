@@ -54,6 +54,8 @@ class Manifest:
     dump: str
     dump_sha256: str
     dump_bytes: int
+    schema: str | None
+    """The Alembic revision of the database backed up."""
     events: int
     controllers: dict[str, str]
     """Controller slug -> the digest of its register in the tables."""
@@ -148,12 +150,20 @@ def read_only_session(path: Path) -> Iterator[Session]:
         engine.dispose()
 
 
-def describe(session: Session, keys: log.LogKeys) -> tuple[Report, dict[str, Any]]:
-    """The verification and the log's checkpoint, as this session sees them
-    (its consistent view already taken)."""
+@dataclass(frozen=True)
+class Description:
+    report: Report
+    checkpoint: dict[str, Any]
+    schema: str | None
+
+
+def describe(session: Session, keys: log.LogKeys) -> Description:
+    """The verification, the log's checkpoint and the schema revision, as
+    this session sees them (its consistent view already taken)."""
     session.info[log.INFO_KEY] = keys
     report = Report(chain=verify(session), state=verify_state(session))
-    return report, log.checkpoint(session)
+    schema = session.scalar(text("SELECT version_num FROM alembic_version"))
+    return Description(report, log.checkpoint(session), schema)
 
 
 def backup(url: str, out: Path, keys: log.LogKeys) -> Manifest:
@@ -176,9 +186,9 @@ def backup(url: str, out: Path, keys: log.LogKeys) -> Manifest:
                 source.close()
             # Described from the copy itself: what the manifest says is what it holds.
             with read_only_session(partial) as session:
-                report, checkpoint = describe(session, keys)
+                described = describe(session, keys)
         else:
-            report, checkpoint = _pg_dump(url, partial, keys)
+            described = _pg_dump(url, partial, keys)
         partial.replace(out)
     finally:
         partial.unlink(missing_ok=True)
@@ -189,16 +199,19 @@ def backup(url: str, out: Path, keys: log.LogKeys) -> Manifest:
         dump=out.name,
         dump_sha256=sha256_of(out),
         dump_bytes=out.stat().st_size,
-        events=report.chain.events,
-        controllers={c.controller: c.digest for c in report.state.controllers if c.digest},
-        checkpoint=checkpoint,
-        verified=report.ok,
+        schema=described.schema,
+        events=described.report.chain.events,
+        controllers={
+            c.controller: c.digest for c in described.report.state.controllers if c.digest
+        },
+        checkpoint=described.checkpoint,
+        verified=described.report.ok,
     )
     manifest.write(manifest_path(out))
     return manifest
 
 
-def _pg_dump(url: str, out: Path, keys: log.LogKeys) -> tuple[Report, dict[str, Any]]:
+def _pg_dump(url: str, out: Path, keys: log.LogKeys) -> Description:
     """``pg_dump`` of the snapshot this transaction exports, described
     meanwhile from the same snapshot."""
     pg_dump = tool("pg_dump")

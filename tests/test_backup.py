@@ -18,11 +18,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from alembic.script import ScriptDirectory
 from fastapi.testclient import TestClient
 from sqlalchemy import inspect
 
 from app.db import make_engine
 from app.main import create_app
+from app.migrate import alembic_config
 from tests.conftest import make_settings
 from tests.databases import DatabaseFactory
 
@@ -105,6 +107,8 @@ def test_a_backup_restores_into_a_fresh_database_with_the_backups_digests(
     assert served_digests(write_client, controllers) == manifest["controllers"]
     assert manifest["checkpoint"] == write_client.get(f"{API}/log/checkpoint").json()
     assert manifest["verified"] is True
+    head = ScriptDirectory.from_config(alembic_config(seeded_db)).get_current_head()
+    assert manifest["schema"] == head
 
     write_after(write_client, auth)  # the source moves on; the backup must not
     moved = served_digests(write_client, controllers)
