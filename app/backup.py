@@ -175,7 +175,10 @@ def backup(url: str, out: Path, keys: log.LogKeys) -> Manifest:
     partial.unlink(missing_ok=True)
     try:
         if database == "sqlite":
-            source = sqlite3.connect(sqlite_path(url))
+            path = sqlite_path(url)
+            if not path.is_file():
+                raise BackupError(f"no SQLite database at {path}")
+            source = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
             target = sqlite3.connect(partial)
             try:
                 source.backup(target)

@@ -5,12 +5,12 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError, ProgrammingError
 from sqlalchemy.orm import Session
 
-from app.audit.verification import Report
 from app.config import Settings, get_settings
 from app.db import make_engine, make_sessionmaker, session_scope
 from app.drafting import command as drafting
@@ -20,6 +20,9 @@ from app.migrate import upgrade
 from app.register.loading import LoadError
 from app.register.models import Controller
 from app.register.seed import load_seed
+
+if TYPE_CHECKING:
+    from app.audit.verification import Report
 
 
 def _session_factory(settings: Settings):  # type: ignore[no-untyped-def]
@@ -212,6 +215,7 @@ def _saved_checkpoint(session: Session, path: str) -> int:
 
 def cmd_backup(settings: Settings, args: argparse.Namespace) -> int:
     """``backup --out PATH``: the database copied to PATH, its manifest beside it."""
+    import sqlite3
     from pathlib import Path
 
     from app import backup
@@ -220,7 +224,7 @@ def cmd_backup(settings: Settings, args: argparse.Namespace) -> int:
     try:
         out = Path(args.out)
         manifest = backup.backup(settings.database_url, out, log.LogKeys.from_settings(settings))
-    except backup.BackupError as exc:
+    except (backup.BackupError, OSError, sqlite3.Error) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     count = len(manifest.controllers)
@@ -242,13 +246,14 @@ def cmd_restore(settings: Settings, args: argparse.Namespace) -> int:
     """``restore PATH [--force]``: the backup PATH into DATABASE_URL, then the
     chain, the state, the digests and the checkpoint checked against its
     manifest; 1 when any differs."""
+    import sqlite3
     from pathlib import Path
 
     from app import backup
 
     try:
         manifest = backup.restore(Path(args.dump), settings.database_url, force=args.force)
-    except backup.BackupError as exc:
+    except (backup.BackupError, OSError, sqlite3.Error) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     print(f"restored {args.dump} (made {manifest.created_at})")

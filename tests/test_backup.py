@@ -215,3 +215,13 @@ def test_missing_postgresql_client_tools_are_a_clear_error(
     assert "pg_restore is not on PATH" in done.stderr
     assert "Traceback" not in done.stderr
     assert tables(fresh) == []
+
+
+def test_a_backup_that_cannot_be_written_is_a_clear_error(seeded_db: str, tmp_path: Path) -> None:
+    blocker = tmp_path / "not-a-directory"
+    blocker.write_text("a file where the backup's directory should be")
+    done = cli(seeded_db, "backup", "--out", str(blocker / "register.dump"))
+    assert done.returncode == 2
+    assert done.stderr.startswith("error: ")
+    assert "Traceback" not in done.stderr
+    assert blocker.read_text() == "a file where the backup's directory should be"
