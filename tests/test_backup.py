@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 from alembic.script import ScriptDirectory
 from fastapi.testclient import TestClient
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 
 from app.db import make_engine
 from app.main import create_app
@@ -225,3 +225,33 @@ def test_a_backup_that_cannot_be_written_is_a_clear_error(seeded_db: str, tmp_pa
     assert done.stderr.startswith("error: ")
     assert "Traceback" not in done.stderr
     assert blocker.read_text() == "a file where the backup's directory should be"
+
+
+def test_a_tampered_register_is_backed_up_but_reported_at_both_ends(
+    seeded_db: str, databases: DatabaseFactory, tmp_path: Path
+) -> None:
+    """A row edited behind the app's back: the backup is still made (it is
+    evidence), exits 1 and records that it did not verify; its restore names
+    the difference and exits 1."""
+    engine = make_engine(seeded_db, pool_size=1, max_overflow=0)
+    try:
+        with engine.begin() as conn:
+            changed = conn.execute(
+                text("UPDATE recipients SET name = 'Tampered' WHERE slug = :slug"),
+                {"slug": PATCHED},
+            )
+            assert changed.rowcount == 1
+    finally:
+        engine.dispose()
+    dump = tmp_path / "register.dump"
+    made = cli(seeded_db, "backup", "--out", str(dump))
+    assert made.returncode == 1
+    assert "did not verify" in made.stderr
+    manifest = json.loads(Path(f"{dump}.manifest.json").read_text())
+    assert manifest["verified"] is False
+
+    done = cli(databases.create(), "restore", str(dump))
+    assert done.returncode == 1
+    assert "state: DIFFERS from the trail" in done.stderr
+    assert f"recipients/{PATCHED}" in done.stderr
+    assert "digests: match the backup's" in done.stdout  # the dump is the register backed up
