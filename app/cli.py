@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError, ProgrammingError
@@ -19,6 +20,9 @@ from app.migrate import upgrade
 from app.register.loading import LoadError
 from app.register.models import Controller
 from app.register.seed import load_seed
+
+if TYPE_CHECKING:
+    from app.audit.verification import Report
 
 
 def _session_factory(settings: Settings):  # type: ignore[no-untyped-def]
@@ -150,6 +154,12 @@ def cmd_audit_verify(settings: Settings, args: argparse.Namespace) -> int:
     with _session_factory(settings)() as session:
         report = verify_register(session)
         saved = _saved_checkpoint(session, args.checkpoint) if args.checkpoint else 0
+    print_report(report)
+    return 0 if report.ok and saved == 0 else 1
+
+
+def print_report(report: Report) -> None:
+    """The chain and the state, each on a line of its own (failures on stderr)."""
     chain, state = report.chain, report.state
     if chain.ok:
         print(f"chain: intact, {chain.events} events")
@@ -177,7 +187,6 @@ def cmd_audit_verify(settings: Settings, args: argparse.Namespace) -> int:
             f"first: {where}",
             file=sys.stderr,
         )
-    return 0 if report.ok and saved == 0 else 1
 
 
 def _saved_checkpoint(session: Session, path: str) -> int:
@@ -202,6 +211,76 @@ def _saved_checkpoint(session: Session, path: str) -> int:
         print(f"log: FAILED: {failure}", file=sys.stderr)
         return 1
     return 0
+
+
+def cmd_backup(settings: Settings, args: argparse.Namespace) -> int:
+    """``backup --out PATH``: the database copied to PATH, its manifest beside it."""
+    import sqlite3
+    from pathlib import Path
+
+    from app import backup
+    from app.audit import log
+
+    try:
+        out = Path(args.out)
+        manifest = backup.backup(settings.database_url, out, log.LogKeys.from_settings(settings))
+    except (backup.BackupError, OSError, sqlite3.Error) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    count = len(manifest.controllers)
+    print(
+        f"backup of {manifest.events} events, {count} controller{'s' * (count != 1)} "
+        f"written to {out} ({manifest.dump_bytes} bytes); manifest {backup.manifest_path(out)}"
+    )
+    print(
+        f"checkpoint: tree size {manifest.checkpoint['tree_size']}, "
+        f"root {manifest.checkpoint['root_hash']}"
+    )
+    if not manifest.verified:
+        print("warning: the database did not verify when backed up", file=sys.stderr)
+        return 1
+    return 0
+
+
+def cmd_restore(settings: Settings, args: argparse.Namespace) -> int:
+    """``restore PATH [--force]``: the backup PATH into DATABASE_URL, then the
+    chain, the state, the digests and the checkpoint checked against its
+    manifest; 1 when any differs."""
+    import sqlite3
+    from pathlib import Path
+
+    from app import backup
+
+    try:
+        manifest = backup.restore(Path(args.dump), settings.database_url, force=args.force)
+    except (backup.BackupError, OSError, sqlite3.Error) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(f"restored {args.dump} (made {manifest.created_at})")
+    with _session_factory(settings)() as session:
+        result = backup.compare(session, manifest)
+    print_report(result.report)
+    count = len(manifest.controllers)
+    if result.differing:
+        print(
+            f"digests: DIFFER from the backup's for {', '.join(result.differing)}",
+            file=sys.stderr,
+        )
+    else:
+        print(f"digests: match the backup's for {count} controller{'s' * (count != 1)}")
+    restored, saved = result.checkpoint, manifest.checkpoint
+    if result.checkpoint_ok:
+        print(
+            f"checkpoint: tree size {restored['tree_size']}, root {restored['root_hash']}, "
+            "as at the backup"
+        )
+    else:
+        print(
+            f"checkpoint: DIFFERS from the backup's: tree size {restored['tree_size']} root "
+            f"{restored['root_hash']}, was {saved.get('tree_size')} {saved.get('root_hash')}",
+            file=sys.stderr,
+        )
+    return 0 if result.ok else 1
 
 
 def cmd_log(settings: Settings, args: argparse.Namespace) -> int:
@@ -263,6 +342,12 @@ def build_parser() -> argparse.ArgumentParser:
     key.add_argument("--out", required=True, help="where to write the private key (PEM)")
     log_commands.add_parser("checkpoint", help="print the signed checkpoint of the log now")
 
+    backup = commands.add_parser("backup", help="copy the database, with a manifest beside it")
+    backup.add_argument("--out", required=True, help="the dump's path")
+    restore = commands.add_parser("restore", help="restore a backup into DATABASE_URL, verified")
+    restore.add_argument("dump", help="the dump's path (its manifest beside it)")
+    restore.add_argument("--force", action="store_true", help="replace a database holding data")
+
     interchange.add_parsers(commands)
     drafting.add_parser(commands)
     return parser
@@ -276,6 +361,8 @@ COMMANDS: dict[str, Callable[[Settings, argparse.Namespace], int]] = {
     "import": interchange.cmd_import,
     "audit": cmd_audit,
     "log": cmd_log,
+    "backup": cmd_backup,
+    "restore": cmd_restore,
     "draft": drafting.cmd_draft,
 }
 
