@@ -21,12 +21,15 @@ from app.register.loading import (
 
 LAWFUL_BASES_FILE = "lawful-bases.yaml"
 CONTROLLER_FILE = "controller.yaml"
+# libyaml's safe loader (in PyYAML's wheels) reads the seed ten times faster than the
+# pure-Python one, with the same result.
+_SAFE_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def _read_yaml(path: Path, root: Path) -> Any:
     where = str(path.relative_to(root.parent))
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=_SAFE_LOADER)
     except yaml.YAMLError as exc:
         raise LoadError([LoadIssue(where, "file", None, f"not valid YAML: {exc}")]) from None
 
