@@ -18,6 +18,7 @@ from app.register.loading import (
     Section,
     sync_register,
 )
+from app.register.progress import QUIET, Progress
 
 LAWFUL_BASES_FILE = "lawful-bases.yaml"
 CONTROLLER_FILE = "controller.yaml"
@@ -65,11 +66,15 @@ def read_seed_dir(root: Path) -> list[RegisterContent]:
     return contents
 
 
-def load_seed(session: Session, root: Path, *, actor: Actor = SYSTEM) -> LoadSummary:
+def load_seed(
+    session: Session, root: Path, *, actor: Actor = SYSTEM, progress: Progress = QUIET
+) -> LoadSummary:
     """Load every controller of the seed folder, in the caller's transaction."""
     total = LoadSummary()
     for content in read_seed_dir(root):
-        _, summary = sync_register(session, content, actor=actor, number_entries=True)
+        _, summary = sync_register(
+            session, content, actor=actor, number_entries=True, progress=progress
+        )
         total.created += summary.created
         total.updated += summary.updated
         total.deleted += summary.deleted
