@@ -19,6 +19,7 @@ from app.exports import commands as interchange
 from app.migrate import upgrade
 from app.register.loading import LoadError
 from app.register.models import Controller
+from app.register.progress import on_terminal
 from app.register.seed import load_seed
 
 if TYPE_CHECKING:
@@ -42,11 +43,11 @@ def cmd_migrate(settings: Settings, _args: argparse.Namespace) -> int:
 def seed(settings: Settings, *, only_if_empty: bool) -> int:
     factory = _session_factory(settings)
     try:
-        with session_scope(factory) as session:
+        with session_scope(factory) as session, on_terminal("seed") as progress:
             if only_if_empty and session.scalar(select(func.count()).select_from(Controller)):
                 print("register already holds data: seed not loaded")
                 return 0
-            summary = load_seed(session, settings.seed_dir)
+            summary = load_seed(session, settings.seed_dir, progress=progress)
     except LoadError as exc:
         print(f"seed not loaded: {exc.detail}", file=sys.stderr)
         for issue in exc.issues:

@@ -64,3 +64,35 @@ def test_run_names_the_installer_log_when_setting_up_fails(tmp_path: Path) -> No
     assert result.stdout == ""
     assert "var/bootstrap.log" in result.stderr.splitlines()[0]
     assert (tmp_path / "var" / "bootstrap.log").exists()
+
+
+def test_bootstrap_makes_a_venv_without_pip_when_uv_is_at_hand(tmp_path: Path) -> None:
+    """With uv on PATH, no ensurepip (seconds): a bare venv, then uv installs
+    the project, with pip too only for development."""
+    shutil.copytree(PROJECT_ROOT / "scripts", tmp_path / "scripts")
+    shutil.copy(PROJECT_ROOT / "pyproject.toml", tmp_path)
+    tools = tmp_path / "tools"
+    tools.mkdir()
+    calls = tmp_path / "uv-calls"
+    uv = tools / "uv"
+    uv.write_text(f'#!/bin/sh\necho "$*" >> {calls}\n', encoding="utf-8")
+    uv.chmod(0o755)
+    env = {**os.environ, "PATH": f"{tools}:{os.environ['PATH']}", "PYTHON": sys.executable}
+
+    def bootstrap(extras: str) -> None:
+        subprocess.run(
+            [str(tmp_path / "scripts" / "bootstrap")],
+            env={**env, "EXTRAS": extras},
+            check=True,
+            timeout=120,
+        )
+
+    bootstrap("")
+    venv = tmp_path / ".venv"
+    assert (venv / "bin" / "python").exists()
+    assert not (venv / "bin" / "pip").exists()
+    install = "pip install --quiet --python .venv/bin/python"
+    assert calls.read_text().splitlines() == [f"{install} -e ."]
+    bootstrap("")  # installed already: uv is not called again
+    bootstrap("dev")
+    assert calls.read_text().splitlines() == [f"{install} -e .", f"{install} -e .[dev] pip"]

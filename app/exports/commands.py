@@ -21,6 +21,7 @@ from app.exports.common import Export
 from app.history.moments import parse_moment
 from app.register import importing
 from app.register.loading import LoadError
+from app.register.progress import on_terminal
 from app.register.snapshots import load_snapshot
 
 
@@ -57,9 +58,13 @@ def cmd_import(settings: Settings, args: argparse.Namespace) -> int:
     engine = make_engine(settings.database_url, pool_size=1, max_overflow=0)
     actor = Actor(type="system", name=f"sharing-register import {Path(name).name}")
     try:
-        with session_scope(make_sessionmaker(engine)) as session:
+        with (
+            session_scope(make_sessionmaker(engine)) as session,
+            on_terminal(f"import {Path(name).name}") as progress,
+        ):
             begin_write(session)
-            result = importing.import_document(session, importing.parse_document(raw), actor=actor)
+            document = importing.parse_document(raw)
+            result = importing.import_document(session, document, actor=actor, progress=progress)
     except LoadError as exc:
         print(f"{name}: not imported: {exc.detail}", file=sys.stderr)
         for issue in exc.issues:

@@ -31,6 +31,7 @@ from app.register.document import (
 )
 from app.register.entities import to_state
 from app.register.loading import LoadError, LoadIssue, RegisterContent, Section, sync_register
+from app.register.progress import QUIET, Progress
 
 WHERE = "document"
 STAMP_KEYS = frozenset(
@@ -174,9 +175,12 @@ def import_document(
     *,
     actor: Actor,
     request_id: str | None = None,
+    progress: Progress = QUIET,
 ) -> ImportResult:
     content = document_content(document)
-    controller, summary = sync_register(session, content, actor=actor, request_id=request_id)
+    controller, summary = sync_register(
+        session, content, actor=actor, request_id=request_id, progress=progress
+    )
     session.flush()
     digest = content_digest(register_content(session, controller))
     return ImportResult(

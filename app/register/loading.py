@@ -17,12 +17,13 @@ from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.audit.chain import Actor
+from app.audit.chain import Actor, Change, append_all
 from app.errors import InvalidInput
 from app.register import entities as e
 from app.register import models as m
 from app.register.basis import error_location
 from app.register.entities import EntityType, load_options, to_state
+from app.register.progress import QUIET, Progress
 from app.register.writes import Resolver, apply_state, new_entity, record, references_to
 
 
@@ -66,6 +67,16 @@ class RegisterContent:
     lawful_bases: Section | None = None
     sections: dict[str, Section] = field(default_factory=dict)
 
+    @property
+    def size(self) -> int:
+        """Entries in all, the controller's included."""
+        lawful = len(self.lawful_bases.entries) if self.lawful_bases else 0
+        return (
+            len(self.controller.entries)
+            + lawful
+            + sum(len(s.entries) for s in self.sections.values())
+        )
+
 
 @dataclass
 class LoadSummary:
@@ -84,11 +95,17 @@ def _entry_label(index: int, raw: Any) -> str:
 
 
 def _validated(
-    entity_type: EntityType, section: Section, issues: list[LoadIssue], *, number: bool
+    entity_type: EntityType,
+    section: Section,
+    issues: list[LoadIssue],
+    *,
+    number: bool,
+    progress: Progress = QUIET,
 ) -> list[dict[str, Any]]:
     clean: list[dict[str, Any]] = []
     seen: set[str] = set()
     for index, raw in enumerate(section.entries):
+        progress.advance()
         label = _entry_label(index, raw)
         if not isinstance(raw, Mapping):
             issues.append(LoadIssue(section.where, label, None, "must be a mapping"))
@@ -146,11 +163,17 @@ def sync_register(
     request_id: str | None = None,
     prune: bool = True,
     number_entries: bool = False,
+    progress: Progress = QUIET,
 ) -> tuple[m.Controller, LoadSummary]:
     issues: list[LoadIssue] = []
-    controller_data = _validated(e.CONTROLLERS, content.controller, issues, number=False)
+    progress.start("checking", content.size)
+    controller_data = _validated(
+        e.CONTROLLERS, content.controller, issues, number=False, progress=progress
+    )
     lawful = (
-        _validated(e.LAWFUL_BASES, content.lawful_bases, issues, number=number_entries)
+        _validated(
+            e.LAWFUL_BASES, content.lawful_bases, issues, number=number_entries, progress=progress
+        )
         if content.lawful_bases is not None
         else []
     )
@@ -158,7 +181,9 @@ def sync_register(
     for entity_type in e.SCOPED_TYPES:
         section = content.sections.get(entity_type.name)
         validated[entity_type.name] = (
-            _validated(entity_type, section, issues, number=number_entries) if section else []
+            _validated(entity_type, section, issues, number=number_entries, progress=progress)
+            if section
+            else []
         )
     if issues or not controller_data:
         raise LoadError(
@@ -168,26 +193,17 @@ def sync_register(
     summary = LoadSummary()
     wheres = {name: sec.where for name, sec in content.sections.items()}
 
-    def record_change(
+    def change(
         entity_type: EntityType, obj: Any, before: dict[str, Any] | None, scope: m.Controller
-    ) -> None:
+    ) -> Change | None:
         after = to_state(entity_type.shape, obj)
         if before == after:
-            return
+            return None
         action = "create" if before is None else "update"
         summary.created += action == "create"
         summary.updated += action == "update"
-        record(
-            session,
-            entity_type,
-            actor=actor,
-            action=action,
-            controller=scope if entity_type.name != "lawful-bases" else None,
-            slug=obj.slug,
-            before=before,
-            after=after,
-            request_id=request_id,
-        )
+        owner = scope.slug if entity_type.name != "lawful-bases" else None
+        return Change(action, entity_type.name, owner, obj.slug, before, after)
 
     # Types are declared so that each refers only to earlier ones (and to
     # itself), so one pass in declaration order resolves every reference.
@@ -200,7 +216,9 @@ def sync_register(
         raise LoadError(issues)
     session.add(controller)
     session.flush()
-    record_change(e.CONTROLLERS, controller, before, controller)
+    first = change(e.CONTROLLERS, controller, before, controller)
+    if first is not None:  # recorded here: the writers' lock is taken as early as before
+        append_all(session, [first], actor=actor, request_id=request_id)
 
     lawful_where = content.lawful_bases.where if content.lawful_bases else "lawful_bases"
     pending: list[tuple[EntityType, list[tuple[Any, dict[str, Any] | None, dict[str, Any]]]]] = []
@@ -209,6 +227,9 @@ def sync_register(
     for entity_type in e.SCOPED_TYPES:
         rows = _sync_type(session, entity_type, controller, validated[entity_type.name], resolver)
         pending.append((entity_type, rows))
+    entries = 1 + sum(len(rows) for _, rows in pending)
+    progress.start("writing", entries)
+    progress.advance()  # the controller
     for entity_type, rows in pending:
         where = (
             lawful_where
@@ -221,9 +242,17 @@ def sync_register(
         if issues:
             raise LoadError(issues)
         session.flush()
+        progress.advance(len(rows))
+    progress.start("auditing", entries)
+    progress.advance()  # the controller
+    changes = []
     for entity_type, rows in pending:
         for obj, before, _data in rows:
-            record_change(entity_type, obj, before, controller)
+            if (made := change(entity_type, obj, before, controller)) is not None:
+                changes.append(made)
+            progress.advance()
+    if changes:
+        append_all(session, changes, actor=actor, request_id=request_id)
 
     if prune:
         summary.deleted += _prune(session, controller, validated, wheres, actor, request_id)

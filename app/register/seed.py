@@ -18,15 +18,19 @@ from app.register.loading import (
     Section,
     sync_register,
 )
+from app.register.progress import QUIET, Progress
 
 LAWFUL_BASES_FILE = "lawful-bases.yaml"
 CONTROLLER_FILE = "controller.yaml"
+# libyaml's safe loader (in PyYAML's wheels) reads the seed ten times faster than the
+# pure-Python one, with the same result.
+_SAFE_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def _read_yaml(path: Path, root: Path) -> Any:
     where = str(path.relative_to(root.parent))
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=_SAFE_LOADER)
     except yaml.YAMLError as exc:
         raise LoadError([LoadIssue(where, "file", None, f"not valid YAML: {exc}")]) from None
 
@@ -62,11 +66,15 @@ def read_seed_dir(root: Path) -> list[RegisterContent]:
     return contents
 
 
-def load_seed(session: Session, root: Path, *, actor: Actor = SYSTEM) -> LoadSummary:
+def load_seed(
+    session: Session, root: Path, *, actor: Actor = SYSTEM, progress: Progress = QUIET
+) -> LoadSummary:
     """Load every controller of the seed folder, in the caller's transaction."""
     total = LoadSummary()
     for content in read_seed_dir(root):
-        _, summary = sync_register(session, content, actor=actor, number_entries=True)
+        _, summary = sync_register(
+            session, content, actor=actor, number_entries=True, progress=progress
+        )
         total.created += summary.created
         total.updated += summary.updated
         total.deleted += summary.deleted
