@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from alembic import command
 from alembic.config import Config
 
@@ -16,9 +20,24 @@ def alembic_config(url: str) -> Config:
     return config
 
 
+@contextmanager
+def _quiet_alembic() -> Iterator[None]:
+    """Alembic's line per revision stays out of the service's log (the
+    commands print their own summary); its warnings and errors still show."""
+    logger = logging.getLogger("alembic")
+    level = logger.level
+    logger.setLevel(max(level, logging.WARNING))
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
+
+
 def upgrade(url: str, revision: str = "head") -> None:
-    command.upgrade(alembic_config(url), revision)
+    with _quiet_alembic():
+        command.upgrade(alembic_config(url), revision)
 
 
 def downgrade(url: str, revision: str = "base") -> None:
-    command.downgrade(alembic_config(url), revision)
+    with _quiet_alembic():
+        command.downgrade(alembic_config(url), revision)
