@@ -11,6 +11,7 @@ import importlib
 import subprocess
 import sys
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -77,7 +78,10 @@ def model(package: ModuleType, name: str) -> Any:
 
 
 def run(call: Any) -> Any:
-    return asyncio.run(call)
+    """Await a generated call on a loop of its own: a thread other than the main
+    one, where the browser tests' Playwright may keep a loop running."""
+    with ThreadPoolExecutor(1) as thread:
+        return thread.submit(asyncio.run, call).result()
 
 
 def clients(package: ModuleType, app: FastAPI, token: str) -> tuple[Any, Any]:

@@ -23,7 +23,8 @@ from app.history.moments import MAX_SEQ
 from tests.helpers import assert_problem
 from tests.test_auth import api_routes
 
-JSON_ACCEPT = {"Accept": "application/json"}
+# Problem details wanted (not an HTML error page), any representation accepted.
+JSON_ACCEPT = {"Accept": "application/problem+json, application/json, */*;q=0.1"}
 PATH_VALUES = {
     "controller": "cambridgeshire-county-council",
     "section": "recipients",
