@@ -169,8 +169,11 @@ def servers(tools: None, tmp_path_factory: pytest.TempPathFactory) -> Iterator[S
         yield Servers(app, host)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser(tools: None) -> Iterator[Any]:
+    """One Chromium for the browser tests, closed when they end: Playwright's
+    sync API keeps an event loop running in the main thread while it is open,
+    and the tests after these call ``asyncio.run``."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
