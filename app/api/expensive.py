@@ -11,10 +11,9 @@ rest wait on the event loop, holding no thread and no connection, and beyond
 
 from __future__ import annotations
 
-import asyncio
-
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from app.cache.admission import Gate
 from app.errors import problem_response
 
 EXPENSIVE_PATHS = frozenset({"/api/v1/changes/verify", "/api/v1/register/diff"})
@@ -33,27 +32,18 @@ def is_expensive(scope: Scope) -> bool:
 class ExpensiveReads:
     def __init__(self, app: ASGIApp, *, limit: int, max_waiting: int) -> None:
         self.app = app
-        self.limit = limit
         self.max_waiting = max_waiting
-        self.waiting = 0
-        self._semaphores: dict[int, asyncio.Semaphore] = {}
+        self.gate = Gate(limit)
 
-    def _semaphore(self) -> asyncio.Semaphore:
-        # One per event loop: test clients run the same app in several loops.
-        loop = id(asyncio.get_running_loop())
-        semaphore = self._semaphores.get(loop)
-        if semaphore is None:
-            if len(self._semaphores) > 8:
-                self._semaphores.clear()
-            semaphore = self._semaphores[loop] = asyncio.Semaphore(self.limit)
-        return semaphore
+    @property
+    def waiting(self) -> int:
+        return self.gate.waiting
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if not is_expensive(scope):
             await self.app(scope, receive, send)
             return
-        semaphore = self._semaphore()
-        if semaphore.locked() and self.waiting >= self.max_waiting:
+        if self.gate.full() and self.gate.waiting >= self.max_waiting:
             busy = problem_response(
                 503,
                 "Service Unavailable",
@@ -63,12 +53,4 @@ class ExpensiveReads:
             )
             await busy(scope, receive, send)
             return
-        self.waiting += 1
-        try:
-            await semaphore.acquire()
-        finally:
-            self.waiting -= 1
-        try:
-            await self.app(scope, receive, send)
-        finally:
-            semaphore.release()
+        await self.gate.admit(self.app, scope, receive, send)

@@ -39,10 +39,18 @@ class Gate:
             semaphore = self._semaphores[loop] = asyncio.Semaphore(self.limit)
         return semaphore
 
+    def full(self) -> bool:
+        """Every place taken: the next caller would wait."""
+        return self._semaphore().locked()
+
     async def run(self, app: ASGIApp, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["path"] in EXEMPT_PATHS:
             await app(scope, receive, send)
             return
+        await self.admit(app, scope, receive, send)
+
+    async def admit(self, app: ASGIApp, scope: Scope, receive: Receive, send: Send) -> None:
+        """Run ``app`` once a place is free, waiting on the event loop until then."""
         semaphore = self._semaphore()
         self.waiting += 1
         try:
