@@ -30,11 +30,11 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import NullPool
 
-from app.audit import log
-from app.audit.chain import verify
 from app.audit.reconcile import verify_state
 from app.audit.verification import Report, consistent_view, verify_register
 from app.db import load_json, make_engine, make_sessionmaker
+from app.trail import log
+from app.trail.chain import verify
 
 FORMAT = "sharing-register-backup/1"
 MANIFEST_SUFFIX = ".manifest.json"

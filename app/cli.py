@@ -15,19 +15,19 @@ from app.config import Settings, get_settings
 from app.db import make_engine, make_sessionmaker, session_scope
 from app.drafting import command as drafting
 from app.errors import ProblemError
-from app.exports import commands as interchange
+from app.interchange import exports as interchange
+from app.interchange.loading import LoadError
+from app.interchange.progress import on_terminal
+from app.interchange.seed import load_seed
 from app.migrate import upgrade
-from app.register.loading import LoadError
 from app.register.models import Controller
-from app.register.progress import on_terminal
-from app.register.seed import load_seed
 
 if TYPE_CHECKING:
     from app.audit.verification import Report
 
 
 def _session_factory(settings: Settings):  # type: ignore[no-untyped-def]
-    from app.audit import log
+    from app.trail import log
 
     factory = make_sessionmaker(make_engine(settings.database_url, pool_size=1, max_overflow=0))
     log.attach(factory, log.LogKeys.from_settings(settings))
@@ -194,8 +194,8 @@ def _saved_checkpoint(session: Session, path: str) -> int:
     """Whether today's log extends the checkpoint saved in ``path``: 0 or 1."""
     import json
 
-    from app.audit import log
-    from app.audit.verifier import Failure, check
+    from app.trail import log
+    from app.trail.verifier import Failure, check
 
     def fetch(route: str, params: dict[str, object]) -> object:
         return log.serve(session, route, params)
@@ -220,7 +220,7 @@ def cmd_backup(settings: Settings, args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from app import backup
-    from app.audit import log
+    from app.trail import log
 
     try:
         out = Path(args.out)
@@ -290,7 +290,7 @@ def cmd_log(settings: Settings, args: argparse.Namespace) -> int:
     import json
     from pathlib import Path
 
-    from app.audit import log
+    from app.trail import log
 
     if args.log_command == "key":
         try:

@@ -39,7 +39,7 @@ class Settings(BaseSettings):
         default=0.9, gt=0, description="An older reading of the data version is never trusted."
     )
     compress_min_bytes: int = 1024
-    # Per-controller in-memory indexes for filtered /sharing (app/register/sharing_index.py).
+    # Per-controller in-memory indexes for filtered /sharing (app/sharing/index.py).
     sharing_index_max_bytes: int = Field(default=64 * 1024 * 1024, ge=0)
     max_page_size: int = 500
     default_page_size: int = 50
@@ -70,7 +70,7 @@ class Settings(BaseSettings):
         "X-Forwarded-For and X-Forwarded-Proto are believed; none by default.",
     )
     log_level: str = "INFO"
-    # The signed Merkle log of the audit trail (app/audit/log.py, docs/audit.md).
+    # The signed Merkle log of the audit trail (app/trail/log.py, docs/audit.md).
     log_key_file: Path | None = Field(
         default=None,
         description="Ed25519 private key (PEM) signing checkpoints; `sharing-register log "

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from http import HTTPStatus
 from typing import Any
 
@@ -84,6 +85,18 @@ class Conflict(ProblemError):
     problem_type = PROBLEM_BASE + "conflict"
 
 
+def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI ``responses`` declaring problem details for ``statuses``."""
+    return {
+        status: {
+            "model": Problem,
+            "content": {PROBLEM_MEDIA_TYPE: {}},
+            "description": "Problem details (RFC 9457).",
+        }
+        for status in statuses
+    }
+
+
 def problem_response(
     status: int,
     title: str,
@@ -125,13 +138,17 @@ def _validation_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
     return errors
 
 
-def install_error_handlers(app: FastAPI) -> None:
+def install_error_handlers(
+    app: FastAPI, *, record_refusal: Callable[[Request], None] | None = None
+) -> None:
+    """``record_refusal`` keeps a refused authentication (``request.state.refusal``)
+    in its own transaction before the problem is sent; passed in by the app so
+    that this bottom layer knows nothing of authentication."""
+
     @app.exception_handler(ProblemError)
     async def _problem(request: Request, exc: ProblemError) -> Response:
-        if getattr(request.state, "refusal", None) is not None:
-            from app.auth.deps import save_refusal
-
-            await run_in_threadpool(save_refusal, request)
+        if record_refusal is not None and getattr(request.state, "refusal", None) is not None:
+            await run_in_threadpool(record_refusal, request)
         return problem_response(
             exc.status,
             exc.title,

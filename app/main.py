@@ -10,27 +10,28 @@ import anyio.to_thread
 from fastapi import APIRouter, Depends, FastAPI
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
-from app import health
-from app.audit import log
-from app.audit.log_router import router as log_router
-from app.audit.router import router as audit_router
+from app.api.write_access import save_refusal
 from app.audit.verification import VerificationCache
-from app.auth.router import router as keys_router
 from app.cache import routed_concurrency
-from app.completeness.router import router as completeness_router
 from app.config import Settings, get_settings
 from app.contract import install as install_contract
 from app.contract.negotiation import acceptable
 from app.db import make_engine, make_sessionmaker
 from app.errors import install_error_handlers
-from app.exports.router import router as exports_router
-from app.history.router import router as history_router
 from app.middleware import install_middleware
-from app.observability.router import router as metrics_router
-from app.register.router import router as register_router
-from app.register.sharing_index import SharingIndexes
-from app.register.snapshots import RecentSnapshots
-from app.register.write_router import router as write_router
+from app.routes import health
+from app.routes.changes import router as audit_router
+from app.routes.completeness import router as completeness_router
+from app.routes.exports import router as exports_router
+from app.routes.history import router as history_router
+from app.routes.keys import router as keys_router
+from app.routes.log import router as log_router
+from app.routes.metrics import router as metrics_router
+from app.routes.register import router as register_router
+from app.routes.writes import router as write_router
+from app.sharing.index import SharingIndexes
+from app.snapshots.current import RecentSnapshots
+from app.trail import log
 from app.web.router import router as web_router
 
 DESCRIPTION = """
@@ -104,7 +105,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.sharing_indexes = SharingIndexes(
         app.state.sessionmaker, settings.sharing_index_max_bytes
     )
-    install_error_handlers(app)
+    install_error_handlers(app, record_refusal=save_refusal)
     install_middleware(app, settings)
     if settings.forwarded_allow_ips:  # outermost: every layer sees the client's address
         app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.forwarded_allow_ips)

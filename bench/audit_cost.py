@@ -22,13 +22,13 @@ import httpx
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from app.audit.chain import SYSTEM, begin_write
 from app.config import Settings
 from app.db import make_engine, make_sessionmaker, session_scope
 from app.main import create_app
 from app.register import entities as e
 from app.register import service, writes
 from app.register.models import Controller
+from app.trail.chain import SYSTEM, begin_write
 from bench.common import API, DEFAULT_PG, ROOT, create_pg_database, drop_pg_database, prepare
 from tests.servers import AppServer
 

@@ -9,8 +9,8 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from app.db import make_engine, make_sessionmaker, session_scope
+from app.interchange.seed import load_seed
 from app.migrate import upgrade
-from app.register.seed import load_seed
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = str(ROOT / ".venv" / "bin" / "python")

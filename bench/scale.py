@@ -50,13 +50,14 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from app.db import Base, make_engine, make_sessionmaker, session_scope
+from app.history.past import load_snapshot
+from app.interchange.seed import load_seed
 from app.migrate import upgrade
 from app.models import load_all_models
 from app.register import models as m
-from app.register import reach, service, sharing_filters
+from app.register import reach, service
 from app.register.cursors import Cursor
-from app.register.seed import load_seed
-from app.register.snapshots import load_snapshot
+from app.sharing import filters as sharing_filters
 from bench.common import DEFAULT_PG, create_pg_database, drop_pg_database
 
 PLACES = [

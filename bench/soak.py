@@ -49,13 +49,13 @@ from sqlalchemy.orm import Session
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from app.audit.chain import verify
-from app.audit.models import AuditEvent
 from app.auth.keys import create_key
 from app.db import make_engine, make_sessionmaker, session_scope
+from app.interchange.seed import load_seed
 from app.migrate import upgrade
 from app.register.models import Service
-from app.register.seed import load_seed
+from app.trail.chain import verify
+from app.trail.models import AuditEvent
 from tests.servers import AppServer
 
 DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"

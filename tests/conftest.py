@@ -16,9 +16,9 @@ from sqlalchemy.orm import Session
 
 from app.config import PROJECT_ROOT, Settings
 from app.db import make_engine, make_sessionmaker, session_scope
+from app.interchange.seed import load_seed
 from app.main import create_app
 from app.migrate import upgrade
-from app.register.seed import load_seed
 from tests.databases import DatabaseFactory, postgres_server_url
 
 SEED_DIR = PROJECT_ROOT / "seed_data"

@@ -12,12 +12,12 @@ import yaml
 from fastapi import FastAPI
 from sqlalchemy import select
 
-from app.audit.chain import SYSTEM, begin_write
 from app.config import PROJECT_ROOT
 from app.db import session_scope
 from app.register import entities as e
 from app.register import service, writes
 from app.register.models import Controller
+from app.trail.chain import SYSTEM, begin_write
 
 SEED_DIR = PROJECT_ROOT / "seed_data"
 API = "/api/v1"

@@ -13,13 +13,13 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.audit.chain import SYSTEM
 from app.auth.keys import create_key, revoke_key
 from app.auth.models import SecurityEvent
 from app.db import session_scope
 from app.main import create_app
 from app.register import entities as e
 from app.register import writes
+from app.trail.chain import SYSTEM
 from tests.conftest import make_key, make_settings
 from tests.helpers import assert_problem
 

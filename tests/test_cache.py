@@ -13,7 +13,6 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.audit.chain import SYSTEM
 from app.cache import CacheState, note_write
 from app.cache.entry import normalise_query
 from app.cache.lru import ByteLRU
@@ -22,6 +21,7 @@ from app.main import create_app
 from app.register import entities as e
 from app.register import writes
 from app.register.models import Controller
+from app.trail.chain import SYSTEM
 from tests.conftest import make_settings
 from tests.helpers import assert_problem, count_statements
 

@@ -13,19 +13,20 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, event, select, text
 from sqlalchemy.orm import Session
 
-from app.audit.chain import SYSTEM
 from app.db import make_engine, make_sessionmaker, session_scope
+from app.history.past import load_snapshot
+from app.interchange.loading import sync_register
+from app.interchange.seed import read_seed_dir
 from app.main import create_app
 from app.migrate import upgrade
-from app.register import document, reach, service, sharing_filters, writes
+from app.register import document, reach, service, writes
 from app.register import entities as e
 from app.register import models as m
 from app.register.document import register_content, section_key, sort_states
 from app.register.entities import load_options, to_state
-from app.register.loading import sync_register
 from app.register.schemas import RecipientRole
-from app.register.seed import read_seed_dir
-from app.register.snapshots import load_snapshot
+from app.sharing import filters as sharing_filters
+from app.trail.chain import SYSTEM
 from tests.conftest import SEED_DIR, make_settings
 from tests.databases import DatabaseFactory
 from tests.helpers import count_statements

@@ -30,13 +30,13 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, select, text
 from sqlalchemy.orm import Session
 
-from app.audit.chain import verify
-from app.audit.models import AuditEvent
 from app.auth.keys import create_key
 from app.auth.models import IdempotencyRecord
 from app.db import make_engine, make_sessionmaker, session_scope
 from app.migrate import alembic_config
 from app.register.models import Service
+from app.trail.chain import verify
+from app.trail.models import AuditEvent
 from tests.conftest import migrate_and_seed
 from tests.servers import ROOT, AppServer, ThrowawayPostgres, postgres_bin
 

@@ -16,8 +16,8 @@ from app import cli
 from app.drafting.pipeline import draft_text
 from app.drafting.quality import compare_names
 from app.drafting.writer import REVIEW_FILE
+from app.interchange.seed import read_seed_dir
 from app.main import create_app
-from app.register.seed import read_seed_dir
 from tests.conftest import SEED_DIR, make_settings, migrate_and_seed
 from tests.databases import DatabaseFactory
 

@@ -20,7 +20,7 @@ from app.exports.content import RegisterView
 from app.register import entities as e
 from app.register.basis import complete
 from app.register.document import section_key
-from app.register.snapshots import Snapshot
+from app.snapshots.current import Snapshot
 from tests.exports_helpers import dpv_terms
 from tests.register_strategies import normalised, registers
 from tests.test_exports_tilt import validator

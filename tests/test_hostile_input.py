@@ -17,9 +17,9 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, func, select
 
-from app.audit.models import ChainHead
 from app.db import Base
 from app.limits import RequestLimits
+from app.trail.models import ChainHead
 from tests.conftest import make_key
 from tests.helpers import assert_problem
 

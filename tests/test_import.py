@@ -13,10 +13,10 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from app import cli
-from app.audit.models import AuditEvent
-from app.exports import router as exports_router
 from app.main import create_app
 from app.register.models import Recipient
+from app.routes import exports as exports_router
+from app.trail.models import AuditEvent
 from tests.conftest import make_key, make_settings
 from tests.exports_helpers import API, COUNCIL, content_of
 from tests.helpers import assert_problem

@@ -8,11 +8,11 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from sqlalchemy import select
 
-from app.audit.chain import SYSTEM
 from app.db import make_engine, make_sessionmaker, session_scope
+from app.interchange.importing import import_document
 from app.register.document import content_digest, document, register_content
-from app.register.importing import import_document
 from app.register.models import Controller
+from app.trail.chain import SYSTEM
 from tests.databases import DatabaseFactory
 from tests.register_strategies import normalised, registers
 

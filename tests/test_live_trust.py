@@ -15,8 +15,8 @@ import httpx
 import pytest
 from sqlalchemy import Engine
 
-from app.audit.log import create_key_file
 from app.db import make_engine
+from app.trail.log import create_key_file
 from tests.servers import AppServer
 from tests.test_merkle_log import rewrite_from
 

@@ -15,7 +15,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from app.config import PROJECT_ROOT
-from app.register.seed import read_seed_dir
+from app.interchange.seed import read_seed_dir
 from tests.conftest import SEED_DIR
 from tests.exports_helpers import API, COUNCIL
 

@@ -8,10 +8,10 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from app.audit.chain import SYSTEM
 from app.db import session_scope
-from app.register.loading import sync_register
-from app.register.seed import read_seed_dir
+from app.interchange.loading import sync_register
+from app.interchange.seed import read_seed_dir
+from app.trail.chain import SYSTEM
 from tests.conftest import SEED_DIR
 from tests.helpers import assert_problem
 

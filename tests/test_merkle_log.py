@@ -23,11 +23,11 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select, text, update
 from sqlalchemy.orm import Session
 
-from app.audit import verifier as v
-from app.audit.chain import event_hash, hashed_fields
-from app.audit.log import Tree, create_key_file, leaf_input
-from app.audit.models import AuditEvent, ChainHead
 from app.main import create_app
+from app.trail import verifier as v
+from app.trail.chain import event_hash, hashed_fields
+from app.trail.log import Tree, create_key_file, leaf_input
+from app.trail.models import AuditEvent, ChainHead
 from tests.conftest import make_key, make_settings
 from tests.helpers import assert_problem
 

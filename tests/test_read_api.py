@@ -9,10 +9,10 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.audit.chain import SYSTEM
 from app.register import entities as e
 from app.register import writes
 from app.register.models import Controller
+from app.trail.chain import SYSTEM
 from tests.helpers import assert_problem, count_statements, etag
 
 API = "/api/v1"

@@ -12,12 +12,12 @@ import yaml
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.audit.models import AuditEvent
 from app.db import make_engine, make_sessionmaker, session_scope
+from app.interchange.loading import LoadError
+from app.interchange.seed import load_seed, read_seed_dir
 from app.register import entities as e
-from app.register.loading import LoadError
 from app.register.models import Controller
-from app.register.seed import load_seed, read_seed_dir
+from app.trail.models import AuditEvent
 from tests.conftest import SEED_DIR
 
 COUNCIL = "cambridgeshire-county-council"

@@ -15,9 +15,9 @@ from app.errors import InvalidInput
 from app.main import create_app
 from app.register import service
 from app.register.schemas import RecipientRole
-from app.register.sharing_filters import SharingFilters, list_sharing
-from app.register.sharing_index import build, page_of
-from app.register.sharing_silence import Fact
+from app.register.silence import Fact
+from app.sharing.filters import SharingFilters, list_sharing
+from app.sharing.index import build, page_of
 from tests.conftest import make_settings
 from tests.helpers import count_statements
 

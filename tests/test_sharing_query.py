@@ -1,4 +1,4 @@
-"""``/sharing`` reads its query string as one model (app.register.sharing_query):
+"""``/sharing`` reads its query string as one model (app.sharing.query):
 the same parameters, documentation and errors as FastAPI's own parsing."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 from app.api.deps import query_model
 from app.errors import install_error_handlers
 from app.register.schemas import RecipientRole
-from app.register.sharing_query import SharingQuery
+from app.sharing.query import SharingQuery
 from tests.exports_helpers import API
 
 BAD_QUERIES = [

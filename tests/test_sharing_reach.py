@@ -18,11 +18,12 @@ from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from app.db import make_engine, make_sessionmaker, session_scope
+from app.interchange.seed import load_seed
 from app.migrate import downgrade, upgrade
 from app.register import models as m
-from app.register import reach, service, sharing_filters
+from app.register import reach, service
 from app.register.reach import COLUMNS
-from app.register.seed import load_seed
+from app.sharing import filters as sharing_filters
 from tests.conftest import SEED_DIR
 from tests.databases import DatabaseFactory
 from tests.helpers import assert_problem, etag

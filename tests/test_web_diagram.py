@@ -11,7 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from app.register.document import CONTENT_KEYS
-from app.register.snapshots import Snapshot
+from app.snapshots.current import Snapshot
 from app.web.diagram import diagram
 from app.web.register_view import Filters, RegisterView
 from tests.helpers import assert_problem

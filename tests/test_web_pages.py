@@ -13,13 +13,13 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.audit.chain import SYSTEM
-from app.audit.models import AuditEvent
 from app.errors import ProblemError
 from app.main import create_app
 from app.register import entities as e
 from app.register import writes
 from app.register.models import Controller, Recipient
+from app.trail.chain import SYSTEM
+from app.trail.models import AuditEvent
 from app.web.words import in_sentence
 from tests.conftest import SEED_DIR, make_settings, migrate_and_seed
 from tests.databases import DatabaseFactory

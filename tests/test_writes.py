@@ -12,9 +12,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.audit.models import AuditEvent
 from app.register import writes
 from app.register.models import Service
+from app.trail.models import AuditEvent
 from tests.helpers import assert_problem
 
 API = "/api/v1"

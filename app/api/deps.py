@@ -13,12 +13,12 @@ from pydantic import BaseModel, ValidationError
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.audit.chain import begin_write
 from app.config import Settings
 from app.db import session_scope
 from app.errors import InvalidInput
 from app.register import service
 from app.register.cursors import MAX_TOKEN_LENGTH, Cursor
+from app.trail.chain import begin_write
 
 logger = logging.getLogger("app.api")
 

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from starlette.requests import Request
 from starlette.responses import Response
 
-from app.auth.deps import Principal
+from app.api.write_access import Principal
 from app.auth.models import IdempotencyRecord
 from app.errors import PROBLEM_BASE, ProblemError
 

@@ -1,1 +1,1 @@
-"""The append-only, hash-chained audit trail of every change to the register."""
+"""Verification of the register: the trail's chain and the tables' agreement with it."""

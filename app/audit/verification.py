@@ -14,9 +14,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.audit.chain import Verification, verify
-from app.audit.models import ChainHead
 from app.audit.reconcile import StateVerification, verify_state
+from app.trail.chain import Verification, verify
+from app.trail.models import ChainHead
 
 
 @dataclass(frozen=True)

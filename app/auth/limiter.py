@@ -26,8 +26,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.audit.chain import as_utc
 from app.auth.models import SecurityEvent
+from app.trail.chain import as_utc
 
 logger = logging.getLogger("app.auth")
 

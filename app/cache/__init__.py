@@ -16,12 +16,12 @@ from fastapi import FastAPI
 from sqlalchemy import event
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.audit.models import ChainHead
 from app.cache.admission import Gate
 from app.cache.layer import ResponseCache
 from app.cache.lru import ByteLRU
 from app.cache.version import VersionWatcher
 from app.config import Settings
+from app.trail.models import ChainHead
 
 __all__ = ["CacheState", "ResponseCache", "install", "note_write", "routed_concurrency"]
 

@@ -22,13 +22,13 @@ from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute, iter_route_contexts
 
 from app.api.deps import MAX_LIMIT
-from app.audit.router import ENTITY_NAMES
 from app.config import Settings
 from app.contract.negotiation import API_PREFIX
 from app.errors import PROBLEM_MEDIA_TYPE
 from app.limits import MAX_QUERY_VALUE
 from app.register import entities as e
 from app.register.schemas import SLUG_PATTERN
+from app.routes.changes import ENTITY_NAMES
 from app.web.pages import VERSION_PATTERN
 
 PROBLEM_REF = "#/components/schemas/Problem"
@@ -124,7 +124,7 @@ BINARY = {"type": "string", "format": "binary", "contentMediaType": "application
 
 
 def required_scopes(dependant: Dependant) -> list[str]:
-    """The scopes a route's dependencies check (``app.auth.deps.require_scope``)."""
+    """The scopes a route's dependencies check (``app.api.write_access.require_scope``)."""
     found: list[str] = []
     pending: list[Dependant] = [dependant]
     while pending:
@@ -275,7 +275,7 @@ def _parameters(operation: dict[str, Any], settings: Settings, *, write: bool) -
     for parameter in operation.get("parameters", []):
         schema = parameter.get("schema", {})
         if write and parameter.get("name") == "controller" and schema.get("type") == "array":
-            # A write is for one controller (app.auth.deps.writable_controller).
+            # A write is for one controller (app.api.write_access.writable_controller).
             schema["maxItems"] = 1
             schema.setdefault("items", {}).update(pattern=SLUG_PATTERN, maxLength=120)
         if parameter.get("in") == "query":

@@ -24,8 +24,9 @@ from app.api.deps import ReadSession, split_values
 from app.api.responses import cache_control, if_none_match, weak_etag
 from app.errors import InvalidInput
 from app.history.moments import parse_moment
+from app.history.past import load_snapshot
 from app.register.schemas import SLUG_PATTERN
-from app.register.snapshots import Snapshot, load_snapshot
+from app.snapshots.current import Snapshot
 
 SNAPSHOT_PARAMS = ("controller", "as_of", "version")
 NOT_STATED = "Not stated"

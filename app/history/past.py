@@ -14,16 +14,16 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.audit import log
-from app.audit.chain import as_utc
-from app.audit.models import AuditEvent
 from app.errors import NotFound
 from app.history.replay import REPLAYS
 from app.register import entities as e
 from app.register import models as m
 from app.register import service
 from app.register.document import section_key
-from app.register.snapshots import Snapshot
+from app.snapshots.current import RecentSnapshots, Snapshot, current
+from app.trail import log
+from app.trail.chain import as_utc
+from app.trail.models import AuditEvent
 from app.versions.models import PublishedVersion
 
 
@@ -42,7 +42,7 @@ def seq_at(session: Session, moment: datetime) -> int:
     )
 
 
-def as_of(session: Session, controller_slug: str | None, moment: datetime) -> Snapshot:
+def at_moment(session: Session, controller_slug: str | None, moment: datetime) -> Snapshot:
     slug = _controller_slug(session, controller_slug)
     seq = seq_at(session, moment)
     content = REPLAYS.content(session, slug, seq)
@@ -127,3 +127,23 @@ def diff(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
                 "changed": changed,
             }
     return {"controller": controller_changes, "sections": sections}
+
+
+def load_snapshot(
+    session: Session,
+    controller_slug: str | None,
+    *,
+    as_of: datetime | None = None,
+    version: str | None = None,
+    recent: RecentSnapshots | None = None,
+) -> Snapshot:
+    """The register of one controller: now, ``as_of`` a moment, or a published
+    version; ``recent`` keeps current ones per data version (routed paths)."""
+    if version is not None:
+        return published(session, controller_slug, version)
+    if as_of is not None:
+        return at_moment(session, controller_slug, as_of)
+    controller = service.single_controller(session, controller_slug)
+    if recent is not None:
+        return recent.current(session, controller)
+    return current(session, controller)

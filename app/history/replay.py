@@ -18,9 +18,9 @@ from typing import Any
 from sqlalchemy import Engine, or_, select
 from sqlalchemy.orm import Session
 
-from app.audit.models import AuditEvent
 from app.register import entities as e
 from app.register.document import section_key, sort_states
+from app.trail.models import AuditEvent
 
 States = dict[str, dict[str, dict[str, Any]]]
 """Entity type name -> slug -> state."""

@@ -43,7 +43,7 @@ class ObservabilityMiddleware:
             return
         started = time.perf_counter()
         rid = incoming_request_id(scope)
-        # ``request.state.request_id``: where app.auth.deps.request_id and the
+        # ``request.state.request_id``: where app.api.write_access.request_id and the
         # audit trail pick it up.
         scope.setdefault("state", {})["request_id"] = rid
         # Not reset on the way out: each request runs in a task of its own,

@@ -17,7 +17,7 @@ from app.register import schemas as s
 from app.register.basis import BasisKind
 from app.register.document import SCHEMA_VERSION
 from app.register.entities import EntityType
-from app.register.sharing_silence import Fact
+from app.register.silence import Fact
 
 T = TypeVar("T")
 
@@ -150,7 +150,7 @@ def register_document_model() -> type[BaseModel]:
     for entity_type in e.SCOPED_TYPES:
         schema: Any = entity_type.schema
         fields[entity_type.name.replace("-", "_")] = (list[schema], ...)
-    # No other key: the import refuses one (app.register.importing).
+    # No other key: the import refuses one (app.interchange.importing).
     return create_model("RegisterDocument", __config__=ConfigDict(extra="forbid"), **fields)
 
 

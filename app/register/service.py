@@ -22,7 +22,7 @@ from app.register.basis import BasisKind
 from app.register.cursors import Cursor
 from app.register.document import CONTROLLER_ID, read_listed
 from app.register.entities import EntityType, load_options, to_state
-from app.register.sharing_silence import not_stated_facts
+from app.register.silence import not_stated_facts
 from app.register.trees import Tree
 from app.register.walks import Walk
 

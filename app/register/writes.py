@@ -16,13 +16,13 @@ from pydantic import ValidationError
 from sqlalchemy import func, inspect, select
 from sqlalchemy.orm import Session
 
-from app.audit.chain import Actor, append
 from app.errors import Conflict, InvalidInput
 from app.register import entities as e
 from app.register import models as m
 from app.register import reach  # noqa: F401  (its listeners keep the derived table in step)
 from app.register.basis import error_location, rebase, to_confirm, unsupported_changes
 from app.register.entities import Children, EntityType, Ref, RefList, Shape, to_state
+from app.trail.chain import Actor, append
 
 
 class Resolver:

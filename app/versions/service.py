@@ -8,12 +8,12 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.audit import log
-from app.audit.chain import Actor, append, as_utc
 from app.errors import Conflict
 from app.register import models as m
 from app.register.schemas import slugify
-from app.register.snapshots import current
+from app.snapshots.current import current
+from app.trail import log
+from app.trail.chain import Actor, append, as_utc
 from app.versions.models import PublishedVersion
 
 

@@ -13,10 +13,10 @@ from typing import Any
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from app.audit.chain import as_utc
-from app.audit.models import AuditEvent
 from app.errors import InvalidInput, NotFound
 from app.register import entities as e
+from app.trail.chain import as_utc
+from app.trail.models import AuditEvent
 from app.web.register_view import SECTION_OF
 
 PER_PAGE = 50

@@ -17,8 +17,8 @@ from typing import Any
 
 from app.errors import InvalidInput
 from app.register import entities as e
-from app.register.snapshots import Snapshot
 from app.register.trees import Tree
+from app.snapshots.current import Snapshot
 from app.web import words
 
 State = dict[str, Any]

@@ -10,8 +10,7 @@ from starlette.responses import RedirectResponse, Response
 
 from app.api.deps import ReadSession, only_params
 from app.api.responses import body_response
-from app.errors import InvalidInput, NotFound
-from app.register.router import problem_responses
+from app.errors import InvalidInput, NotFound, problem_responses
 from app.register.schemas import SLUG_PATTERN
 from app.web import audit_page, child, diagram, embed, pages
 from app.web.changes import change_page, parse_page

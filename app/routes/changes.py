@@ -11,11 +11,10 @@ from starlette.responses import Response
 
 from app.api.deps import ReadSession, only_params
 from app.api.responses import json_response
-from app.audit.queries import ChangeFilters, list_changes
-from app.errors import InvalidInput
+from app.errors import InvalidInput, problem_responses
 from app.history.moments import is_seq, parse_moment, parse_seq
 from app.register import entities as e
-from app.register.router import problem_responses
+from app.trail.queries import ChangeFilters, list_changes
 
 router = APIRouter(prefix="/api/v1", tags=["changes"])
 

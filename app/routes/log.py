@@ -11,9 +11,9 @@ from starlette.responses import Response
 
 from app.api.deps import ReadSession, only_params
 from app.api.responses import body_response, json_response
-from app.audit import log
+from app.errors import problem_responses
 from app.history.moments import MAX_SEQ
-from app.register.router import problem_responses
+from app.trail import log
 
 router = APIRouter(prefix="/api/v1/log", tags=["log"])
 VERIFIER = Path(log.__file__).with_name("verifier.py")

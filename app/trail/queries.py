@@ -9,8 +9,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.audit.chain import as_utc
-from app.audit.models import AuditEvent
+from app.trail.chain import as_utc
+from app.trail.models import AuditEvent
 
 
 @dataclass(frozen=True)

@@ -31,8 +31,8 @@ from app.api.deps import (
 from app.config import Settings
 from app.register.cursors import MAX_TOKEN_LENGTH
 from app.register.schemas import RecipientRole
-from app.register.sharing_filters import SharingFilters
-from app.register.sharing_silence import Fact
+from app.register.silence import Fact
+from app.sharing.filters import SharingFilters
 
 
 class BasisFilter(StrEnum):

@@ -18,14 +18,15 @@ from app.api.deps import (
     split_values,
 )
 from app.api.responses import json_response
-from app.auth.deps import RegisterWriter, WritableController, request_id
+from app.api.write_access import RegisterWriter, WritableController, request_id
+from app.errors import problem_responses
 from app.history import past
 from app.history.moments import parse_moment
+from app.history.past import load_snapshot
 from app.register import models as m
 from app.register import outputs
-from app.register.router import SlugPath, problem_responses
 from app.register.schemas import Name, Slug
-from app.register.snapshots import load_snapshot
+from app.routes.register import SlugPath
 from app.versions import service as versions
 
 router = APIRouter(prefix="/api/v1")
@@ -60,8 +61,8 @@ def register_diff(
     slugs = split_values(controller)
     start = parse_moment(from_, "from")
     end = parse_moment(to, "to") if to else datetime.now(UTC)
-    old = past.as_of(session, slugs[0] if slugs else None, start)
-    new = past.as_of(session, old.controller, end)
+    old = past.at_moment(session, slugs[0] if slugs else None, start)
+    new = past.at_moment(session, old.controller, end)
     body = {
         "controller_slug": old.controller,
         "from": start.isoformat(),

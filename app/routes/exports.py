@@ -11,12 +11,11 @@ from starlette.responses import Response
 
 from app.api.deps import ControllerParam, WriteSession, only_params, split_values
 from app.api.responses import json_response
-from app.auth.deps import Principal, refuse, request_id, require_controller, require_scope
-from app.errors import ProblemError
+from app.api.write_access import Principal, refuse, request_id, require_controller, require_scope
+from app.errors import ProblemError, problem_responses
 from app.exports import ico, jsonld, tilt
 from app.exports.common import SNAPSHOT_PARAMS, ExportDep
-from app.register import importing
-from app.register.router import problem_responses
+from app.interchange import importing
 
 router = APIRouter()
 

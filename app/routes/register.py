@@ -19,32 +19,21 @@ from app.api.deps import (
     split_values,
 )
 from app.api.responses import json_response, weak_etag
-from app.errors import PROBLEM_MEDIA_TYPE, Problem
+from app.errors import problem_responses
 from app.exports import jsonld
 from app.exports.common import Export, refuse_as_of_with_version
 from app.history.moments import parse_moment
+from app.history.past import load_snapshot
 from app.register import entities as e
 from app.register import outputs, service
 from app.register.entities import EntityType
 from app.register.schemas import SLUG_PATTERN
-from app.register.sharing_index import sharing_page
-from app.register.sharing_query import SharingQuery, unstated_query
-from app.register.snapshots import load_snapshot
+from app.sharing.index import sharing_page
+from app.sharing.query import SharingQuery, unstated_query
 
 router = APIRouter(prefix="/api/v1")
 
 SlugPath = Annotated[str, Path(pattern=SLUG_PATTERN, max_length=120, examples=["nexus"])]
-
-
-def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
-    return {
-        status: {
-            "model": Problem,
-            "content": {PROBLEM_MEDIA_TYPE: {}},
-            "description": "Problem details (RFC 9457).",
-        }
-        for status in statuses
-    }
 
 
 LIST_PARAMS = ("controller", "limit", "offset", "cursor")

@@ -11,13 +11,13 @@ from starlette.responses import Response
 
 from app.api.deps import ReadSession, WriteSession, only_params
 from app.api.responses import json_response
-from app.audit.chain import as_utc
+from app.api.write_access import KeysAdmin, require_controller
 from app.auth import keys
-from app.auth.deps import KeysAdmin, require_controller
 from app.auth.models import ApiKey
+from app.errors import problem_responses
 from app.register.models import Controller
-from app.register.router import problem_responses
 from app.register.schemas import Name, Slug
+from app.trail.chain import as_utc
 
 router = APIRouter(prefix="/api/v1/keys", tags=["keys"])
 KeyIdPath = Annotated[str, Path(pattern=r"^[0-9a-f]{12}$", min_length=12, max_length=12)]

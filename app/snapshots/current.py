@@ -7,18 +7,16 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
-from datetime import datetime
 from functools import cached_property
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.audit import log
-from app.audit.models import ChainHead
 from app.register import models as m
-from app.register import service
 from app.register.document import content_digest, document, register_content
+from app.trail import log
+from app.trail.models import ChainHead
 
 
 @dataclass(frozen=True)
@@ -87,25 +85,3 @@ def current(session: Session, controller: m.Controller, seq: int | None = None) 
         content=register_content(session, controller),
         stamps={"data_version": version, "checkpoint": log.checkpoint(session, version)},
     )
-
-
-def load_snapshot(
-    session: Session,
-    controller_slug: str | None,
-    *,
-    as_of: datetime | None = None,
-    version: str | None = None,
-    recent: RecentSnapshots | None = None,
-) -> Snapshot:
-    """The register of one controller: now, ``as_of`` a moment, or a published
-    version; ``recent`` keeps current ones per data version (routed paths)."""
-    from app.history import past  # history builds on this module
-
-    if version is not None:
-        return past.published(session, controller_slug, version)
-    if as_of is not None:
-        return past.as_of(session, controller_slug, as_of)
-    controller = service.single_controller(session, controller_slug)
-    if recent is not None:
-        return recent.current(session, controller)
-    return current(session, controller)

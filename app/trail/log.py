@@ -7,7 +7,7 @@ the service's Ed25519 key: it depends on nothing but the log and the key, so
 every worker, and every later request, gives the same checkpoint for the same
 tree size. Inclusion and consistency proofs let anyone holding a checkpoint
 check, without the database, that an event is in the log and that today's log
-extends the one they saved. The verification side is ``app.audit.verifier``,
+extends the one they saved. The verification side is ``app.trail.verifier``,
 a standalone file auditors run.
 
 Leaf hashes are kept per database (engine) and extended as events are
@@ -30,11 +30,11 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.audit.chain import as_utc, canonical_json, hashed_fields
-from app.audit.models import AuditEvent, ChainHead
-from app.audit.verifier import checkpoint_message, key_id, leaf_hash, node_hash, root_of
 from app.config import Settings
 from app.errors import InvalidInput
+from app.trail.chain import as_utc, canonical_json, hashed_fields
+from app.trail.models import AuditEvent, ChainHead
+from app.trail.verifier import checkpoint_message, key_id, leaf_hash, node_hash, root_of
 
 INFO_KEY = "transparency_log"
 DEFAULT_ORIGIN = "data-sharing-register"

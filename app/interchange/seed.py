@@ -8,9 +8,7 @@ from typing import Any
 import yaml
 from sqlalchemy.orm import Session
 
-from app.audit.chain import SYSTEM, Actor
-from app.register import entities as e
-from app.register.loading import (
+from app.interchange.loading import (
     LoadError,
     LoadIssue,
     LoadSummary,
@@ -18,7 +16,9 @@ from app.register.loading import (
     Section,
     sync_register,
 )
-from app.register.progress import QUIET, Progress
+from app.interchange.progress import QUIET, Progress
+from app.register import entities as e
+from app.trail.chain import SYSTEM, Actor
 
 LAWFUL_BASES_FILE = "lawful-bases.yaml"
 CONTROLLER_FILE = "controller.yaml"

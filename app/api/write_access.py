@@ -21,12 +21,12 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.api.deps import ControllerParam, ReadSession, split_values
-from app.audit.chain import Actor
 from app.auth.keys import Scope, authenticate, existing_key_id
 from app.auth.limiter import failure_limiter
 from app.auth.models import SecurityEvent
 from app.errors import PROBLEM_BASE, InvalidInput, ProblemError
 from app.register import service
+from app.trail.chain import Actor
 
 REALM = 'Bearer realm="sharing-register"'
 logger = logging.getLogger("app.auth")

@@ -12,7 +12,7 @@ import orjson
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from app.audit.models import AuditEvent, ChainHead
+from app.trail.models import AuditEvent, ChainHead
 
 GENESIS_HASH = "0" * 64
 HEAD_ID = 1

@@ -22,20 +22,20 @@ from starlette.responses import Response
 from app.api import idempotency
 from app.api.deps import ControllerParam, WriteSession, only_params, split_values
 from app.api.responses import etag_for, identity_etag
-from app.auth.deps import (
+from app.api.write_access import (
     Principal,
     RegisterWriter,
     request_id,
     require_controller,
     writable_controller,
 )
-from app.errors import PROBLEM_BASE, NotFound, ProblemError
+from app.errors import PROBLEM_BASE, NotFound, ProblemError, problem_responses
 from app.register import entities as e
 from app.register import models as m
 from app.register import outputs, service, writes
 from app.register.entities import EntityType
-from app.register.router import SlugPath, detail_model, problem_responses
 from app.register.schemas import SLUG_PATTERN
+from app.routes.register import SlugPath, detail_model
 
 # A misspelt ``?controller=`` must not silently write to another controller.
 router = APIRouter(prefix="/api/v1", dependencies=[Depends(only_params("controller"))])

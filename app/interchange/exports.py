@@ -12,17 +12,17 @@ from pathlib import Path
 
 import orjson
 
-from app.audit.chain import Actor, begin_write
 from app.completeness import report
 from app.config import Settings
 from app.db import make_engine, make_sessionmaker, session_scope
 from app.errors import ProblemError
 from app.exports.common import Export
 from app.history.moments import parse_moment
-from app.register import importing
-from app.register.loading import LoadError
-from app.register.progress import on_terminal
-from app.register.snapshots import load_snapshot
+from app.history.past import load_snapshot
+from app.interchange import importing
+from app.interchange.loading import LoadError
+from app.interchange.progress import on_terminal
+from app.trail.chain import Actor, begin_write
 
 
 def add_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

@@ -25,7 +25,6 @@ import orjson
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.audit.models import ChainHead
 from app.cache.lru import ByteLRU
 from app.errors import InvalidInput
 from app.register import entities as e
@@ -39,8 +38,7 @@ from app.register.service import (
     list_entities,
     resolve_controllers,
 )
-from app.register.sharing_filters import SharingFilters, list_sharing
-from app.register.sharing_silence import (
+from app.register.silence import (
     active_silences,
     leaves_unstated,
     silence_entry,
@@ -48,6 +46,8 @@ from app.register.sharing_silence import (
     stated,
 )
 from app.register.trees import Tree
+from app.sharing.filters import SharingFilters, list_sharing
+from app.trail.models import ChainHead
 
 UNLIMITED = 1_000_000_000
 
@@ -271,7 +271,7 @@ class _Controllers:
 @dataclass(frozen=True)
 class SharingAnswer:
     """A page of arrangements, and what the notice leaves unstated about the
-    facts its filters read (``app.register.sharing_silence``)."""
+    facts its filters read (``app.register.silence``)."""
 
     page: Page
     unstated: list[dict[str, Any]]

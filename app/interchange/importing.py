@@ -19,7 +19,8 @@ from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.audit.chain import Actor
+from app.interchange.loading import LoadError, LoadIssue, RegisterContent, Section, sync_register
+from app.interchange.progress import QUIET, Progress
 from app.register import entities as e
 from app.register import models as m
 from app.register.document import (
@@ -30,8 +31,7 @@ from app.register.document import (
     section_key,
 )
 from app.register.entities import to_state
-from app.register.loading import LoadError, LoadIssue, RegisterContent, Section, sync_register
-from app.register.progress import QUIET, Progress
+from app.trail.chain import Actor
 
 WHERE = "document"
 STAMP_KEYS = frozenset(

@@ -11,7 +11,7 @@ arrangement as the list order is walked, so a page stops early whatever the
 number of controllers (``_id_list_limit``); a data category so named walks
 the arrangements that share it (``sharing_category_reach``). Warm
 single-controller queries are answered from memory instead
-(``app.register.sharing_index``), with the same results.
+(``app.sharing.index``), with the same results.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ from app.register.cursors import Cursor
 from app.register.entities import EntityType
 from app.register.schemas import RecipientRole
 from app.register.service import AllControllers, Page, in_scope, list_entities
-from app.register.sharing_silence import Fact, stated_sql, unstated_condition
+from app.register.silence import Fact, stated_sql, unstated_condition
 from app.register.walks import Walk
 
 

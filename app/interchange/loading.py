@@ -17,14 +17,14 @@ from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.audit.chain import Actor, Change, append_all
 from app.errors import InvalidInput
+from app.interchange.progress import QUIET, Progress
 from app.register import entities as e
 from app.register import models as m
 from app.register.basis import error_location
 from app.register.entities import EntityType, load_options, to_state
-from app.register.progress import QUIET, Progress
 from app.register.writes import Resolver, apply_state, new_entity, record, references_to
+from app.trail.chain import Actor, Change, append_all
 
 
 @dataclass(frozen=True)

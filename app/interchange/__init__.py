@@ -1,0 +1,1 @@
+"""Registers in and out as whole documents: seed loading, import, export commands."""

@@ -1,0 +1,1 @@
+"""The register's entities: models, schemas, declarations, queries and writes."""

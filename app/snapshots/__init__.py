@@ -1,0 +1,1 @@
+"""The current register of a controller as one immutable snapshot, kept per data version."""
