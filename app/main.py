@@ -10,13 +10,12 @@ import anyio.to_thread
 from fastapi import APIRouter, Depends, FastAPI
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
+from app.api.services import Services
 from app.api.write_access import save_refusal
-from app.audit.verification import VerificationCache
 from app.cache import routed_concurrency
 from app.config import Settings, get_settings
 from app.contract import install as install_contract
 from app.contract.negotiation import acceptable
-from app.db import make_engine, make_sessionmaker
 from app.errors import install_error_handlers
 from app.middleware import install_middleware
 from app.routes import health
@@ -29,9 +28,6 @@ from app.routes.log import router as log_router
 from app.routes.metrics import router as metrics_router
 from app.routes.register import router as register_router
 from app.routes.writes import router as write_router
-from app.sharing.index import SharingIndexes
-from app.snapshots.current import RecentSnapshots
-from app.trail import log
 from app.web.router import router as web_router
 
 DESCRIPTION = """
@@ -63,12 +59,7 @@ def routers() -> list[APIRouter]:
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
-    engine = make_engine(
-        settings.database_url,
-        pool_size=settings.db_pool_size,
-        max_overflow=settings.db_max_overflow,
-        pool_timeout=settings.db_pool_timeout,
-    )
+    services = Services.build(settings)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -81,8 +72,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         gc.collect()
         gc.freeze()
         yield
-        app.state.cache.close()
-        engine.dispose()
+        services.close()
 
     app = FastAPI(
         title="Data Sharing Register",
@@ -95,18 +85,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         docs_url=None,
         redoc_url=None,
     )
-    app.state.settings = settings
-    app.state.engine = engine
-    app.state.sessionmaker = make_sessionmaker(engine)
-    log.attach(app.state.sessionmaker, log.LogKeys.from_settings(settings))
-    app.state.after_write = []  # callables run after every committed API write
-    app.state.snapshots = RecentSnapshots()
-    app.state.verification = VerificationCache(settings.verify_cache_seconds)
-    app.state.sharing_indexes = SharingIndexes(
-        app.state.sessionmaker, settings.sharing_index_max_bytes
-    )
+    app.state.services = services
     install_error_handlers(app, record_refusal=save_refusal)
-    install_middleware(app, settings)
+    install_middleware(app, services)
     if settings.forwarded_allow_ips:  # outermost: every layer sees the client's address
         app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.forwarded_allow_ips)
     for router in routers():

@@ -10,8 +10,8 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from app.api.expensive import ExpensiveReads
+from app.api.services import Services
 from app.cache import install as install_response_cache
-from app.config import Settings
 from app.head import HeadAsGet
 from app.limits import install as install_limits
 from app.observability import install as install_observability
@@ -19,10 +19,11 @@ from app.security_headers import ReadOnlyCORSMiddleware, SecurityHeadersMiddlewa
 from app.web import embed
 
 
-def install_middleware(app: FastAPI, settings: Settings) -> None:
+def install_middleware(app: FastAPI, services: Services) -> None:
     """Innermost first."""
+    settings = services.settings
     # 1. response cache for hot public reads (performance)
-    install_response_cache(app, settings)
+    install_response_cache(app, services.cache, settings)
     # 1a. HEAD answered as GET without the body (cached like the GET)
     app.add_middleware(HeadAsGet)
     # 1b. body size (413), JSON only (415), no NUL; a problem even for an escaped error
@@ -38,4 +39,4 @@ def install_middleware(app: FastAPI, settings: Settings) -> None:
     # 3. security headers, CSP, framing rules
     app.add_middleware(SecurityHeadersMiddleware, embed_style_hashes=embed.STYLE_HASHES)
     # 4. request id, structured access logs, metrics (outermost)
-    install_observability(app)
+    install_observability(app, services.metrics)

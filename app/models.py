@@ -6,6 +6,5 @@ from __future__ import annotations
 def load_all_models() -> None:
     import app.auth.models
     import app.register.models
-    import app.register.reach
     import app.trail.models
     import app.versions.models  # noqa: F401

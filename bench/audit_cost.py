@@ -22,6 +22,7 @@ import httpx
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
+from app.api.services import services_of
 from app.config import Settings
 from app.db import make_engine, make_sessionmaker, session_scope
 from app.main import create_app
@@ -96,7 +97,7 @@ def measure(url: str) -> None:
             get(f"{API}/register", as_of=moment)
             took = (time.perf_counter() - start) * 1000
             print(f"register?as_of (moment {n + 1}, same event) {took:8.1f} ms")
-    app.state.engine.dispose()
+    services_of(app).engine.dispose()
 
 
 def latencies(base_url: str, path: str, count: int) -> tuple[float, float]:

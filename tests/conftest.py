@@ -14,6 +14,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
+from app.api.services import services_of
 from app.config import PROJECT_ROOT, Settings
 from app.db import make_engine, make_sessionmaker, session_scope
 from app.interchange.seed import load_seed
@@ -126,7 +127,7 @@ def shared_app(shared_db: str) -> Iterator[FastAPI]:
     """The app on the shared seeded copy: for tests that only read."""
     app = create_app(make_settings(shared_db))
     yield app
-    app.state.engine.dispose()
+    services_of(app).engine.dispose()
 
 
 @pytest.fixture(scope="session")
@@ -140,7 +141,7 @@ def app(seeded_db: str) -> Iterator[FastAPI]:
     """The app on a private copy of the seeded register: for tests that write."""
     application = create_app(make_settings(seeded_db))
     yield application
-    application.state.engine.dispose()
+    services_of(application).engine.dispose()
 
 
 @pytest.fixture
@@ -151,20 +152,20 @@ def write_client(app: FastAPI) -> Iterator[TestClient]:
 
 @pytest.fixture
 def engine(app: FastAPI) -> Engine:
-    engine: Engine = app.state.engine
+    engine: Engine = services_of(app).engine
     return engine
 
 
 @pytest.fixture
 def session(app: FastAPI) -> Iterator[Session]:
-    with app.state.sessionmaker() as db_session:
+    with services_of(app).sessions() as db_session:
         yield db_session
 
 
 def make_key(app: FastAPI, *scopes: str, controller: str | None = None, name: str = "test") -> str:
     from app.auth.keys import create_key
 
-    with session_scope(app.state.sessionmaker) as db_session:
+    with session_scope(services_of(app).sessions) as db_session:
         return create_key(
             db_session, name=name, scopes=list(scopes or ("register:write",)), controller=controller
         ).secret

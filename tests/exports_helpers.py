@@ -12,6 +12,7 @@ import yaml
 from fastapi import FastAPI
 from sqlalchemy import select
 
+from app.api.services import services_of
 from app.config import PROJECT_ROOT
 from app.db import session_scope
 from app.register import entities as e
@@ -43,7 +44,7 @@ def change(
 ) -> None:
     """Update one entity through the register's write path (audited, committed)."""
     kind = e.BY_NAME[entity_type]
-    with session_scope(app.state.sessionmaker) as session:
+    with session_scope(services_of(app).sessions) as session:
         begin_write(session)
         owner = session.scalars(select(Controller).where(Controller.slug == controller)).one()
         loaded = []  # held: the session's identity map keeps objects only weakly

@@ -13,6 +13,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.api.services import services_of
 from app.auth.keys import create_key, revoke_key
 from app.auth.models import SecurityEvent
 from app.db import session_scope
@@ -48,7 +49,7 @@ def write_routes() -> list[tuple[str, str]]:
             for method in route.methods & WRITE_METHODS
         }
     )
-    app.state.engine.dispose()
+    services_of(app).engine.dispose()
     assert found, "the route walk found no write route"
     return found
 
@@ -93,7 +94,7 @@ def _send(
 
 @pytest.fixture
 def keys(app: FastAPI) -> dict[str, str]:
-    with session_scope(app.state.sessionmaker) as session:
+    with session_scope(services_of(app).sessions) as session:
         controller = writes.create(
             session,
             e.CONTROLLERS,

@@ -14,6 +14,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from app.api.services import services_of
 from app.main import create_app
 from tests.conftest import make_key, make_settings
 from tests.helpers import assert_problem
@@ -35,7 +36,7 @@ def two_workers(seeded_db: str) -> Iterator[list[FastAPI]]:
     apps = workers(seeded_db, 2)
     yield apps
     for app in apps:
-        app.state.engine.dispose()
+        services_of(app).engine.dispose()
 
 
 def test_failures_through_one_worker_count_in_every_other(two_workers: list[FastAPI]) -> None:
@@ -103,7 +104,7 @@ def test_x_forwarded_for_is_believed_only_from_configured_proxies(
             else:  # the proxy's own address, for all of them
                 assert behind == [401] * 3 + [429] * 3
     finally:
-        app.state.engine.dispose()
+        services_of(app).engine.dispose()
 
 
 def test_a_limited_keys_admin_lists_its_controllers_keys_only(

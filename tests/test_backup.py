@@ -22,6 +22,7 @@ from alembic.script import ScriptDirectory
 from fastapi.testclient import TestClient
 from sqlalchemy import inspect, text
 
+from app.api.services import services_of
 from app.db import make_engine
 from app.main import create_app
 from app.migrate import alembic_config
@@ -62,7 +63,7 @@ def serving(url: str) -> Iterator[TestClient]:
         with TestClient(app) as client:
             yield client
     finally:
-        app.state.engine.dispose()
+        services_of(app).engine.dispose()
 
 
 def served_digests(client: TestClient, controllers: list[str]) -> dict[str, str]:
@@ -143,7 +144,7 @@ def test_a_database_holding_data_is_replaced_only_with_force(
     controllers = sorted(manifest["controllers"])
     write_after(write_client, auth)
     moved = served_digests(write_client, controllers)
-    write_client.app.state.engine.dispose()  # type: ignore[attr-defined]
+    services_of(write_client.app).engine.dispose()  # type: ignore[attr-defined]
 
     refused = cli(seeded_db, "restore", str(dump))
     assert refused.returncode == 2
@@ -154,7 +155,7 @@ def test_a_database_holding_data_is_replaced_only_with_force(
 
     forced = cli(seeded_db, "restore", "--force", str(dump))
     assert forced.returncode == 0, forced.stderr
-    write_client.app.state.engine.dispose()  # type: ignore[attr-defined]
+    services_of(write_client.app).engine.dispose()  # type: ignore[attr-defined]
     with serving(seeded_db) as rolled_back:
         assert served_digests(rolled_back, controllers) == manifest["controllers"]
 

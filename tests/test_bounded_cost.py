@@ -14,6 +14,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from app.api.services import services_of
 from app.audit import verification
 from app.history import replay
 from tests.test_merkle_log import write
@@ -83,7 +84,7 @@ def test_a_verification_is_not_kept_past_its_age(
     write_client: TestClient, app: FastAPI, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     runs = counting(monkeypatch, verification, "verify_state")
-    app.state.verification.max_age = 0.05
+    services_of(app).verification.max_age = 0.05
     write_client.get(f"{API}/changes/verify")
     time.sleep(0.1)
     write_client.get(f"{API}/changes/verify")

@@ -13,7 +13,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.cache import CacheState, note_write
+from app.api.services import services_of
+from app.cache import CacheState
 from app.cache.entry import normalise_query
 from app.cache.lru import ByteLRU
 from app.db import make_engine, make_sessionmaker
@@ -45,7 +46,7 @@ def stable(response: Any) -> list[tuple[bytes, bytes]]:
 
 
 def cache_of(app: FastAPI) -> CacheState:
-    state: CacheState = app.state.cache
+    state: CacheState = services_of(app).cache
     return state
 
 
@@ -240,7 +241,7 @@ def test_note_write_invalidates_for_writes_made_elsewhere(
             new_service(other, "elsewhere")
     finally:
         engine.dispose()
-    note_write(app.state)
+    services_of(app).cache.watcher.note_write(None)
     assert "elsewhere" in service_slugs(write_client)
 
 
@@ -250,7 +251,7 @@ def test_every_instance_sees_a_write_within_a_second(seeded_db: str) -> None:
     with TestClient(writer_app) as writer, TestClient(reader_app) as reader:
         assert "across" not in service_slugs(reader)
         assert "across" not in service_slugs(writer)
-        with writer_app.state.sessionmaker() as session:
+        with services_of(writer_app).sessions() as session:
             new_service(session, "across")
         committed = time.monotonic()
         assert "across" in service_slugs(writer)  # read-your-writes
@@ -300,7 +301,7 @@ def test_the_routed_register_is_built_once_per_data_version(seeded_db: str) -> N
     with TestClient(app) as client:
         first = client.get(f"{API}/register", headers=IDENTITY)
         assert first.status_code == 200
-        with count_statements(app.state.engine) as statements:
+        with count_statements(services_of(app).engine) as statements:
             again = client.get(f"{API}/register", headers=IDENTITY)
         assert again.status_code == 200
         # The controller, then the chain head (the key): no entity read.
@@ -309,7 +310,7 @@ def test_the_routed_register_is_built_once_per_data_version(seeded_db: str) -> N
         assert again.headers["etag"] == first.headers["etag"]
         assert again.json()["generated_at"] >= first.json()["generated_at"]
 
-        with make_sessionmaker(app.state.engine)() as session:
+        with make_sessionmaker(services_of(app).engine)() as session:
             new_service(session, "memo-check")
         after = client.get(f"{API}/register", headers=IDENTITY)
         assert after.json()["data_version"] == first.json()["data_version"] + 1

@@ -13,6 +13,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, event, select, text
 from sqlalchemy.orm import Session
 
+from app.api.services import services_of
 from app.db import make_engine, make_sessionmaker, session_scope
 from app.history.past import load_snapshot
 from app.interchange.loading import sync_register
@@ -79,9 +80,9 @@ def test_filtered_sharing_runs_the_same_statements_at_any_size(seeded_db: str) -
     with TestClient(app) as client:
         for extra in (0, 40):
             if extra:
-                with app.state.sessionmaker() as session:
+                with services_of(app).sessions() as session:
                     add_arrangements(session, extra)
-            with count_statements(app.state.engine) as statements:
+            with count_statements(services_of(app).engine) as statements:
                 response = client.get(FILTERED, params={"limit": 500})
             assert response.status_code == 200
             counts.append((len(statements), response.json()["total"]))
@@ -171,9 +172,9 @@ def two_controllers(app: FastAPI) -> Iterator[Session]:
     content.controller.entries = [
         {**content.controller.entries[0], "slug": OTHER, "name": "Other County Council"}
     ]
-    with session_scope(app.state.sessionmaker) as session:
+    with session_scope(services_of(app).sessions) as session:
         sync_register(session, content, actor=SYSTEM, number_entries=True)
-    with app.state.sessionmaker() as session:
+    with services_of(app).sessions() as session:
         yield session
 
 
@@ -271,7 +272,7 @@ def test_cross_controller_pages_read_only_the_controllers_they_show(
     app: FastAPI, two_controllers: Session
 ) -> None:
     # Reading every controller's slug costs ~30 ms at 20,000 controllers.
-    with count_statements(app.state.engine) as statements:
+    with count_statements(services_of(app).engine) as statements:
         scope = service.resolve_controllers(two_controllers, [])
         filters = sharing_filters.SharingFilters(recipient=["nexus"])
         page = sharing_filters.list_sharing(two_controllers, filters, scope, limit=50, offset=0)

@@ -21,6 +21,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from app.api.services import services_of
 from app.config import PROJECT_ROOT
 from app.main import create_app
 from tests.conftest import make_key, make_settings
@@ -33,7 +34,7 @@ PACKAGE = "dsr_generated_client"
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ModuleType]:
     app = create_app(make_settings("sqlite://"))
-    app.state.engine.dispose()
+    services_of(app).engine.dispose()
     with TestClient(app) as client:
         document = client.get("/openapi.json").content
     root = tmp_path_factory.mktemp("client")

@@ -17,6 +17,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from openapi_spec_validator import validate
 
+from app.api.services import services_of
 from app.errors import PROBLEM_MEDIA_TYPE
 from app.limits import MAX_QUERY_VALUE
 from app.main import create_app
@@ -32,7 +33,7 @@ IDENTITY = {"Accept-Encoding": "identity"}
 @pytest.fixture(scope="module")
 def document() -> dict[str, Any]:
     app = create_app(make_settings("sqlite://"))
-    app.state.engine.dispose()
+    services_of(app).engine.dispose()
     with TestClient(app) as client:
         response = client.get("/openapi.json")
     assert response.status_code == 200
@@ -158,7 +159,7 @@ def test_the_page_size_bound_is_the_deployments(shared_db: str) -> None:
         assert integer["maximum"] == 7
         assert client.get(f"{API}/recipients", params={"limit": 7}).status_code == 200
         assert_problem(client.get(f"{API}/recipients", params={"limit": 8}), 422)
-    app.state.engine.dispose()
+    services_of(app).engine.dispose()
 
 
 def concrete(path: str) -> str:

@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from app.api.services import services_of
 from app.config import PROJECT_ROOT
 from app.main import create_app
 from tests.conftest import make_settings
@@ -30,7 +31,7 @@ DOCUMENT = CONTRACT / ".build" / "openapi.json"
 
 def served_document() -> dict[str, Any]:
     app = create_app(make_settings("sqlite://"))
-    app.state.engine.dispose()
+    services_of(app).engine.dispose()
     with TestClient(app) as client:
         document: dict[str, Any] = client.get("/openapi.json").json()
     return document

@@ -13,6 +13,7 @@ import yaml
 from fastapi.testclient import TestClient
 
 from app import cli
+from app.api.services import services_of
 from app.drafting.pipeline import draft_text
 from app.drafting.quality import compare_names
 from app.drafting.writer import REVIEW_FILE
@@ -320,7 +321,7 @@ def test_the_seed_notices_draft_loads_serves_and_audits_no_worse_than_by_hand(
             assert all(item["basis"]["recipient"]["basis"] == "stated" for item in sharing)
             draft_audit = _audit(drafted)
     finally:
-        app.state.engine.dispose()
+        services_of(app).engine.dispose()
     hand_audit = _audit(client)
     assert _errors(draft_audit) <= _errors(hand_audit)
     assert "dpo-contact-missing" not in _errors(draft_audit)

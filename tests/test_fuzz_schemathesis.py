@@ -32,6 +32,7 @@ from schemathesis.specs.openapi.checks import (
     unsupported_method,
 )
 
+from app.api.services import services_of
 from app.main import create_app
 from tests import conftest
 from tests.conftest import make_key, make_settings
@@ -45,7 +46,7 @@ LEAKS = re.compile(r"Traceback|File \"|sqlalchemy|psycopg|\[SQL: |Background on 
 def _schema_app() -> FastAPI:
     """Only for reading the OpenAPI document at collection time."""
     app = create_app(make_settings("sqlite://"))
-    app.state.engine.dispose()
+    services_of(app).engine.dispose()
     return app
 
 
@@ -67,8 +68,8 @@ def fuzz_app(databases: DatabaseFactory, seeded_template: str) -> Iterator[FastA
     )
     app = create_app(settings)
     yield app
-    app.state.cache.close()
-    app.state.engine.dispose()
+    services_of(app).cache.close()
+    services_of(app).engine.dispose()
 
 
 @pytest.fixture(scope="module")

@@ -13,6 +13,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from app import cli
+from app.api.services import services_of
 from app.main import create_app
 from app.register.models import Recipient
 from app.routes import exports as exports_router
@@ -34,11 +35,11 @@ def seed_document(client: TestClient) -> dict[str, Any]:
 def empty_app(empty_db: str) -> Iterator[FastAPI]:
     application = create_app(make_settings(empty_db))
     yield application
-    application.state.engine.dispose()
+    services_of(application).engine.dispose()
 
 
 def events(app: FastAPI) -> int:
-    with app.state.sessionmaker() as session:
+    with services_of(app).sessions() as session:
         return int(session.scalar(select(func.count()).select_from(AuditEvent)) or 0)
 
 
@@ -75,7 +76,7 @@ def test_round_trip_into_a_fresh_database_gives_the_same_register(
 def test_import_updates_an_existing_controller_in_place(
     app: FastAPI, write_client: TestClient, auth: dict[str, str], seed_document: dict[str, Any]
 ) -> None:
-    with app.state.sessionmaker() as session:
+    with services_of(app).sessions() as session:
         nexus_id = session.scalar(select(Recipient.id).where(Recipient.slug == "nexus"))
     document = json.loads(json.dumps(seed_document))
     del document["digest"]  # an edited document no longer matches its digest
@@ -104,7 +105,7 @@ def test_import_updates_an_existing_controller_in_place(
         "digest": None,
     }
     assert events(app) == before + 3
-    with app.state.sessionmaker() as session:
+    with services_of(app).sessions() as session:
         changed = session.scalars(
             select(AuditEvent).where(AuditEvent.seq > before).order_by(AuditEvent.seq)
         ).all()

@@ -8,6 +8,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from app.api.services import services_of
 from app.db import session_scope
 from app.interchange.loading import sync_register
 from app.interchange.seed import read_seed_dir
@@ -27,7 +28,7 @@ def two_controllers(app: FastAPI) -> Iterator[TestClient]:
     content.controller.entries = [
         {**content.controller.entries[0], "slug": OTHER, "name": "Other County Council"}
     ]
-    with session_scope(app.state.sessionmaker) as session:
+    with session_scope(services_of(app).sessions) as session:
         sync_register(session, content, actor=SYSTEM, number_entries=True)
     with TestClient(app) as client:
         yield client

@@ -23,6 +23,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select, text, update
 from sqlalchemy.orm import Session
 
+from app.api.services import services_of
 from app.main import create_app
 from app.trail import verifier as v
 from app.trail.chain import event_hash, hashed_fields
@@ -107,7 +108,7 @@ def key_file(tmp_path: Path) -> Path:
 def signed_app(seeded_db: str, key_file: Path) -> Iterator[FastAPI]:
     application = create_app(make_settings(seeded_db, log_key_file=key_file))
     yield application
-    application.state.engine.dispose()
+    services_of(application).engine.dispose()
 
 
 @pytest.fixture
@@ -182,7 +183,7 @@ def test_a_leaf_is_what_the_change_feed_serves(client: TestClient, shared_app: F
     """The verifier rebuilds each leaf from /changes with the standard
     library alone: byte for byte the service's leaf."""
     served = client.get(f"{API}/changes", params={"limit": 1000}).json()["items"]
-    with shared_app.state.sessionmaker() as session:
+    with services_of(shared_app).sessions() as session:
         first = select(AuditEvent).where(AuditEvent.seq <= 1000)
         events = {e.seq: e for e in session.scalars(first)}
     assert len(served) == min(1000, len(events))
@@ -372,14 +373,14 @@ def test_the_verifier_runs_alone_from_the_served_file(client: TestClient, tmp_pa
 
 @pytest.fixture
 def engine_of_signed(signed_app: FastAPI) -> Engine:
-    engine: Engine = signed_app.state.engine
+    engine: Engine = services_of(signed_app).engine
     return engine
 
 
 def run_cli(url: str, client: TestClient, *args: str) -> subprocess.CompletedProcess[str]:
     app = client.app
     assert isinstance(app, FastAPI)
-    key = app.state.settings.log_key_file
+    key = services_of(app).settings.log_key_file
     return subprocess.run(
         [sys.executable, "-m", "app.cli", *args],
         env={"DATABASE_URL": url, "LOG_KEY_FILE": str(key), "PATH": os.defpath},

@@ -21,6 +21,7 @@ from fastapi.testclient import TestClient
 from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
+from app.api.services import services_of
 from app.main import create_app
 from app.observability.logs import JsonFormatter, RequestIdFilter, scrub
 from tests.conftest import make_key, make_settings
@@ -93,7 +94,7 @@ def limited_app(seeded_db: str) -> Iterator[FastAPI]:
         raise OperationalError("SELECT 1 FROM secret-table", {}, Exception("connection refused"))
 
     yield app
-    app.state.engine.dispose()
+    services_of(app).engine.dispose()
 
 
 def test_every_kind_of_error_is_a_problem_with_the_headers_and_nothing_internal(

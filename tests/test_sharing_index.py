@@ -11,6 +11,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
+from app.api.services import services_of
 from app.errors import InvalidInput
 from app.main import create_app
 from app.register import service
@@ -76,7 +77,7 @@ def _both(
 
 @pytest.fixture(scope="module")
 def read_session(shared_app: FastAPI) -> Any:
-    with shared_app.state.sessionmaker() as db_session:
+    with services_of(shared_app).sessions() as db_session:
         yield db_session
 
 
@@ -121,7 +122,7 @@ def test_the_sql_path_runs_a_constant_number_of_statements(
     controllers = service.resolve_controllers(read_session, [COUNCIL])
     counts = []
     for limit in (5, 50, 200):
-        with count_statements(shared_app.state.engine) as statements:
+        with count_statements(services_of(shared_app).engine) as statements:
             list_sharing(
                 read_session,
                 SharingFilters(age=14, data_category=["name"]),
@@ -136,7 +137,7 @@ def test_the_sql_path_runs_a_constant_number_of_statements(
 def test_warm_requests_run_no_sql(client: TestClient, shared_app: FastAPI) -> None:
     params = {"data_category": "name", "age": 14}
     assert client.get(f"{API}/sharing", params=params).status_code == 200
-    with count_statements(shared_app.state.engine) as statements:
+    with count_statements(services_of(shared_app).engine) as statements:
         for _ in range(20):
             assert client.get(f"{API}/sharing", params=params).status_code == 200
     # At most the data-version check, which runs on its own connection.
@@ -174,4 +175,4 @@ def test_another_instance_sees_a_write_within_a_second(
                 break
             assert time.monotonic() - written < 1.0, "stale after a second"
             time.sleep(0.02)
-    other.state.engine.dispose()
+    services_of(other).engine.dispose()

@@ -17,6 +17,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
+from app.api.services import services_of
 from app.db import make_engine, make_sessionmaker, session_scope
 from app.interchange.seed import load_seed
 from app.migrate import downgrade, upgrade
@@ -79,7 +80,7 @@ def stored(session: Session) -> set[Row]:
 
 
 def assert_in_step(app: FastAPI) -> set[Row]:
-    with app.state.sessionmaker() as session:
+    with services_of(app).sessions() as session:
         want = expected(session)
         assert stored(session) == want
     return want
@@ -209,7 +210,7 @@ def test_walks_across_controllers_skip_nothing_and_show_each_arrangement_once(
         )
         assert response.status_code == 201, response.text
     filters = sharing_filters.SharingFilters(data_category=["name", "ethnicity", "address"])
-    with app.state.sessionmaker() as session:
+    with services_of(app).sessions() as session:
         # A second controller holding none of them: the walks cross it.
         other = m.Controller(slug="other", name="Other", sources=[])
         session.add(other)
@@ -251,7 +252,7 @@ def test_refreshing_every_controller_repairs_missing_and_wrong_rows(
     assert patch(write_client, auth, f"{API}/sharing/police", shared).status_code == 200
     want = assert_in_step(app)
     r = m.SharingCategoryReach
-    with session_scope(app.state.sessionmaker) as session:
+    with session_scope(services_of(app).sessions) as session:
         first, second = sorted(want)[:2]
         session.execute(delete(r).where(r.sharing_id == first[0], r.category_slug == first[1]))
         session.execute(
@@ -262,8 +263,8 @@ def test_refreshing_every_controller_repairs_missing_and_wrong_rows(
         session.execute(
             insert(r).values(dict(zip(COLUMNS, (second[0], "invented", *second[2:]), strict=True)))
         )
-    with app.state.sessionmaker() as session:
+    with services_of(app).sessions() as session:
         assert stored(session) != want
-    with session_scope(app.state.sessionmaker) as session:
+    with session_scope(services_of(app).sessions) as session:
         reach.refresh(session, None)
     assert assert_in_step(app) == want

@@ -13,6 +13,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app.api.services import services_of
 from app.errors import ProblemError
 from app.main import create_app
 from app.register import entities as e
@@ -334,7 +335,7 @@ def test_pages_are_cacheable_with_etags(client: TestClient) -> None:
 
 
 def test_change_log_lists_the_audit_trail(client: TestClient, shared_app: object) -> None:
-    with shared_app.state.sessionmaker() as session:  # type: ignore[attr-defined]
+    with services_of(shared_app).sessions() as session:  # type: ignore[attr-defined]
         total = session.scalar(select(func.count()).select_from(AuditEvent))
     html = page(client, f"{NOTICE}/changes")
     assert f"{total} changes so far" in html
@@ -388,7 +389,7 @@ def test_several_controllers_are_listed_and_each_has_its_notice(
             assert "controller" in page(multi, "/embed/recipients", 422)
             assert multi.get("/embed/recipients?controller=other-council").status_code == 200
     finally:
-        application.state.engine.dispose()
+        services_of(application).engine.dispose()
 
 
 def test_an_empty_register_says_so(empty_db: str) -> None:
@@ -399,7 +400,7 @@ def test_an_empty_register_says_so(empty_db: str) -> None:
             page(empty, NOTICE, 404)
             assert_problem(empty.get("/diagram.svg"), 404)
     finally:
-        application.state.engine.dispose()
+        services_of(application).engine.dispose()
 
 
 def test_names_inside_a_sentence_keep_their_acronyms() -> None:

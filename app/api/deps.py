@@ -4,40 +4,46 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable, Iterable, Iterator
-from dataclasses import dataclass
 from typing import Annotated, Any, TypeVar, get_origin
 
 from fastapi import Depends, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, ValidationError
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
+from app.api.services import services
 from app.config import Settings
 from app.db import session_scope
 from app.errors import InvalidInput
 from app.register import service
-from app.register.cursors import MAX_TOKEN_LENGTH, Cursor
+from app.register.cursors import MAX_TOKEN_LENGTH
+from app.register.paging import (
+    CONTROLLER_DOC,
+    CURSOR_DOC,
+    MAX_LIMIT,
+    MAX_OFFSET,
+    MAX_VALUES,
+    OFFSET_DOC,
+    PAGE_SIZE_DOC,
+    Pagination,
+    make_pagination,
+    split_values,
+)
 from app.trail.chain import begin_write
 
 logger = logging.getLogger("app.api")
 
 
 def get_settings_dep(request: Request) -> Settings:
-    settings: Settings = request.app.state.settings
-    return settings
-
-
-def _factory(request: Request) -> sessionmaker[Session]:
-    factory: sessionmaker[Session] = request.app.state.sessionmaker
-    return factory
+    return services(request).settings
 
 
 def read_session(request: Request) -> Iterator[Session]:
     """A session for a read: one transaction, rolled back at the end (after
     the response is sent). A read has nothing to roll back, so a connection
     the database dropped meanwhile is not an error of the request."""
-    session = _factory(request)()
+    session = services(request).sessions()
     try:
         yield session
     finally:
@@ -53,74 +59,17 @@ def write_session(request: Request) -> Iterator[Session]:
     its first statement, committed before the response is sent (so a failed
     commit can never have answered 2xx), then the after-write hooks run
     (cache invalidation: read-your-writes)."""
-    with session_scope(_factory(request)) as session:
+    found = services(request)
+    with session_scope(found.sessions) as session:
         begin_write(session)
         yield session
-    for hook in request.app.state.after_write:
+    for hook in found.after_write:
         hook()
 
 
 ReadSession = Annotated[Session, Depends(read_session)]
 WriteSession = Annotated[Session, Depends(write_session, scope="function")]
 SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
-
-
-def split_values(values: list[str]) -> list[str]:
-    """Accept both ``?x=a&x=b`` and ``?x=a,b``; keep first-seen order, no repeats."""
-    seen: dict[str, None] = {}
-    for value in values:
-        for part in value.split(","):
-            part = part.strip()
-            if part:
-                seen[part] = None
-    return list(seen)
-
-
-@dataclass(frozen=True)
-class Pagination:
-    limit: int
-    offset: int
-    cursor: Cursor | None = None
-
-
-MAX_LIMIT = 10_000
-"""The widest ``limit`` the parameter accepts; ``max_page_size`` may narrow it."""
-MAX_OFFSET = 10_000_000
-MAX_VALUES = 100
-"""Values of one multi-valued query parameter."""
-PAGE_SIZE_DOC = "Page size."
-OFFSET_DOC = "Items to skip."
-CURSOR_DOC = (
-    "Start after the item a previous page ended with: its `next_cursor`. "
-    "Unlike `offset`, a deep page costs what the first one costs."
-)
-
-
-def make_pagination(
-    settings: Settings, limit: int | None, offset: int, cursor: str | None
-) -> Pagination:
-    """A page request checked against the deployment's page size limit."""
-    if limit is not None and limit > settings.max_page_size:
-        raise InvalidInput(
-            f"limit must be at most {settings.max_page_size}.",
-            errors=[
-                {
-                    "field": "limit",
-                    "msg": f"must be <= {settings.max_page_size}",
-                    "type": "less_than_equal",
-                }
-            ],
-        )
-    if cursor is not None and offset:
-        raise InvalidInput(
-            "Use either offset or cursor, not both.",
-            errors=[{"field": "offset", "msg": "must be 0 with cursor", "type": "conflict"}],
-        )
-    return Pagination(
-        limit or settings.default_page_size,
-        offset,
-        Cursor.decode(cursor) if cursor is not None else None,
-    )
 
 
 async def pagination(  # async: no I/O, so no thread-pool hop
@@ -131,12 +80,11 @@ async def pagination(  # async: no I/O, so no thread-pool hop
         str | None, Query(max_length=MAX_TOKEN_LENGTH, description=CURSOR_DOC)
     ] = None,
 ) -> Pagination:
-    return make_pagination(request.app.state.settings, limit, offset, cursor)
+    return make_pagination(services(request).settings, limit, offset, cursor)
 
 
 PaginationDep = Annotated[Pagination, Depends(pagination)]
 
-CONTROLLER_DOC = "Controller slug(s); all controllers when omitted."
 ControllerParam = Annotated[
     list[str],
     Query(

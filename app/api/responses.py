@@ -9,6 +9,8 @@ import orjson
 from starlette.requests import Request
 from starlette.responses import Response
 
+from app.api.services import services
+
 JSON = "application/json"
 
 
@@ -46,7 +48,7 @@ def if_none_match(request: Request, etag: str) -> bool:
 
 
 def cache_control(request: Request) -> str:
-    settings = request.app.state.settings
+    settings = services(request).settings
     return (
         f"public, max-age={settings.public_max_age}, "
         f"stale-while-revalidate={settings.public_stale_while_revalidate}"

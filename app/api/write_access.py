@@ -18,14 +18,14 @@ from typing import Annotated, NoReturn
 
 from fastapi import Depends, Request
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import Session, sessionmaker
 
-from app.api.deps import ControllerParam, ReadSession, split_values
+from app.api.deps import ControllerParam, ReadSession
+from app.api.services import services
 from app.auth.keys import Scope, authenticate, existing_key_id
-from app.auth.limiter import failure_limiter
 from app.auth.models import SecurityEvent
 from app.errors import PROBLEM_BASE, InvalidInput, ProblemError
 from app.register import service
+from app.register.paging import split_values
 from app.trail.chain import Actor
 
 REALM = 'Bearer realm="sharing-register"'
@@ -66,7 +66,7 @@ def save_refusal(request: Request) -> None:
     if event is None:
         return
     request.state.refusal = None
-    factory: sessionmaker[Session] = request.app.state.sessionmaker
+    factory = services(request).sessions
     try:
         with factory() as session:
             session.add(event)
@@ -108,12 +108,12 @@ def require_scope(scope: Scope | str) -> Callable[[Request], Principal]:
     wanted = Scope(scope).value
 
     def dependency(request: Request) -> Principal:
-        limiter = failure_limiter(request.app)
+        limiter = services(request).auth_limiter
         client = request.client.host if request.client else "unknown"
         header = request.headers.get("authorization", "")
         scheme, _, token = header.partition(" ")
         bearer = scheme.lower() == "bearer" and bool(token.strip())
-        factory: sessionmaker[Session] = request.app.state.sessionmaker
+        factory = services(request).sessions
         with factory() as session:
             named = existing_key_id(session, token.strip()) if bearer else None
             wait = limiter.retry_after(session, client, named)

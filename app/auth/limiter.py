@@ -21,7 +21,6 @@ import logging
 import math
 import threading
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -60,16 +59,3 @@ class FailureLimiter:
         )
         oldest = as_utc(recent[-1])
         return max(1, math.ceil((oldest - now).total_seconds() + self.window))
-
-
-def failure_limiter(app: Any) -> FailureLimiter:
-    """The app's limiter, made on first use from its settings."""
-    limiter: FailureLimiter | None = getattr(app.state, "auth_limiter", None)
-    if limiter is None:
-        with _create_lock:
-            limiter = getattr(app.state, "auth_limiter", None)
-            if limiter is None:
-                settings = app.state.settings
-                limiter = FailureLimiter(settings.auth_failure_limit, settings.auth_failure_window)
-                app.state.auth_limiter = limiter
-    return limiter

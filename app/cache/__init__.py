@@ -1,10 +1,10 @@
 """Response cache for hot public reads, invalidated by the data version.
 
-Wiring (``install``): the ASGI layer goes innermost in ``app.middleware``;
-the app's sessionmaker reports every commit that advanced the audit chain,
-so a write committed through ``app.state.sessionmaker`` is visible to the
-next read of this process without anyone calling anything. Code that
-commits writes some other way calls ``note_write(app.state, seq)``.
+Wiring: the ASGI layer goes innermost in ``app.middleware`` (``install``);
+``watch_commits`` makes the app's sessionmaker report every commit that
+advanced the audit chain, so a write committed through the app's sessions is
+visible to the next read of this process. Code that commits writes some
+other way calls ``CacheState.watcher.note_write(seq)``.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from app.cache.version import VersionWatcher
 from app.config import Settings
 from app.trail.models import ChainHead
 
-__all__ = ["CacheState", "ResponseCache", "install", "note_write", "routed_concurrency"]
+__all__ = ["CacheState", "ResponseCache", "install", "routed_concurrency", "watch_commits"]
 
 _PENDING_SEQ = "cache.pending_seq"
 
@@ -35,6 +35,19 @@ class CacheState:
     gate: Gate
     enabled: bool
 
+    @classmethod
+    def build(cls, settings: Settings) -> CacheState:
+        return cls(
+            lru=ByteLRU(settings.response_cache_max_bytes),
+            watcher=VersionWatcher(
+                settings.database_url,
+                interval=settings.cache_version_interval,
+                max_age=settings.cache_version_max_age,
+            ),
+            gate=Gate(routed_concurrency(settings)),
+            enabled=settings.response_cache_enabled,
+        )
+
     def close(self) -> None:
         self.watcher.close()
 
@@ -44,19 +57,8 @@ def routed_concurrency(settings: Settings) -> int:
     return settings.db_pool_size + settings.db_max_overflow
 
 
-def install(app: FastAPI, settings: Settings) -> None:
-    """Add the cache layer (call it first: innermost) and the commit hook."""
-    state = CacheState(
-        lru=ByteLRU(settings.response_cache_max_bytes),
-        watcher=VersionWatcher(
-            settings.database_url,
-            interval=settings.cache_version_interval,
-            max_age=settings.cache_version_max_age,
-        ),
-        gate=Gate(routed_concurrency(settings)),
-        enabled=settings.response_cache_enabled,
-    )
-    app.state.cache = state
+def install(app: FastAPI, state: CacheState, settings: Settings) -> None:
+    """Add the cache layer (call it first: innermost)."""
     if state.enabled:
         app.add_middleware(
             ResponseCache,
@@ -68,20 +70,6 @@ def install(app: FastAPI, settings: Settings) -> None:
         )
     else:
         app.add_middleware(_GateOnly, gate=state.gate)
-    factory = getattr(app.state, "sessionmaker", None)
-    if factory is not None:
-        watch_commits(factory, state.watcher)
-    hooks = getattr(app.state, "after_write", None)
-    if isinstance(hooks, list):  # API writes: re-check even if no ORM head was seen
-        hooks.append(lambda: state.watcher.note_write(None))
-
-
-def note_write(app_state: Any, seq: int | None = None) -> None:
-    """Tell this process's cache that a write committed (``seq``: the new
-    ``audit_chain_head.seq``; None makes the next read re-check)."""
-    state: CacheState | None = getattr(app_state, "cache", None)
-    if state is not None:
-        state.watcher.note_write(seq)
 
 
 def watch_commits(factory: sessionmaker[Session], watcher: VersionWatcher) -> None:

@@ -21,12 +21,12 @@ from fastapi import FastAPI
 from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute, iter_route_contexts
 
-from app.api.deps import MAX_LIMIT
 from app.config import Settings
 from app.contract.negotiation import API_PREFIX
 from app.errors import PROBLEM_MEDIA_TYPE
 from app.limits import MAX_QUERY_VALUE
 from app.register import entities as e
+from app.register.paging import MAX_LIMIT
 from app.register.schemas import SLUG_PATTERN
 from app.routes.changes import ENTITY_NAMES
 from app.web.pages import VERSION_PATTERN

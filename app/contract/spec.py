@@ -4,6 +4,8 @@ client accepts it, cacheable and revalidated with ``If-None-Match``."""
 
 from __future__ import annotations
 
+from weakref import WeakKeyDictionary
+
 import orjson
 from fastapi import APIRouter, FastAPI, Request
 from starlette.responses import Response
@@ -14,11 +16,13 @@ router = APIRouter()
 CACHE_CONTROL = "public, max-age=300, must-revalidate"
 
 
+_DOCUMENTS: WeakKeyDictionary[FastAPI, Encoded] = WeakKeyDictionary()
+
+
 def encoded_document(app: FastAPI) -> Encoded:
-    cached: Encoded | None = getattr(app.state, "openapi_encoded", None)
+    cached = _DOCUMENTS.get(app)
     if cached is None:
-        cached = Encoded.of(orjson.dumps(app.openapi()))
-        app.state.openapi_encoded = cached
+        cached = _DOCUMENTS[app] = Encoded.of(orjson.dumps(app.openapi()))
     return cached
 
 

@@ -20,11 +20,13 @@ from fastapi import Depends, Query, Request
 from pydantic import StringConstraints
 from starlette.responses import Response
 
-from app.api.deps import ReadSession, split_values
+from app.api.deps import ReadSession
 from app.api.responses import cache_control, if_none_match, weak_etag
+from app.api.services import services
 from app.errors import InvalidInput
 from app.history.moments import parse_moment
 from app.history.past import load_snapshot
+from app.register.paging import split_values
 from app.register.schemas import SLUG_PATTERN
 from app.snapshots.current import Snapshot
 
@@ -188,7 +190,7 @@ def load_export(request: Request, session: ReadSession, query: SnapshotQueryDep)
         query.controller,
         as_of=query.as_of,
         version=query.version,
-        recent=request.app.state.snapshots,
+        recent=services(request).snapshots,
     )
     return Export(snapshot)
 

@@ -21,6 +21,7 @@ from app.errors import InvalidInput
 from app.interchange.progress import QUIET, Progress
 from app.register import entities as e
 from app.register import models as m
+from app.register import reach
 from app.register.basis import error_location
 from app.register.entities import EntityType, load_options, to_state
 from app.register.writes import Resolver, apply_state, new_entity, record, references_to
@@ -256,6 +257,7 @@ def sync_register(
 
     if prune:
         summary.deleted += _prune(session, controller, validated, wheres, actor, request_id)
+    reach.refresh(session, [controller.id])
     return controller, summary
 
 

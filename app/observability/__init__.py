@@ -8,7 +8,6 @@ from app.observability.metrics import Metrics
 from app.observability.middleware import ObservabilityMiddleware
 
 
-def install(app: FastAPI) -> None:
+def install(app: FastAPI, metrics: Metrics) -> None:
     """Add the layer; call it last in ``install_middleware`` (outermost)."""
-    app.state.metrics = Metrics()
-    app.add_middleware(ObservabilityMiddleware, metrics=app.state.metrics)
+    app.add_middleware(ObservabilityMiddleware, metrics=metrics)

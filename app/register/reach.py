@@ -3,11 +3,11 @@
 The table is derived data (see ``SharingCategoryReach``): for each
 arrangement, every data category it shares, its categories' groups and
 their items included. It is recomputed per controller, from the register's
-own tables, in the transaction that changed them: every flush notes which
-controllers' arrangements or data categories it wrote, and the commit
-refreshes those controllers before it completes. A change through the ORM
-cannot skip it; bulk loads outside the ORM (``bench/scale.py``'s COPY) add
-``reach_rows`` of what they copy.
+own tables, in the transaction that changed them: the write path calls
+``after_change`` once it has flushed a change of a controller's arrangements
+or data categories (``app.register.writes``), and a whole-register load
+calls ``refresh`` for its controller (``app.interchange.loading``). Bulk loads
+outside the ORM (``bench/scale.py``'s COPY) add ``reach_rows`` of what they copy.
 
 Writers are serialised on the audit chain head, so two transactions never
 refresh the same controller at once.
@@ -17,20 +17,18 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Collection, Iterable
-from itertools import chain
 from typing import Any
 
-from sqlalchemy import delete, event, insert, inspect, select, tuple_
+from sqlalchemy import delete, insert, select, tuple_
 from sqlalchemy.engine import Connection
-from sqlalchemy.orm import Session, SessionTransaction
+from sqlalchemy.orm import Session
 
 from app.register import models as m
 from app.register.trees import Tree
 
-_TOUCHED = "sharing_category_reach.touched"
-_ALL = -1
-"""Stands for every controller when a flushed row's controller is unknown."""
-
+DERIVED_FROM = frozenset({"controllers", "data-categories", "sharing"})
+"""Entity types whose changes can change a controller's rows (a deleted
+controller leaves none)."""
 
 ReachRow = tuple[int, str, int, int, str]
 COLUMNS = ("sharing_id", "category_slug", "controller_id", "position", "slug")
@@ -118,30 +116,8 @@ def _rows_of(db: Session | Connection, columns: tuple[Any, ...], owners: list[in
     return rows
 
 
-def _controller_of(obj: Any) -> int:
-    # A deleted row's attributes may be unloaded: never load them mid-flush.
-    value = inspect(obj).dict.get("controller_id")
-    return value if isinstance(value, int) else _ALL
-
-
-@event.listens_for(Session, "after_flush")
-def _note_touched(session: Session, _context: Any) -> None:
-    touched: set[int] = session.info.setdefault(_TOUCHED, set())
-    for obj in chain(session.new, session.dirty, session.deleted):
-        if isinstance(obj, m.SharingArrangement | m.DataCategory):
-            touched.add(_controller_of(obj))
-
-
-@event.listens_for(Session, "before_commit")
-def _refresh_touched(session: Session) -> None:
-    if session.new or session.dirty or session.deleted:
-        session.flush()
-    touched = session.info.pop(_TOUCHED, None)
-    if touched:
-        refresh(session, None if _ALL in touched else touched)
-
-
-@event.listens_for(Session, "after_transaction_end")
-def _forget(session: Session, transaction: SessionTransaction) -> None:
-    if transaction.parent is None:  # the whole transaction, committed or not
-        session.info.pop(_TOUCHED, None)
+def after_change(session: Session, entity_type: str, controller_id: int | None) -> None:
+    """A flushed change of one ``entity_type`` entry of this controller: bring
+    the controller's rows in line when the table derives from that type."""
+    if entity_type in DERIVED_FROM and controller_id is not None:
+        refresh(session, [controller_id])

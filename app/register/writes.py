@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from app.errors import Conflict, InvalidInput
 from app.register import entities as e
 from app.register import models as m
-from app.register import reach  # noqa: F401  (its listeners keep the derived table in step)
+from app.register import reach
 from app.register.basis import error_location, rebase, to_confirm, unsupported_changes
 from app.register.entities import Children, EntityType, Ref, RefList, Shape, to_state
 from app.trail.chain import Actor, append
@@ -277,6 +277,7 @@ def create(
         after=after,
         request_id=request_id,
     )
+    reach.after_change(session, entity_type.name, scope.id if scope is not None else None)
     return obj
 
 
@@ -337,6 +338,7 @@ def update(
         after=after,
         request_id=request_id,
     )
+    reach.after_change(session, entity_type.name, scope.id if scope is not None else None)
     return obj
 
 
@@ -405,5 +407,7 @@ def delete(
         after=None,
         request_id=request_id,
     )
+    scope_id = scope.id if scope is not None else None
     session.delete(obj)
     session.flush()
+    reach.after_change(session, entity_type.name, scope_id)

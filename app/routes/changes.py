@@ -11,6 +11,7 @@ from starlette.responses import Response
 
 from app.api.deps import ReadSession, only_params
 from app.api.responses import json_response
+from app.api.services import ServicesDep
 from app.errors import InvalidInput, problem_responses
 from app.history.moments import is_seq, parse_moment, parse_seq
 from app.register import entities as e
@@ -151,12 +152,12 @@ def changes(
     summary="Verify the audit trail and the register against it",
     dependencies=[Depends(only_params())],
 )
-def verify_chain(request: Request, session: ReadSession) -> Response:
+def verify_chain(request: Request, session: ReadSession, services: ServicesDep) -> Response:
     """``chain``: the hash chain recomputed, with the first event whose hash
     or link does not match. ``state``: the trail replayed and each
     controller's register compared with the tables by the digest
     ``/api/v1/register`` serves, with the first entity that differs. The
     result is reused while no change is made, for at most
     ``VERIFY_CACHE_SECONDS`` (``verified_at`` says when it was made)."""
-    report = request.app.state.verification.report(session)
+    report = services.verification.report(session)
     return json_response(request, report.as_dict(), public=False)

@@ -9,13 +9,14 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request
 from starlette.responses import Response
 
-from app.api.deps import ControllerParam, WriteSession, only_params, split_values
+from app.api.deps import ControllerParam, WriteSession, only_params
 from app.api.responses import json_response
 from app.api.write_access import Principal, refuse, request_id, require_controller, require_scope
 from app.errors import ProblemError, problem_responses
 from app.exports import ico, jsonld, tilt
 from app.exports.common import SNAPSHOT_PARAMS, ExportDep
 from app.interchange import importing
+from app.register.paging import split_values
 
 router = APIRouter()
 

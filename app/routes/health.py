@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends
 from sqlalchemy import text
 from starlette.responses import Response
 
 from app.api.deps import only_params
+from app.api.services import ServicesDep
 from app.errors import problem_response
 
 router = APIRouter(tags=["health"], dependencies=[Depends(only_params())])
@@ -23,9 +24,9 @@ def healthz() -> dict[str, str]:
     response_model=None,
     responses={503: {"description": "The database is unreachable."}},
 )
-def readyz(request: Request) -> Response | dict[str, str]:
+def readyz(services: ServicesDep) -> Response | dict[str, str]:
     try:
-        with request.app.state.engine.connect() as connection:
+        with services.engine.connect() as connection:
             connection.execute(text("SELECT 1"))
     except Exception:
         return problem_response(

@@ -9,14 +9,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.responses import Response
 
-from app.api.deps import (
-    ControllerParam,
-    ControllerScope,
-    ReadSession,
-    WriteSession,
-    only_params,
-    split_values,
-)
+from app.api.deps import ControllerParam, ControllerScope, ReadSession, WriteSession, only_params
 from app.api.responses import json_response
 from app.api.write_access import RegisterWriter, WritableController, request_id
 from app.errors import problem_responses
@@ -25,6 +18,7 @@ from app.history.moments import parse_moment
 from app.history.past import load_snapshot
 from app.register import models as m
 from app.register import outputs
+from app.register.paging import split_values
 from app.register.schemas import Name, Slug
 from app.routes.register import SlugPath
 from app.versions import service as versions

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends
 from starlette.responses import Response
 
 from app.api.deps import only_params
-from app.observability.metrics import Metrics
+from app.api.services import ServicesDep
 
 router = APIRouter(tags=["operations"])
 
@@ -18,7 +18,6 @@ router = APIRouter(tags=["operations"])
     dependencies=[Depends(only_params())],
     responses={200: {"content": {"text/plain": {}}, "description": "Prometheus exposition."}},
 )
-def metrics(request: Request) -> Response:
-    collected: Metrics = request.app.state.metrics
-    body, media_type = collected.exposition()
+def metrics(services: ServicesDep) -> Response:
+    body, media_type = services.metrics.exposition()
     return Response(body, media_type=media_type, headers={"Cache-Control": "no-store"})

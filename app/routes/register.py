@@ -16,9 +16,9 @@ from app.api.deps import (
     only_params,
     query_model,
     query_model_openapi,
-    split_values,
 )
 from app.api.responses import json_response, weak_etag
+from app.api.services import ServicesDep
 from app.errors import problem_responses
 from app.exports import jsonld
 from app.exports.common import Export, refuse_as_of_with_version
@@ -27,6 +27,7 @@ from app.history.past import load_snapshot
 from app.register import entities as e
 from app.register import outputs, service
 from app.register.entities import EntityType
+from app.register.paging import split_values
 from app.register.schemas import SLUG_PATTERN
 from app.sharing.index import sharing_page
 from app.sharing.query import SharingQuery, unstated_query
@@ -116,7 +117,9 @@ def _add_entity_routes(entity_type: EntityType) -> None:
     openapi_extra=query_model_openapi(SharingQuery),
 )
 async def list_sharing(
-    request: Request, query: Annotated[SharingQuery, Depends(query_model(SharingQuery))]
+    request: Request,
+    query: Annotated[SharingQuery, Depends(query_model(SharingQuery))],
+    services: ServicesDep,
 ) -> Response:
     """Which recipient receives what, about whom, why and under which law.
 
@@ -135,9 +138,10 @@ async def list_sharing(
     page is empty and `total` is exact again. After a `cursor`, across
     several controllers, `total` counts from the cursor (a lower bound).
     """
-    page = query.pagination(request.app.state.settings)
+    page = query.pagination(services.settings)
     answer = await sharing_page(
-        request.app.state,
+        services.sharing,
+        services.cache.watcher,
         query.controllers(),
         query.filters(),
         limit=page.limit,
@@ -180,6 +184,7 @@ VersionParam = Annotated[
 def get_register(
     request: Request,
     session: ReadSession,
+    services: ServicesDep,
     controller: ControllerParam = [],  # noqa: B006
     as_of: AsOfParam = None,
     version: VersionParam = None,
@@ -195,7 +200,7 @@ def get_register(
         slugs[0] if slugs else None,
         as_of=parse_moment(as_of, "as_of") if as_of else None,
         version=version,
-        recent=request.app.state.snapshots,
+        recent=services.snapshots,
     )
     if jsonld.prefers_jsonld(request):  # content negotiation: the DPV export
         return jsonld.response(request, Export(snapshot))

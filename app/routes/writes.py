@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from starlette.responses import Response
 
 from app.api import idempotency
-from app.api.deps import ControllerParam, WriteSession, only_params, split_values
+from app.api.deps import ControllerParam, WriteSession, only_params
 from app.api.responses import etag_for, identity_etag
 from app.api.write_access import (
     Principal,
@@ -34,6 +34,7 @@ from app.register import entities as e
 from app.register import models as m
 from app.register import outputs, service, writes
 from app.register.entities import EntityType
+from app.register.paging import split_values
 from app.register.schemas import SLUG_PATTERN
 from app.routes.register import SlugPath, detail_model
 

@@ -24,8 +24,10 @@ from typing import Any
 import orjson
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
+from starlette.concurrency import run_in_threadpool
 
 from app.cache.lru import ByteLRU
+from app.cache.version import VersionWatcher
 from app.errors import InvalidInput
 from app.register import entities as e
 from app.register import models as m
@@ -213,6 +215,9 @@ class SharingIndexes:
     def __init__(self, factory: sessionmaker[Session], max_bytes: int) -> None:
         self.factory = factory
         self.lru = ByteLRU(max_bytes)
+        self.controllers: _Controllers | None = None
+        """Every controller's id and slug, as of a data version: which
+        queries are about exactly one controller."""
 
     def get(self, controller_id: int, version: int) -> ControllerSharing | None:
         index: ControllerSharing | None = self.lru.get(controller_id)
@@ -285,7 +290,8 @@ def _memory_silences(index: ControllerSharing, filters: SharingFilters) -> list[
 
 
 async def sharing_page(
-    state: Any,
+    indexes: SharingIndexes,
+    watcher: VersionWatcher,
     named: Sequence[str],
     filters: SharingFilters,
     *,
@@ -295,17 +301,14 @@ async def sharing_page(
 ) -> SharingAnswer:
     """One page of arrangements: from memory when the query is about one
     controller and the data version is trusted, else from SQL."""
-    from starlette.concurrency import run_in_threadpool
-
-    indexes: SharingIndexes = state.sharing_indexes
-    version = state.cache.watcher.fresh()
+    version = watcher.fresh()
     if version is None:
-        version = await state.cache.watcher.current()
+        version = await watcher.current()
     if version is not None:
-        controllers: _Controllers | None = getattr(state, "_sharing_controllers", None)
+        controllers = indexes.controllers
         if controllers is None or controllers.version < version:
             by_id = await run_in_threadpool(_controller_map, indexes.factory)
-            controllers = state._sharing_controllers = _Controllers(version, by_id)
+            controllers = indexes.controllers = _Controllers(version, by_id)
         target = _single_target(controllers.by_id, named)
         if target is not None:
             index = indexes.get(target[0], version)

@@ -16,7 +16,9 @@ from urllib.parse import urlencode
 from pydantic import BaseModel, Field
 from starlette.requests import Request
 
-from app.api.deps import (
+from app.config import Settings
+from app.register.cursors import MAX_TOKEN_LENGTH
+from app.register.paging import (
     CONTROLLER_DOC,
     CURSOR_DOC,
     MAX_LIMIT,
@@ -28,8 +30,6 @@ from app.api.deps import (
     make_pagination,
     split_values,
 )
-from app.config import Settings
-from app.register.cursors import MAX_TOKEN_LENGTH
 from app.register.schemas import RecipientRole
 from app.register.silence import Fact
 from app.sharing.filters import SharingFilters

@@ -12,12 +12,12 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.api.deps import split_values
 from app.errors import InvalidInput
 from app.history import moments
 from app.history.past import load_snapshot
 from app.register import models as m
 from app.register import service
+from app.register.paging import split_values
 from app.snapshots.current import RecentSnapshots
 from app.web import diagram, notice_parts
 from app.web.register_view import Filters, RegisterView

@@ -10,6 +10,7 @@ from starlette.responses import RedirectResponse, Response
 
 from app.api.deps import ReadSession, only_params
 from app.api.responses import body_response
+from app.api.services import services
 from app.errors import InvalidInput, NotFound, problem_responses
 from app.register.schemas import SLUG_PATTERN
 from app.web import audit_page, child, diagram, embed, pages
@@ -38,7 +39,7 @@ def html(request: Request, body: str, status: int = 200) -> Response:
 
 
 def _home(request: Request, session: ReadSession, controller: str, when: pages.When) -> Response:
-    register = pages.load_register(session, controller, when, recent=request.app.state.snapshots)
+    register = pages.load_register(session, controller, when, recent=services(request).snapshots)
     return html(request, render("home.html", **pages.home_context(register, when)))
 
 
@@ -86,7 +87,7 @@ def child_data(
     """What happens to a child's data at an age. Form errors re-render the
     form with an error summary (status 422), as GOV.UK forms do."""
     when = pages.parse_when(as_of, version)
-    register = pages.load_register(session, controller, when, recent=request.app.state.snapshots)
+    register = pages.load_register(session, controller, when, recent=services(request).snapshots)
     subjects = [s for s in data_subject if s]
     context = {
         "register": register,
@@ -127,7 +128,7 @@ def changes(
     request: Request, session: ReadSession, controller: Slug, page: Text = None
 ) -> Response:
     register = pages.load_register(
-        session, controller, pages.When(), recent=request.app.state.snapshots
+        session, controller, pages.When(), recent=services(request).snapshots
     )
     result = change_page(session, controller, parse_page(page))
     body = render(
@@ -144,7 +145,7 @@ def changes(
 def audit(request: Request, session: ReadSession, controller: Slug) -> Response:
     """The completeness audit of the current register, as a printable page."""
     register = pages.load_register(
-        session, controller, pages.When(), recent=request.app.state.snapshots
+        session, controller, pages.When(), recent=services(request).snapshots
     )
     return html(request, render("audit.html", **audit_page.context(register)))
 
@@ -166,7 +167,7 @@ def notice_part(
 ) -> Response:
     """One section of the notice; the sharing section takes filters."""
     when = pages.parse_when(as_of, version)
-    register = pages.load_register(session, controller, when, recent=request.app.state.snapshots)
+    register = pages.load_register(session, controller, when, recent=services(request).snapshots)
     filters = pages.parse_filters(q, data_subject, data_category, recipient)
     template, context = pages.part_context(register, part, filters, when)
     return html(request, render(template, **context))
@@ -186,7 +187,7 @@ def entity(
     version: Text = None,
 ) -> Response:
     when = pages.parse_when(as_of, version)
-    register = pages.load_register(session, controller, when, recent=request.app.state.snapshots)
+    register = pages.load_register(session, controller, when, recent=services(request).snapshots)
     page = entity_page(register, section, slug)
     body = render(
         "entity.html",
@@ -214,7 +215,7 @@ def embed_recipients(
     """A small page listing recipients, made to be framed by other sites."""
     when = pages.parse_when(as_of, version)
     register = pages.load_register(
-        session, controller or None, when, from_query=True, recent=request.app.state.snapshots
+        session, controller or None, when, from_query=True, recent=services(request).snapshots
     )
     filters = pages.parse_filters(None, data_subject, data_category, None, service)
     groups = register.group_by_recipient(register.filter(filters))
@@ -264,7 +265,7 @@ def diagram_svg(
     marked."""
     when = pages.parse_when(as_of, version)
     register = pages.load_register(
-        session, controller or None, when, from_query=True, recent=request.app.state.snapshots
+        session, controller or None, when, from_query=True, recent=services(request).snapshots
     )
     filters = pages.parse_filters(None, data_subject, data_category, recipient)
     svg = diagram.diagram(register, register.filter(filters), diagram.SHAPES[layout])
