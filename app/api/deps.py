@@ -57,14 +57,13 @@ def read_session(request: Request) -> Iterator[Session]:
 def write_session(request: Request) -> Iterator[Session]:
     """A session for a write: one transaction holding the writers' lock from
     its first statement, committed before the response is sent (so a failed
-    commit can never have answered 2xx), then the after-write hooks run
-    (cache invalidation: read-your-writes)."""
+    commit can never have answered 2xx); then this process's cache re-checks
+    the data version even if no chain head was seen (read-your-writes)."""
     found = services(request)
     with session_scope(found.sessions) as session:
         begin_write(session)
         yield session
-    for hook in found.after_write:
-        hook()
+    found.cache.watcher.note_write(None)
 
 
 ReadSession = Annotated[Session, Depends(read_session)]

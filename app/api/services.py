@@ -10,8 +10,7 @@ the only attribute the app keeps, read in one place (``services_of``).
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, FastAPI, Request
@@ -40,8 +39,6 @@ class Services:
     sharing: SharingIndexes
     metrics: Metrics
     auth_limiter: FailureLimiter
-    after_write: list[Callable[[], None]] = field(default_factory=list)
-    """Run after every committed API write (the cache's read-your-writes)."""
 
     @classmethod
     def build(cls, settings: Settings) -> Services:
@@ -55,8 +52,7 @@ class Services:
         log.attach(sessions, log.LogKeys.from_settings(settings))
         cache = CacheState.build(settings)
         # A write committed through these sessions is visible to the next read
-        # of this process; an API write re-checks the version even if no
-        # chain head was seen.
+        # of this process.
         watch_commits(sessions, cache.watcher)
         return cls(
             settings=settings,
@@ -68,7 +64,6 @@ class Services:
             sharing=SharingIndexes(sessions, settings.sharing_index_max_bytes),
             metrics=Metrics(),
             auth_limiter=FailureLimiter(settings.auth_failure_limit, settings.auth_failure_window),
-            after_write=[lambda: cache.watcher.note_write(None)],
         )
 
     def close(self) -> None:
