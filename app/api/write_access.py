@@ -24,8 +24,8 @@ from app.api.services import services
 from app.auth.keys import Scope, authenticate, existing_key_id
 from app.auth.models import SecurityEvent
 from app.errors import PROBLEM_BASE, InvalidInput, ProblemError
-from app.register import service
 from app.register.paging import split_values
+from app.register.scope import controller_id, single_controller
 from app.trail.chain import Actor
 
 REALM = 'Bearer realm="sharing-register"'
@@ -169,7 +169,7 @@ def writable_controller(
     request: Request,
     principal: RegisterWriter,
     session: ReadSession,
-    controller: ControllerParam = [],  # noqa: B006
+    controller: ControllerParam = (),
 ) -> int:
     """The id of the controller a write is for (named, the key's own, or the
     only one), authorised before the request body is even validated."""
@@ -180,11 +180,11 @@ def writable_controller(
             errors=[{"field": "controller", "msg": "one controller only", "type": "too_long"}],
         )
     if slugs:
-        target_id = next(iter(service.resolve_controllers(session, slugs)))
+        target_id = controller_id(session, slugs[0])
     elif principal.controller_id is not None:
         target_id = principal.controller_id
     else:
-        target_id = service.single_controller(session, None).id
+        target_id = single_controller(session, None).id
     require_controller(request, principal, target_id)
     return target_id
 

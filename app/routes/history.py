@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.responses import Response
 
-from app.api.deps import ControllerParam, ControllerScope, ReadSession, WriteSession, only_params
+from app.api.deps import ControllerParam, ReadSession, ScopeDep, WriteSession, only_params
 from app.api.responses import json_response
 from app.api.write_access import RegisterWriter, WritableController, request_id
 from app.errors import problem_responses
@@ -49,7 +49,7 @@ def register_diff(
     session: ReadSession,
     from_: Annotated[str, Query(alias="from", max_length=64, examples=["2026-11-01T00:00:00Z"])],
     to: Annotated[str | None, Query(max_length=64, description="Default: now.")] = None,
-    controller: ControllerParam = [],  # noqa: B006
+    controller: ControllerParam = (),
 ) -> Response:
     """Entries added, removed and changed, field by field, from ``from`` to ``to``."""
     slugs = split_values(controller)
@@ -137,8 +137,8 @@ def publish_version(
     dependencies=[Depends(only_params("controller"))],
     responses=problem_responses(422),
 )
-def list_versions(request: Request, session: ReadSession, controllers: ControllerScope) -> Response:
-    return json_response(request, {"items": versions.list_versions(session, controllers)})
+def list_versions(request: Request, session: ReadSession, scope: ScopeDep) -> Response:
+    return json_response(request, {"items": versions.list_versions(session, scope)})
 
 
 @router.get(
@@ -153,7 +153,7 @@ def version_register(
     request: Request,
     slug: SlugPath,
     session: ReadSession,
-    controller: ControllerParam = [],  # noqa: B006
+    controller: ControllerParam = (),
 ) -> Response:
     slugs = split_values(controller)
     snapshot = load_snapshot(session, slugs[0] if slugs else None, version=slug)

@@ -16,8 +16,8 @@ from app.errors import InvalidInput
 from app.history import moments
 from app.history.past import load_snapshot
 from app.register import models as m
-from app.register import service
 from app.register.paging import split_values
+from app.register.scope import resolve_controllers
 from app.snapshots.current import RecentSnapshots
 from app.web import diagram, notice_parts
 from app.web.register_view import Filters, RegisterView
@@ -96,7 +96,7 @@ def load_register(
     """The register to show. A controller named in the query string (not the
     path) that does not exist is bad input (422), as in the API."""
     if from_query and controller is not None:
-        service.resolve_controllers(session, [controller])
+        resolve_controllers(session, [controller])
     snapshot = load_snapshot(
         session, controller, as_of=when.as_of, version=when.version, recent=recent
     )
