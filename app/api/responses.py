@@ -10,6 +10,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from app.api.services import services
+from app.etags import none_match
 
 JSON = "application/json"
 
@@ -37,14 +38,8 @@ def weak_etag(*parts: str) -> str:
 
 
 def if_none_match(request: Request, etag: str) -> bool:
-    header = request.headers.get("if-none-match")
-    if not header:
-        return False
-    if header.strip() == "*":
-        return True
-    # Weak comparison (RFC 9110, 13.1.2): W/ prefixes do not count.
-    candidates = {tag.strip().removeprefix("W/") for tag in header.split(",")}
-    return etag.removeprefix("W/") in candidates
+    """Whether the client holds this representation already (answer 304)."""
+    return none_match(request.headers.get("if-none-match"), etag)
 
 
 def cache_control(request: Request) -> str:

@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, create_model
 from sqlalchemy.orm import Session
 from starlette.responses import Response
 
+from app import etags
 from app.api import idempotency
 from app.api.deps import ControllerParam, WriteSession, only_params
 from app.api.responses import etag_for, identity_etag
@@ -81,9 +82,9 @@ def check_if_match(if_match: str | None, current: str) -> None:
             status=428,
             problem_type=PROBLEM_BASE + "precondition-required",
         )
-    # Any content coding's tag of the current state will do (app.cache.entry.coded_etag).
-    tags = {identity_etag(tag.strip().removeprefix("W/")) for tag in if_match.split(",")}
-    if "*" not in tags and current not in tags:
+    # Strong comparison (RFC 9110 13.1.1): a weak tag never matches. Any
+    # content coding's tag of the current state will do (app.cache.entry.coded_etag).
+    if not etags.parse(if_match).matches_strongly(current, identity_etag):
         raise ProblemError(
             "The entity changed since you read it: read it again and reapply your change.",
             status=412,
