@@ -23,7 +23,7 @@ from app.api.deps import ControllerParam, ReadSession
 from app.api.services import services
 from app.auth.keys import Scope, authenticate, existing_key_id
 from app.auth.models import SecurityEvent
-from app.errors import PROBLEM_BASE, InvalidInput, ProblemError
+from app.errors import InvalidInput, ProblemError, Problems
 from app.register.paging import split_values
 from app.register.scope import controller_id, single_controller
 from app.trail.chain import Actor
@@ -98,8 +98,7 @@ def refuse(
         headers["WWW-Authenticate"] = REALM + (f', error="{error}"' if error else "")
     raise ProblemError(
         reason,
-        status=status,
-        problem_type=PROBLEM_BASE + ("unauthenticated" if status == 401 else "forbidden"),
+        problem=Problems.UNAUTHENTICATED if status == 401 else Problems.FORBIDDEN,
         headers=headers,
     )
 
@@ -120,8 +119,7 @@ def require_scope(scope: Scope | str) -> Callable[[Request], Principal]:
             if wait is not None:
                 raise ProblemError(
                     "Too many failed authentications from this client: try again later.",
-                    status=429,
-                    problem_type=PROBLEM_BASE + "too-many-failed-authentications",
+                    problem=Problems.TOO_MANY_FAILED_AUTHENTICATIONS,
                     headers={"Retry-After": str(wait)},
                 )
             if not bearer:

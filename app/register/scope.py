@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
-from app.errors import InvalidInput, NotFound
+from app.errors import InvalidInput, NotFound, unknown_references
 from app.register import models as m
 
 
@@ -101,17 +101,8 @@ def resolve_controllers(session: Session, slugs: Sequence[str]) -> ControllerSco
     by_slug = dict(session.execute(query).all())
     unknown = [slug for slug in slugs if slug not in by_slug]
     if unknown:
-        raise InvalidInput(
-            f"Unknown controller: {', '.join(unknown)}.",
-            errors=[
-                {
-                    "field": "controller",
-                    "msg": f"unknown controller {s!r}",
-                    "type": "unknown_reference",
-                }
-                for s in unknown
-            ],
-        )
+        detail = f"Unknown controller: {', '.join(unknown)}."
+        raise unknown_references("controller", "controller", unknown, detail)
     return ControllerScope.of({by_slug[slug]: slug for slug in slugs})
 
 

@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import Select, func, select, text
 from sqlalchemy.orm import Session
 
-from app.errors import Conflict, NotFound
+from app.errors import Conflict, NotFound, Problems
 from app.register import entities as e
 from app.register import models as m
 from app.register.cursors import Cursor
@@ -129,7 +129,7 @@ def get_entity(session: Session, entity_type: EntityType, slug: str, scope: Cont
         raise Conflict(
             f"Several controllers have a {entity_type.label} {slug!r}: "
             "name one with ?controller=<slug>.",
-            problem_type="https://sharing-register.example/problems/ambiguous-slug",
+            problem=Problems.AMBIGUOUS_SLUG,
             controllers=owners,
         )
     return rows[0]

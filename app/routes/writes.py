@@ -30,7 +30,7 @@ from app.api.write_access import (
     require_controller,
     writable_controller,
 )
-from app.errors import PROBLEM_BASE, NotFound, ProblemError, problem_responses
+from app.errors import NotFound, ProblemError, Problems, problem_responses
 from app.register import entities as e
 from app.register import models as m
 from app.register import outputs, service, writes
@@ -79,16 +79,14 @@ def check_if_match(if_match: str | None, current: str) -> None:
     if if_match is None:
         raise ProblemError(
             "Send If-Match with the ETag you last read: updates must not be based on stale data.",
-            status=428,
-            problem_type=PROBLEM_BASE + "precondition-required",
+            problem=Problems.PRECONDITION_REQUIRED,
         )
     # Strong comparison (RFC 9110 13.1.1): a weak tag never matches. Any
     # content coding's tag of the current state will do (app.cache.entry.coded_etag).
     if not etags.parse(if_match).matches_strongly(current, identity_etag):
         raise ProblemError(
             "The entity changed since you read it: read it again and reapply your change.",
-            status=412,
-            problem_type=PROBLEM_BASE + "stale-etag",
+            problem=Problems.STALE_ETAG,
             current_etag=current,
         )
 
