@@ -5,6 +5,7 @@ page-specific queries (the list of controllers)."""
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -68,10 +69,10 @@ def parse_when(as_of: str | None, version: str | None) -> When:
 
 def parse_filters(
     q: str | None = None,
-    data_subject: list[str] | None = None,
-    data_category: list[str] | None = None,
-    recipient: list[str] | None = None,
-    service: list[str] | None = None,
+    data_subject: Sequence[str] | None = None,
+    data_category: Sequence[str] | None = None,
+    recipient: Sequence[str] | None = None,
+    service: Sequence[str] | None = None,
 ) -> Filters:
     text = (q or "").strip()
     if len(text) > MAX_QUERY:
