@@ -10,7 +10,7 @@ from pydantic import BaseModel
 from starlette.responses import Response
 
 from app.api.deps import ReadSession, only_params
-from app.api.responses import json_response
+from app.api.responses import checked_response
 from app.api.services import ServicesDep
 from app.errors import InvalidInput, problem_responses
 from app.history.moments import is_seq, parse_moment, parse_seq
@@ -143,7 +143,7 @@ def changes(
         "next_cursor": str(next_cursor) if next_cursor else None,
         "next": next_url,
     }
-    return json_response(request, body, public=False)
+    return checked_response(request, ChangesOut, body, public=False)
 
 
 @router.get(
@@ -160,4 +160,4 @@ def verify_chain(request: Request, session: ReadSession, services: ServicesDep) 
     result is reused while no change is made, for at most
     ``VERIFY_CACHE_SECONDS`` (``verified_at`` says when it was made)."""
     report = services.verification.report(session)
-    return json_response(request, report.as_dict(), public=False)
+    return checked_response(request, VerificationOut, report.as_dict(), public=False)

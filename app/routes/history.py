@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from starlette.responses import Response
 
 from app.api.deps import ControllerParam, ReadSession, ScopeDep, WriteSession, only_params
-from app.api.responses import json_response
+from app.api.responses import checked_response, json_response
 from app.api.write_access import RegisterWriter, WritableController, request_id
 from app.errors import problem_responses
 from app.history import past
@@ -65,7 +65,7 @@ def register_diff(
         "to_digest": new.digest,
         **past.diff(old.content, new.content),
     }
-    return json_response(request, body)
+    return checked_response(request, DiffOut, body)
 
 
 class VersionIn(BaseModel):
@@ -120,8 +120,9 @@ def publish_version(
         request_id=request_id(request),
     )
     view = versions.version_view(session, row, target.slug)
-    return json_response(
+    return checked_response(
         request,
+        VersionOut,
         view,
         public=False,
         status_code=201,
@@ -138,7 +139,8 @@ def publish_version(
     responses=problem_responses(422),
 )
 def list_versions(request: Request, session: ReadSession, scope: ScopeDep) -> Response:
-    return json_response(request, {"items": versions.list_versions(session, scope)})
+    body = {"items": versions.list_versions(session, scope)}
+    return checked_response(request, VersionsOut, body)
 
 
 @router.get(

@@ -48,6 +48,11 @@ def _list_route(entity_type: EntityType) -> Callable[..., Response]:
         scope: ScopeDep,
         page: PaginationDep,
     ) -> Response:
+        # Lists, details, /sharing and /register are the hot reads
+        # (bench/instructions.py): served as pre-encoded bytes, most from the
+        # response cache, without validating the body against its
+        # response_model on each miss; tests/test_fuzz_schemathesis.py checks
+        # their bodies against the OpenAPI document instead.
         result = service.list_entities(
             session,
             entity_type,

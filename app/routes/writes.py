@@ -61,7 +61,9 @@ WRITE_ERRORS = problem_responses(401, 403, 404, 409, 412, 422, 428)
 def _entity_response(
     session: Session, entity_type: EntityType, obj: Any, status: int, **headers: str
 ) -> Response:
-    body = orjson.dumps(service.detail(session, entity_type, obj, ControllerScope.every()))
+    detail = service.detail(session, entity_type, obj, ControllerScope.every())
+    detail_model(entity_type).model_validate(detail)  # checked as a response_model would be
+    body = orjson.dumps(detail)
     return Response(
         body,
         status_code=status,
