@@ -159,7 +159,7 @@ def assert_same_register_and_lists(session: Session, slugs: list[str]) -> None:
             if entity_type is e.CONTROLLERS:
                 continue
             page = service.list_entities(
-                session, entity_type, controllers=scope, limit=100_000, offset=0
+                session, entity_type, scope=scope, limit=100_000, offset=0
             )
             reference = orm_items(session, entity_type, scope)
             assert orjson.dumps(page.items) == orjson.dumps(reference), entity_type.name
