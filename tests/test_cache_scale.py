@@ -150,6 +150,9 @@ def orm_items(
     return [service.item(entity_type, obj, controllers) for obj in objs]
 
 
+SERVED_ONLY = ("expanded", "not_stated")
+
+
 def assert_same_register_and_lists(session: Session, slugs: list[str]) -> None:
     for slug in slugs:
         controller = session.scalars(select(m.Controller).where(m.Controller.slug == slug)).one()
@@ -163,7 +166,10 @@ def assert_same_register_and_lists(session: Session, slugs: list[str]) -> None:
                 session, entity_type, controllers=scope, limit=100_000, offset=0
             )
             reference = orm_items(session, entity_type, scope)
-            assert orjson.dumps(page.items) == orjson.dumps(reference), entity_type.name
+            items = page.items
+            if entity_type is e.SHARING:  # what it lists and leaves unstated: rows only
+                items = [{k: v for k, v in i.items() if k not in SERVED_ONLY} for i in items]
+            assert orjson.dumps(items) == orjson.dumps(reference), entity_type.name
             assert page.total == len(reference)
 
 

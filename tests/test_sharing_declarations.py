@@ -21,6 +21,7 @@ from typing import Any
 
 import orjson
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
 from app.db import make_engine, make_sessionmaker, session_scope
@@ -225,3 +226,13 @@ def test_each_filter_keeps_some_arrangements_and_drops_others(
                 continue
             proper.append(0 < len(found) < len(index.items))
     assert any(proper)
+
+
+def test_an_arrangement_alone_is_served_as_listed(client: TestClient) -> None:
+    """One serialiser: ``/sharing/<slug>`` gives the very item the list gives."""
+    listed = client.get("/api/v1/sharing", params={"limit": 100}).json()["items"]
+    assert len(listed) > 30
+    for item in listed:
+        alone = client.get(f"/api/v1/sharing/{item['slug']}")
+        assert alone.status_code == 200
+        assert alone.json() == item

@@ -205,8 +205,6 @@ def item(entity_type: EntityType, obj: Any, controllers: dict[int, str]) -> dict
     state = to_state(entity_type.shape, obj)
     if entity_type.scoped:
         state["controller"] = controllers.get(obj.controller_id)
-    if entity_type is e.SHARING:
-        state.update(sharing_extras(obj))
     return state
 
 
@@ -324,6 +322,10 @@ def detail(
         return recipient_detail(session, obj, controllers)
     if entity_type is e.DATA_CATEGORIES:
         return data_category_detail(session, obj, controllers)
+    if entity_type is e.SHARING:
+        # Served as listed: an arrangement is serialised from rows only.
+        (served,) = _listed_items(session, e.SHARING, [obj.id], controllers)
+        return served
     return item(entity_type, obj, controllers)
 
 
@@ -374,12 +376,6 @@ def _extras(recipient: Any, lists: Mapping[str, Sequence[Any]], row: Any) -> dic
     return {"expanded": expanded, "not_stated": not_stated}
 
 
-def sharing_extras(obj: m.SharingArrangement) -> dict[str, Any]:
-    """Names of what an arrangement links to, and what it leaves unstated."""
-    lists = {name: getattr(obj, name) for name in EXPANDED}
-    return _extras(obj.recipient, lists, obj)
-
-
 @cache
 def _table_of(field_name: str) -> str:
     prop = getattr(m.SharingArrangement, field_name).property
@@ -390,7 +386,8 @@ def _listed_items(
     session: Session, entity_type: EntityType, ids: Sequence[int], controllers: dict[int, str]
 ) -> list[dict[str, Any]]:
     """``item`` for each of these entities, in this order, from rows rather
-    than ORM objects (a fixed number of statements; tests compare both)."""
+    than ORM objects (a fixed number of statements; tests compare both). The
+    only serialiser of a sharing arrangement as served, listed or alone."""
     if not ids:
         return []
     sharing = entity_type is e.SHARING
@@ -414,10 +411,6 @@ def _listed_items(
             state.update(_extras(recipient, lists, row))
         items.append(state)
     return items
-
-
-def sharing_detail_options() -> list[Any]:
-    return load_options(e.SHARING.shape)
 
 
 def arrangements_for_recipient(
