@@ -290,11 +290,19 @@ def detail_options(entity_type: EntityType) -> list[Any]:
 
 
 def get_entity(
-    session: Session, entity_type: EntityType, slug: str, controllers: dict[int, str]
+    session: Session,
+    entity_type: EntityType,
+    slug: str,
+    controllers: dict[int, str],
+    *,
+    loaded: bool = True,
 ) -> Any:
-    """The entity with this slug; 404 if none, 409 if several controllers have one."""
+    """The entity with this slug; 404 if none, 409 if several controllers
+    have one. ``loaded``: with everything its state reads (else its columns)."""
     model = entity_type.model
-    query = select(model).where(model.slug == slug).options(*detail_options(entity_type))
+    query = select(model).where(model.slug == slug)
+    if loaded:
+        query = query.options(*detail_options(entity_type))
     if entity_type.scoped:
         query = query.where(*in_scope(model, controllers))
     if not isinstance(controllers, AllControllers):
@@ -312,6 +320,17 @@ def get_entity(
             controllers=owners,
         )
     return rows[0]
+
+
+def read_detail(
+    session: Session, entity_type: EntityType, slug: str, controllers: dict[int, str]
+) -> dict[str, Any]:
+    """``detail`` of the entity with this slug. An arrangement is served from
+    rows, as listed: its object's links are not loaded as well (12 statements
+    for an uncached arrangement, 20 with them)."""
+    loaded = entity_type is not e.SHARING
+    obj = get_entity(session, entity_type, slug, controllers, loaded=loaded)
+    return detail(session, entity_type, obj, controllers)
 
 
 def detail(

@@ -65,8 +65,7 @@ def _detail_route(entity_type: EntityType) -> Callable[..., Response]:
     def detail_route(
         request: Request, slug: SlugPath, session: ReadSession, controllers: ControllerScope
     ) -> Response:
-        obj = service.get_entity(session, entity_type, slug, controllers)
-        return json_response(request, service.detail(session, entity_type, obj, controllers))
+        return json_response(request, service.read_detail(session, entity_type, slug, controllers))
 
     return detail_route
 
