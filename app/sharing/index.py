@@ -6,6 +6,15 @@ trusts, is answered from that controller's arrangements in memory
 kept in a byte-bounded LRU; every other query from SQL (``app.sharing.sql``).
 Both derive from the filters' declarations and give the same answers.
 
+Each way of matching is kept for a measured gain (``docs/performance.md``):
+memory, because loading 50 arrangements with their links costs ~12 ms a
+request, a controller's whole list a few hundred small dicts; id lists, for
+filters naming few entities; a check per arrangement along the list order
+past ``sqlparts.id_list_limit``, so a page of 50 across 1,000 controllers
+costs 28.9 ms CPU (p50) against 20.5 across one (``bench/scale.py``); the walk of
+``sharing_category_reach`` for a data category, 535 index entries against
+~4,100 along the list order (``app.register.walks``).
+
 Freshness follows the response cache's data version (``app.cache``): a
 write in this process is seen by the next request, others within a second.
 """
