@@ -151,6 +151,15 @@ class SharingFilters:
         self.values = {k: v for k, v in values.items() if v is not None and v != []}
         self.stated_only = stated_only
 
+    @classmethod
+    def from_values(cls, values: dict[str, Any], stated_only: bool) -> SharingFilters:
+        """Filters from values known to be declared and set (no checks: built
+        for each request and each silence)."""
+        filters = cls.__new__(cls)
+        filters.values = values
+        filters.stated_only = stated_only
+        return filters
+
     def set(self) -> Iterator[tuple[SharingFilter, Any]]:
         """The declarations of the filters set, and their values, in
         declaration order (the order unknown slugs are reported in)."""
@@ -160,11 +169,11 @@ class SharingFilters:
 
     def without(self, name: str) -> SharingFilters:
         values = {k: v for k, v in self.values.items() if k != name}
-        return SharingFilters(stated_only=self.stated_only, **values)
+        return SharingFilters.from_values(values, self.stated_only)
 
     def with_unstated(self, fact: Fact) -> SharingFilters:
         facts = sorted({*self.values.get("unstated", ()), fact})
-        return SharingFilters(stated_only=self.stated_only, **{**self.values, "unstated": facts})
+        return SharingFilters.from_values({**self.values, "unstated": facts}, self.stated_only)
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, SharingFilters):
@@ -176,13 +185,17 @@ class SharingFilters:
 
 
 _FACT_ORDER = {fact: n for n, fact in enumerate(Fact)}
+SILENT = sorted(
+    (d for d in DECLARATIONS if d.unstated is not None),
+    key=lambda d: _FACT_ORDER[d.unstated] if d.unstated else 0,
+)
+"""The filters reading a fact the notice may leave unstated, in the order
+of the facts (then of the declarations)."""
 
 
 def active_silences(filters: SharingFilters) -> list[SharingFilter]:
-    """The filters set that read a fact the notice may leave unstated, in
-    the order of the facts."""
-    found = [d for d, _ in filters.set() if d.unstated is not None]
-    return sorted(found, key=lambda d: _FACT_ORDER[d.unstated] if d.unstated else 0)
+    """The filters set that read a fact the notice may leave unstated."""
+    return [d for d in SILENT if d.name in filters.values]
 
 
 def silence_filters(filters: SharingFilters, silence: SharingFilter) -> SharingFilters:

@@ -12,6 +12,7 @@ index than the list order.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from functools import partial
 from typing import Any
 
 from sqlalchemy import exists, or_, select
@@ -209,4 +210,6 @@ def unstated_sql(_: q.SqlContext, facts: Sequence[Fact], __: None) -> Conditions
 
 
 def unstated_memory(_: ControllerSharing, facts: Sequence[Fact], __: bool) -> Predicate:
+    if len(facts) == 1:
+        return partial(leaves_unstated, fact=facts[0])
     return lambda i: all(leaves_unstated(i, fact) for fact in facts)

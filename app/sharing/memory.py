@@ -29,13 +29,14 @@ def build(session: Session, controller_id: int, controller_slug: str) -> Control
 
 def matches(index: ControllerSharing, filters: SharingFilters) -> list[dict[str, Any]]:
     """The items the filters keep, in list order; unknown slugs are refused
-    in declaration order, as the SQL path refuses them."""
-    tests = []
+    in declaration order, as the SQL path refuses them. Predicates run in
+    declaration order too: the slug filters first, each a set test in C,
+    then the Python functions (the SQL path's cost order puts age first)."""
+    checks = []
     for declaration, value in filters.set():
         if declaration.entity is not None:
             index.check_known(declaration.name, declaration.entity.label, value)
-        tests.append((declaration.cost, declaration.memory(index, value, filters.stated_only)))
-    checks = [test for _, test in sorted(tests, key=lambda test: test[0])]
+        checks.append(declaration.memory(index, value, filters.stated_only))
     return [item for item in index.items if all(check(item) for check in checks)]
 
 

@@ -61,9 +61,12 @@ class _Paging(BaseModel):
         values = {}
         for declaration in DECLARATIONS:
             value = getattr(self, declaration.name)
-            values[declaration.name] = split_values(value) if declaration.entity else value
+            if declaration.entity is not None:
+                value = split_values(value)
+            if value is not None and value != []:
+                values[declaration.name] = value
         stated_only = getattr(self, "basis") is BasisFilter.STATED  # noqa: B009
-        return SharingFilters(stated_only=stated_only, **values)
+        return SharingFilters.from_values(values, stated_only)
 
     def pagination(self, settings: Settings) -> Pagination:
         return make_pagination(settings, self.limit, self.offset, self.cursor)
