@@ -47,7 +47,8 @@ class SharingFilter:
     are split, unknown slugs refused."""
     walked: bool = False
     """A walk of ``sharing_category_reach`` serves it when it names an
-    entity most controllers have."""
+    entity most controllers have (and ``basis=stated`` is not asked: then
+    the named entities are always listed)."""
     unstated: Fact | None = None
     """The fact the filter reads that the notice may leave unstated: the
     answer says how many arrangements leave it so (``unstated``)."""
@@ -68,12 +69,22 @@ def _slugs(example: str | None = None) -> FieldInfo:
     return _param([], max_length=MAX_VALUES, json_schema_extra=extra)
 
 
-def _named(name: str, entity: EntityType, sql: Any, memory: Any, cost: int, **kw: Any) -> Any:
+SqlForm = Callable[..., f.Conditions]
+MemoryForm = Callable[..., f.Predicate]
+
+
+def _named(
+    name: str, entity: EntityType, sql: SqlForm, memory: MemoryForm, cost: int, **kw: Any
+) -> SharingFilter:
+    """A filter naming entities by slug (several ORed)."""
     example = kw.pop("example", None)
     return SharingFilter(name, list[str], _slugs(example), sql, memory, cost, entity, **kw)
 
 
-def _listing(name: str, entity: EntityType, field_name: str, cost: int, fact: Fact | None) -> Any:
+def _listing(
+    name: str, entity: EntityType, field_name: str, cost: int, fact: Fact | None
+) -> SharingFilter:
+    """A filter on one of an arrangement's lists without a tree."""
     sql, memory = f.linked_sql(field_name), f.linked_memory(field_name)
     return _named(name, entity, sql, memory, cost, unstated=fact)
 
@@ -133,7 +144,6 @@ DECLARATIONS: tuple[SharingFilter, ...] = (
     ),
 )  # fmt: skip
 BY_NAME = {declaration.name: declaration for declaration in DECLARATIONS}
-BY_COST = sorted(DECLARATIONS, key=lambda declaration: declaration.cost)
 NAMED = {d.name: d.entity for d in DECLARATIONS if d.entity is not None}
 
 
