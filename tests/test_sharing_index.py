@@ -17,8 +17,9 @@ from app.main import create_app
 from app.register.schemas import RecipientRole
 from app.register.scope import resolve_controllers
 from app.register.silence import Fact
-from app.sharing.filters import SharingFilters, list_sharing
-from app.sharing.index import build, page_of
+from app.sharing.declarations import SharingFilters
+from app.sharing.memory import build, page_of
+from app.sharing.sql import list_sharing
 from tests.conftest import make_settings
 from tests.helpers import count_statements
 

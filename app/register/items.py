@@ -53,8 +53,6 @@ def item(
     state = to_state(entity_type.shape, obj)
     if entity_type.scoped:
         state["controller"] = scope.slug(session, obj.controller_id)
-    if entity_type is e.SHARING:
-        state.update(sharing_extras(obj))
     return state
 
 
@@ -88,12 +86,6 @@ def _extras(recipient: Any, lists: Mapping[str, Sequence[Any]], row: Any) -> dic
     return {"expanded": expanded, "not_stated": not_stated}
 
 
-def sharing_extras(obj: m.SharingArrangement) -> dict[str, Any]:
-    """Names of what an arrangement links to, and what it leaves unstated."""
-    lists = {name: getattr(obj, name) for name in EXPANDED}
-    return _extras(obj.recipient, lists, obj)
-
-
 @cache
 def _table_of(field_name: str) -> str:
     prop = getattr(m.SharingArrangement, field_name).property
@@ -104,7 +96,8 @@ def listed_items(
     session: Session, entity_type: EntityType, ids: Sequence[int], scope: ControllerScope
 ) -> list[dict[str, Any]]:
     """``item`` for each of these entities, in this order, from rows rather
-    than ORM objects (a fixed number of statements)."""
+    than ORM objects (a fixed number of statements). The only serialiser of a
+    sharing arrangement as served, listed or alone."""
     if not ids:
         return []
     sharing = entity_type is e.SHARING

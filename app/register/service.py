@@ -111,10 +111,20 @@ def list_entities(
     return Page(items, total, limit, offset, next_cursor)
 
 
-def get_entity(session: Session, entity_type: EntityType, slug: str, scope: ControllerScope) -> Any:
-    """The entity with this slug; 404 if none, 409 if several controllers have one."""
+def get_entity(
+    session: Session,
+    entity_type: EntityType,
+    slug: str,
+    scope: ControllerScope,
+    *,
+    loaded: bool = True,
+) -> Any:
+    """The entity with this slug; 404 if none, 409 if several controllers
+    have one. ``loaded``: with everything its state reads (else its columns)."""
     model = entity_type.model
-    query = select(model).where(model.slug == slug).options(*load_options(entity_type.shape))
+    query = select(model).where(model.slug == slug)
+    if loaded:
+        query = query.options(*load_options(entity_type.shape))
     if entity_type.scoped:
         query = query.where(*scope.where(model.controller_id))
     bound = scope.row_bound()
@@ -135,6 +145,17 @@ def get_entity(session: Session, entity_type: EntityType, slug: str, scope: Cont
     return rows[0]
 
 
+def read_detail(
+    session: Session, entity_type: EntityType, slug: str, scope: ControllerScope
+) -> dict[str, Any]:
+    """``detail`` of the entity with this slug. An arrangement is served from
+    rows, as listed: its object's links are not loaded as well (12 statements
+    for an uncached arrangement, 20 with them)."""
+    loaded = entity_type is not e.SHARING
+    obj = get_entity(session, entity_type, slug, scope, loaded=loaded)
+    return detail(session, entity_type, obj, scope)
+
+
 def detail(
     session: Session, entity_type: EntityType, obj: Any, scope: ControllerScope
 ) -> dict[str, Any]:
@@ -143,6 +164,10 @@ def detail(
         return recipient_detail(session, obj, scope)
     if entity_type is e.DATA_CATEGORIES:
         return data_category_detail(session, obj, scope)
+    if entity_type is e.SHARING:
+        # Served as listed: an arrangement is serialised from rows only.
+        (served,) = listed_items(session, e.SHARING, [obj.id], scope)
+        return served
     return item(session, entity_type, obj, scope)
 
 

@@ -70,8 +70,7 @@ def _detail_route(entity_type: EntityType) -> Callable[..., Response]:
     def detail_route(
         request: Request, slug: SlugPath, session: ReadSession, scope: ScopeDep
     ) -> Response:
-        obj = service.get_entity(session, entity_type, slug, scope)
-        return json_response(request, service.detail(session, entity_type, obj, scope))
+        return json_response(request, service.read_detail(session, entity_type, slug, scope))
 
     return detail_route
 
