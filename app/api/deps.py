@@ -13,6 +13,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from app.api.services import services
+from app.cache.scope import depends_on
 from app.config import Settings
 from app.db import session_scope
 from app.errors import InvalidInput
@@ -94,8 +95,14 @@ ControllerParam = Annotated[
 ]
 
 
-def controller_scope(session: ReadSession, controller: ControllerParam = []) -> dict[int, str]:  # noqa: B006
-    return service.resolve_controllers(session, split_values(controller))
+def controller_scope(
+    request: Request,
+    session: ReadSession,
+    controller: ControllerParam = [],  # noqa: B006
+) -> dict[int, str]:
+    named = split_values(controller)
+    depends_on(request.scope, named)  # one named controller: the cache keys on its version
+    return service.resolve_controllers(session, named)
 
 
 ControllerScope = Annotated[dict[int, str], Depends(controller_scope)]

@@ -10,8 +10,9 @@ known slugs), and each request filters them in memory: no SQL, no thread
 hop. Results are identical to the SQL path (a test compares them filter by
 filter); the SQL path still serves queries spanning several controllers.
 
-Freshness follows the response cache's data version (``app.cache``): a
-write in this process is seen by the next request, others within a second.
+Freshness follows the response cache's data version of the controller
+(``app.cache``): a write in this process is seen by the next request, others
+within a second, and a write to one controller leaves the others' indexes.
 """
 
 from __future__ import annotations
@@ -306,12 +307,13 @@ async def sharing_page(
         version = await watcher.current()
     if version is not None:
         controllers = indexes.controllers
-        if controllers is None or controllers.version < version:
+        registry = watcher.registry  # the set of controllers moves only with their own entries
+        if controllers is None or controllers.version < registry:
             by_id = await run_in_threadpool(_controller_map, indexes.factory)
-            controllers = indexes.controllers = _Controllers(version, by_id)
+            controllers = indexes.controllers = _Controllers(registry, by_id)
         target = _single_target(controllers.by_id, named)
         if target is not None:
-            index = indexes.get(target[0], version)
+            index = indexes.get(target[0], watcher.version_of(target[1]))
             if index is None:
                 index = await run_in_threadpool(indexes.load, *target)
             page = page_of(index, filters, limit=limit, offset=offset, cursor=cursor)
