@@ -117,7 +117,7 @@ class ResponseCache:
         self.misses += 1
         done = anyio.Event()
         self._inflight.setdefault(key, done)
-        changes = self.watcher.changes
+        known, generation = self.watcher.version or 0, self.watcher.generation
         try:
             capture = Capture(send, self.max_entry_bytes)
             dependency = Dependency()
@@ -128,17 +128,19 @@ class ResponseCache:
             if not capture.complete:
                 return
             controller = dependency.controller
+            version = self.watcher.version_of(controller)
             entry = make_entry(
-                self.watcher.version_of(controller),
+                version,
                 capture.headers,
                 capture.body,
                 self.min_compress_bytes,
                 controller=controller,
-                generation=self.watcher.generation,
+                generation=generation,
             )
-            # Versions that moved while the router answered may be newer than
-            # what it read: such an entry is served once, not kept.
-            if self.watcher.changes == changes:
+            # Every event up to ``known`` was committed before the router
+            # read anything; a later one may not be in what it read: an entry
+            # for a version past ``known`` is served once, not kept.
+            if version <= known and generation == self.watcher.generation:
                 self.lru.put(key, entry, entry.size)
         finally:
             if self._inflight.get(key) is done:

@@ -60,9 +60,6 @@ class VersionWatcher:
         self.registry = 0
         """The version of the set of controllers (their own entries)."""
         self.controllers: dict[str, int] = {}
-        self.changes = 0
-        """Counts every move of any version: an answer built while it moved
-        may be older than the versions it would be stamped with."""
         self.generation = 0
         self.read_upto: int | None = None
         """The events up to this sequence number are in the map."""
@@ -126,18 +123,13 @@ class VersionWatcher:
             self._merge(changes, seq)
 
     def _merge(self, changes: Changes, seq: int) -> None:
-        moved = seq > (self.version or 0)
         for controller, version in changes.controllers.items():
             if version > self.controllers.get(controller, 0):
                 self.controllers[controller] = version
-                moved = True
-        if changes.reference > self.floor:
-            self.floor = changes.reference
-            moved = True
+        self.floor = max(self.floor, changes.reference)
         self.registry = max(self.registry, changes.registry)
-        self.version = max(self.version or 0, seq)
-        if moved:
-            self.changes += 1
+        # Last: a reader that sees the new global version sees the map with it.
+        self.version = max(self.version or 0, seq, changes.last)
 
     def _observe(self, reading: Reading, started: float) -> None:
         with self._lock:
@@ -149,7 +141,6 @@ class VersionWatcher:
                 self.version = self.floor = self.registry = reading.head
                 self.controllers = {}
                 self.generation += 1
-                self.changes += 1
                 self.read_upto = reading.head
             else:
                 self._merge(reading.changes, reading.head)
