@@ -17,6 +17,7 @@ from app.db import session_scope
 from app.interchange.loading import sync_register
 from app.interchange.seed import read_seed_dir
 from app.main import create_app
+from app.register.data_versions import controller_version_query
 from app.trail.chain import SYSTEM
 from tests.conftest import SEED_DIR, make_key, make_settings
 from tests.helpers import count_statements
@@ -206,3 +207,18 @@ def test_another_worker_sees_a_write_within_a_second_and_keeps_the_rest(
         assert old_a.headers["etag"] != get(reader, "recipient detail", A).headers["etag"]
     for app in (writer_app, reader_app):
         services_of(app).engine.dispose()
+
+
+@pytest.mark.postgres_only
+def test_a_controllers_version_is_read_along_its_index(two: TestClient, backend: str) -> None:
+    """Reference data is loaded first, so its last event is far back: the
+    lookups must walk ``ix_audit_events_controller_seq``, not the primary key."""
+    app: Any = two.app
+    engine = services_of(app).engine
+    statement = controller_version_query(B).compile(
+        dialect=engine.dialect, compile_kwargs={"literal_binds": True}
+    )
+    with engine.connect() as connection:
+        connection.exec_driver_sql("ANALYZE audit_events")
+        plan = "\n".join(row[0] for row in connection.exec_driver_sql(f"EXPLAIN {statement}"))
+    assert plan.count("ix_audit_events_controller_seq") == 2, plan

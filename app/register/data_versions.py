@@ -17,7 +17,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import ColumnElement, Connection, ScalarSelect, case, func, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    ScalarSelect,
+    Select,
+    case,
+    func,
+    or_,
+    select,
+)
 from sqlalchemy.orm import Session
 
 from app.register import entities as e
@@ -81,7 +90,12 @@ def controller_version(session: Session, controller: str) -> Head:
     """The controller's data version and the hash of that event (a database
     restored from a backup may reach the same number with another history).
     One statement: two index lookups, then the event by its key."""
-    row = session.execute(
+    row = session.execute(controller_version_query(controller)).one_or_none()
+    return Head(0, "") if row is None else Head(int(row.seq), str(row.hash))
+
+
+def controller_version_query(controller: str) -> Select[int, str]:
+    return (
         select(AuditEvent.seq, AuditEvent.hash)
         .where(
             or_(
@@ -91,8 +105,7 @@ def controller_version(session: Session, controller: str) -> Head:
         )
         .order_by(AuditEvent.seq.desc())
         .limit(1)
-    ).one_or_none()
-    return Head(0, "") if row is None else Head(int(row.seq), str(row.hash))
+    )
 
 
 def _last(condition: ColumnElement[bool]) -> ScalarSelect[int]:
