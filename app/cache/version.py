@@ -46,7 +46,8 @@ logger = logging.getLogger("app.cache")
 class Reading:
     head: int
     changes: Changes | None
-    """The events after the previous reading; None when the head went back."""
+    """The events after the previous reading; None at the first reading or
+    when the head went back."""
 
 
 class VersionWatcher:
