@@ -81,6 +81,9 @@ def test_filtered_sharing_runs_the_same_statements_at_any_size(seeded_db: str) -
     app = create_app(make_settings(seeded_db, response_cache_enabled=False))
     counts = []
     with TestClient(app) as client:
+        # The controllers are read once for the process (again only when a
+        # controller's own entry changes): an unknown one has them read.
+        assert client.get(FILTERED, params={"controller": "unknown"}).status_code == 422
         for extra in (0, 40):
             if extra:
                 with services_of(app).sessions() as session:

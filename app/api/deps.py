@@ -13,6 +13,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from app.api.services import services
+from app.cache.scope import depends_on
 from app.config import Settings
 from app.db import session_scope
 from app.errors import InvalidInput
@@ -94,8 +95,12 @@ ControllerParam = Annotated[
 ]
 
 
-def controller_scope(session: ReadSession, controller: ControllerParam = ()) -> ControllerScope:
-    return resolve_controllers(session, split_values(controller))
+def controller_scope(
+    request: Request, session: ReadSession, controller: ControllerParam = ()
+) -> ControllerScope:
+    named = split_values(controller)
+    depends_on(request.scope, named)  # one named controller: the cache keys on its version
+    return resolve_controllers(session, named)
 
 
 ScopeDep = Annotated[ControllerScope, Depends(controller_scope)]

@@ -24,12 +24,16 @@ class Variant:
 @dataclass
 class Entry:
     version: int
+    """The data version the answer depends on (``app.cache.scope``)."""
     headers: Headers
     """The routed headers, in their order."""
     etag: bytes | None
     compress: bool
     variants: dict[str, Variant] = field(default_factory=dict)
     not_modified: Headers = field(default_factory=list)
+    controller: str | None = None
+    """The one controller the answer depends on; None: the whole register."""
+    generation: int = 0
 
     @property
     def size(self) -> int:
@@ -97,11 +101,21 @@ def cacheable(status: int, headers: Headers) -> bool:
     return tokens <= CACHEABLE_VARY
 
 
-def make_entry(version: int, headers: Headers, body: bytes, min_compress: int) -> Entry:
+def make_entry(
+    version: int,
+    headers: Headers,
+    body: bytes,
+    min_compress: int,
+    *,
+    controller: str | None = None,
+    generation: int = 0,
+) -> Entry:
     vary = (header(headers, b"vary") or b"").lower()
     content_type = header(headers, b"content-type") or b""
     entry = Entry(
         version=version,
+        controller=controller,
+        generation=generation,
         headers=headers,
         etag=header(headers, b"etag"),
         compress=(

@@ -1,8 +1,10 @@
 """The response cache: a pure ASGI layer directly around FastAPI's router.
 
 A GET under the public API prefix is answered from the cache when an entry
-for the same path, canonical query string and ``Accept`` exists for the
-current data version. Entries are only ever made from a 200 that the routed
+for the same path, canonical query string and ``Accept`` exists and the data
+version it depends on has not moved: the version of the one controller the
+routed answer declared it reads, or else the global one (``app.cache.scope``).
+Entries are only ever made from a 200 that the routed
 path itself answered to that exact request (so query validation, 404s and
 422s stay the router's), and replayed with the routed headers and bytes,
 compressed on demand once per entry and coding. Everything else goes to the
@@ -30,6 +32,7 @@ from app.cache.entry import (
     normalise_query,
 )
 from app.cache.lru import ByteLRU
+from app.cache.scope import SCOPE_KEY, Dependency
 from app.cache.version import VersionWatcher
 from app.etags import none_match
 
@@ -91,13 +94,13 @@ class ResponseCache:
                 return
         key = (host, scope["path"], normalise_query(scope["query_string"]), accept)
         entry: Entry | None = self.lru.get(key)
-        if entry is None or entry.version != version:
+        if entry is None or not self._valid(entry):
             pending = self._inflight.get(key)
             if pending is not None:  # the same miss is being answered: share it
                 await pending.wait()
                 entry = self.lru.get(key)
-            if entry is None or entry.version != version:
-                await self._miss(scope, receive, send, key, version, if_none_match, accept_encoding)
+            if entry is None or not self._valid(entry):
+                await self._miss(scope, receive, send, key, if_none_match, accept_encoding)
                 return
         self.hits += 1
         await self._serve(entry, key, if_none_match, accept_encoding, send)
@@ -108,28 +111,49 @@ class ResponseCache:
         receive: Receive,
         send: Send,
         key: Hashable,
-        version: int,
         if_none_match: bytes | None,
         accept_encoding: bytes,
     ) -> None:
         self.misses += 1
         done = anyio.Event()
         self._inflight.setdefault(key, done)
+        known, generation = self.watcher.version or 0, self.watcher.generation
         try:
             capture = Capture(send, self.max_entry_bytes)
+            dependency = Dependency()
             # The router must answer in full (not 304) so that the entry is complete.
             headers = [(k, v) for k, v in scope["headers"] if k != b"if-none-match"]
-            await self.gate.run(self.app, {**scope, "headers": headers}, receive, capture.send)
+            routed = {**scope, "headers": headers, SCOPE_KEY: dependency}
+            await self.gate.run(self.app, routed, receive, capture.send)
             if not capture.complete:
                 return
-            entry = make_entry(version, capture.headers, capture.body, self.min_compress_bytes)
-            if self.watcher.version == version:
+            controller = dependency.controller
+            version = self.watcher.version_of(controller)
+            entry = make_entry(
+                version,
+                capture.headers,
+                capture.body,
+                self.min_compress_bytes,
+                controller=controller,
+                generation=generation,
+            )
+            # Every event up to ``known`` was committed before the router
+            # read anything; a later one may not be in what it read: an entry
+            # for a version past ``known`` is served once, not kept.
+            if version <= known and generation == self.watcher.generation:
                 self.lru.put(key, entry, entry.size)
         finally:
             if self._inflight.get(key) is done:
                 del self._inflight[key]
             done.set()
         await self._serve(entry, key, if_none_match, accept_encoding, send)
+
+    def _valid(self, entry: Entry) -> bool:
+        watcher = self.watcher
+        return (
+            entry.version == watcher.version_of(entry.controller)
+            and entry.generation == watcher.generation
+        )
 
     async def _serve(
         self,

@@ -19,6 +19,7 @@ from app.api.deps import (
 )
 from app.api.responses import json_response, weak_etag
 from app.api.services import ServicesDep
+from app.cache.scope import depends_on
 from app.errors import problem_responses
 from app.exports import jsonld
 from app.exports.common import Export, refuse_as_of_with_version
@@ -143,6 +144,7 @@ async def list_sharing(
     several controllers, `total` counts from the cursor (a lower bound).
     """
     page = query.pagination(services.settings)
+    depends_on(request.scope, query.controllers())
     answer = await sharing_page(
         services.sharing,
         services.cache.watcher,
@@ -199,6 +201,7 @@ def get_register(
     version."""
     refuse_as_of_with_version(as_of, version)
     slugs = split_values(controller)
+    depends_on(request.scope, slugs, as_of=as_of)
     snapshot = load_snapshot(
         session,
         slugs[0] if slugs else None,

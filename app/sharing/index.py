@@ -15,8 +15,9 @@ costs 28.9 ms CPU (p50) against 20.5 across one (``bench/scale.py``); the walk o
 ``sharing_category_reach`` for a data category, 535 index entries against
 ~4,100 along the list order (``app.register.walks``).
 
-Freshness follows the response cache's data version (``app.cache``): a
-write in this process is seen by the next request, others within a second.
+Freshness follows the response cache's data version of the controller
+(``app.cache``): a write in this process is seen by the next request, others
+within a second, and a write to one controller leaves the others' indexes.
 """
 
 from __future__ import annotations
@@ -102,12 +103,13 @@ async def sharing_page(
         version = await watcher.current()
     if version is not None:
         controllers = indexes.controllers
-        if controllers is None or controllers.version < version:
+        registry = watcher.registry  # the set of controllers moves only with their own entries
+        if controllers is None or controllers.version < registry:
             by_id = await run_in_threadpool(_controller_map, indexes.factory)
-            controllers = indexes.controllers = _Controllers(version, by_id)
+            controllers = indexes.controllers = _Controllers(registry, by_id)
         target = _single_target(controllers.by_id, named)
         if target is not None:
-            index = indexes.get(target[0], version)
+            index = indexes.get(target[0], watcher.version_of(target[1]))
             if index is None:
                 index = await run_in_threadpool(indexes.load, *target)
             page = page_of(index, filters, limit=limit, offset=offset, cursor=cursor)
