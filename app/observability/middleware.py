@@ -66,20 +66,25 @@ class ObservabilityMiddleware:
         finally:
             self.metrics.in_progress.dec()
             elapsed = time.perf_counter() - started
-            self.metrics.observe(scope, status, elapsed)
-            if access_logger.isEnabledFor(logging.INFO):
-                access_logger.info(
-                    "%s %s %d",
-                    scope["method"],
-                    scope["path"],
-                    status,
-                    extra={
-                        "method": scope["method"],
-                        "path": scope["path"][:1000],
-                        "query": scope.get("query_string", b"")[:1000].decode("latin-1"),
-                        "route": self.metrics.routes.name(scope),
-                        "status": status,
-                        "duration_ms": round(elapsed * 1000, 2),
-                        "client": (scope.get("client") or (None,))[0],
-                    },
-                )
+            record(self.metrics, scope, status, elapsed)
+
+
+def record(metrics: Metrics, scope: Scope, status: int, elapsed: float) -> None:
+    """Count an answered request and write its access log line."""
+    metrics.observe(scope, status, elapsed)
+    if access_logger.isEnabledFor(logging.INFO):
+        access_logger.info(
+            "%s %s %d",
+            scope["method"],
+            scope["path"],
+            status,
+            extra={
+                "method": scope["method"],
+                "path": scope["path"][:1000],
+                "query": scope.get("query_string", b"")[:1000].decode("latin-1"),
+                "route": metrics.routes.name(scope),
+                "status": status,
+                "duration_ms": round(elapsed * 1000, 2),
+                "client": (scope.get("client") or (None,))[0],
+            },
+        )
