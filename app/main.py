@@ -109,6 +109,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         openapi_url=None,
         docs_url=None,
         redoc_url=None,
+        # Metrics and request ids are the app's own (app.observability); FastAPI's
+        # OpenTelemetry hooks otherwise check their providers on every request.
+        telemetry={"tracing": False, "metrics": False, "logs": False},
     )
     app.services = services
     app.state.services = services

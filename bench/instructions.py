@@ -33,6 +33,7 @@ sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__)
 
 import argparse
 import asyncio
+import contextlib
 import importlib
 import os
 import re
@@ -106,7 +107,9 @@ async def serve_commands(target: str) -> None:
     module, _, name = target.partition(":")
     app = getattr(importlib.import_module(module), name)
     loop = asyncio.get_running_loop()
-    async with app.router.lifespan_context(app):
+    router = getattr(app, "router", None)  # the bare ASGI baseline has none
+    lifespan = router.lifespan_context(app) if router is not None else contextlib.nullcontext()
+    async with lifespan:
         print("ready", flush=True)
         while line := await loop.run_in_executor(None, sys.stdin.readline):
             _, count, url, *etag = line.split()
