@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app.cache.admission import Gate
 from app.cache.layer import ResponseCache
+from app.cache.lookup import CacheLookup
 from app.cache.lru import ByteLRU
 from app.cache.version import VersionWatcher
 from app.config import Settings
@@ -33,20 +34,27 @@ _PENDING_CHANGES = "cache.pending_changes"
 
 @dataclass
 class CacheState:
-    lru: ByteLRU
-    watcher: VersionWatcher
+    lookup: CacheLookup
     gate: Gate
     enabled: bool
 
+    @property
+    def lru(self) -> ByteLRU:
+        return self.lookup.lru
+
+    @property
+    def watcher(self) -> VersionWatcher:
+        return self.lookup.watcher
+
     @classmethod
     def build(cls, settings: Settings) -> CacheState:
+        watcher = VersionWatcher(
+            settings.database_url,
+            interval=settings.cache_version_interval,
+            max_age=settings.cache_version_max_age,
+        )
         return cls(
-            lru=ByteLRU(settings.response_cache_max_bytes),
-            watcher=VersionWatcher(
-                settings.database_url,
-                interval=settings.cache_version_interval,
-                max_age=settings.cache_version_max_age,
-            ),
+            lookup=CacheLookup(ByteLRU(settings.response_cache_max_bytes), watcher),
             gate=Gate(routed_concurrency(settings)),
             enabled=settings.response_cache_enabled,
         )
@@ -65,8 +73,7 @@ def install(app: FastAPI, state: CacheState, settings: Settings) -> None:
     if state.enabled:
         app.add_middleware(
             ResponseCache,
-            lru=state.lru,
-            watcher=state.watcher,
+            lookup=state.lookup,
             gate=state.gate,
             max_entry_bytes=settings.response_cache_max_bytes // 8,
             min_compress_bytes=settings.compress_min_bytes,

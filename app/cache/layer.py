@@ -22,24 +22,17 @@ import anyio.to_thread
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.cache.admission import Gate
-from app.cache.encoding import IDENTITY, compress, negotiate
-from app.cache.entry import (
-    Entry,
-    Headers,
-    Variant,
-    cacheable,
-    make_entry,
-    normalise_query,
-)
-from app.cache.lru import ByteLRU
+from app.cache.encoding import IDENTITY, compress
+from app.cache.entry import Entry, Headers, Variant, cacheable, make_entry
+from app.cache.lookup import CacheLookup, CacheRequest
 from app.cache.scope import SCOPE_KEY, Dependency
-from app.cache.version import VersionWatcher
-from app.etags import none_match
 
 INLINE_COMPRESS_LIMIT = 16 * 1024
 """Bodies above this are compressed in a worker thread, off the event loop."""
 
-BYPASS_HEADERS = frozenset({b"authorization", b"cookie"})
+SERVED = "cache.served"
+"""Scope state key: the (entry, coding, status) this layer answered with, for
+``app.fast_hits`` to record what the outer layers added."""
 
 
 class ResponseCache:
@@ -47,74 +40,57 @@ class ResponseCache:
         self,
         app: ASGIApp,
         *,
-        lru: ByteLRU,
-        watcher: VersionWatcher,
+        lookup: CacheLookup,
         gate: Gate,
-        prefix: str = "/api/",
         max_entry_bytes: int,
         min_compress_bytes: int,
     ) -> None:
         self.app = app
-        self.lru = lru
-        self.watcher = watcher
+        self.lookup = lookup
+        self.lru = lookup.lru
+        self.watcher = lookup.watcher
         self.gate = gate
-        self.prefix = prefix
         self.max_entry_bytes = max_entry_bytes
         self.min_compress_bytes = min_compress_bytes
         self._inflight: dict[Hashable, anyio.Event] = {}
-        self.hits = 0
-        self.misses = 0
+
+    @property
+    def hits(self) -> int:
+        return self.lookup.hits
+
+    @property
+    def misses(self) -> int:
+        return self.lookup.misses
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        if scope["method"] != "GET" or not scope["path"].startswith(self.prefix):
+        request = self.lookup.request(scope)
+        if request is None:
             await self.gate.run(self.app, scope, receive, send)
             return
-        accept = accept_encoding = host = b""
-        if_none_match: bytes | None = None
-        for name, value in scope["headers"]:
-            if name == b"accept":
-                accept = value
-            elif name == b"host":  # exports carry absolute IRIs built from it
-                host = value
-            elif name == b"accept-encoding":
-                accept_encoding = value
-            elif name == b"if-none-match":
-                if_none_match = value
-            elif name in BYPASS_HEADERS:
-                await self.gate.run(self.app, scope, receive, send)
-                return
-        version = self.watcher.fresh()
-        if version is None:
-            version = await self.watcher.current()
-            if version is None:
-                await self.gate.run(self.app, scope, receive, send)
-                return
-        key = (host, scope["path"], normalise_query(scope["query_string"]), accept)
+        if self.watcher.fresh() is None and await self.watcher.current() is None:
+            await self.gate.run(self.app, scope, receive, send)
+            return
+        key = request.key
         entry: Entry | None = self.lru.get(key)
-        if entry is None or not self._valid(entry):
+        if entry is None or not self.lookup.valid(entry):
             pending = self._inflight.get(key)
             if pending is not None:  # the same miss is being answered: share it
                 await pending.wait()
                 entry = self.lru.get(key)
-            if entry is None or not self._valid(entry):
-                await self._miss(scope, receive, send, key, if_none_match, accept_encoding)
+            if entry is None or not self.lookup.valid(entry):
+                await self._miss(scope, receive, send, request)
                 return
-        self.hits += 1
-        await self._serve(entry, key, if_none_match, accept_encoding, send)
+        self.lookup.hits += 1
+        await self._serve(entry, request, scope, send)
 
     async def _miss(
-        self,
-        scope: Scope,
-        receive: Receive,
-        send: Send,
-        key: Hashable,
-        if_none_match: bytes | None,
-        accept_encoding: bytes,
+        self, scope: Scope, receive: Receive, send: Send, request: CacheRequest
     ) -> None:
-        self.misses += 1
+        self.lookup.misses += 1
+        key = request.key
         done = anyio.Event()
         self._inflight.setdefault(key, done)
         known, generation = self.watcher.version or 0, self.watcher.generation
@@ -146,33 +122,21 @@ class ResponseCache:
             if self._inflight.get(key) is done:
                 del self._inflight[key]
             done.set()
-        await self._serve(entry, key, if_none_match, accept_encoding, send)
+        await self._serve(entry, request, scope, send)
 
-    def _valid(self, entry: Entry) -> bool:
-        watcher = self.watcher
-        return (
-            entry.version == watcher.version_of(entry.controller)
-            and entry.generation == watcher.generation
-        )
-
-    async def _serve(
-        self,
-        entry: Entry,
-        key: Hashable,
-        if_none_match: bytes | None,
-        accept_encoding: bytes,
-        send: Send,
-    ) -> None:
-        coding = negotiate(accept_encoding) if entry.compress else IDENTITY
-        etag = entry.coded_etag(coding)
-        if if_none_match is not None and etag is not None and none_match(if_none_match, etag):
+    async def _serve(self, entry: Entry, request: CacheRequest, scope: Scope, send: Send) -> None:
+        status, coding = entry.answer(request.if_none_match, request.accept_encoding)
+        state = scope.get("state")
+        if state is not None:
+            state[SERVED] = (entry, coding, status)
+        if status == 304:
             headers = entry.not_modified_headers(coding)
             await send({"type": "http.response.start", "status": 304, "headers": headers})
             await send({"type": "http.response.body", "body": b""})
             return
         variant = entry.variants.get(coding)
         if variant is None:
-            variant = await self._compress(entry, key, coding)
+            variant = await self._compress(entry, request.key, coding)
         await send({"type": "http.response.start", "status": 200, "headers": variant.headers})
         await send({"type": "http.response.body", "body": variant.body})
 
