@@ -84,8 +84,9 @@ class Report:
 def consistent_view(session: Session) -> None:
     """Read everything that follows from one snapshot: on PostgreSQL a
     repeatable-read transaction (SQLite's read transaction already is one),
-    so a write committed meanwhile cannot look like tampering. Call first."""
-    if session.get_bind().dialect.name == "postgresql":
+    so a write committed meanwhile cannot look like tampering. Call first;
+    in a transaction already begun (by an earlier call), nothing changes."""
+    if session.get_bind().dialect.name == "postgresql" and not session.in_transaction():
         session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
 
 
