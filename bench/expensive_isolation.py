@@ -34,6 +34,7 @@ import tempfile
 import threading
 import time
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import httpx
 
@@ -64,8 +65,8 @@ def cheap_latencies(base: str, count: int) -> list[float]:
 
 
 def expensive_callers(base: str, first: str, last: str, stop: threading.Event) -> list[int]:
-    """16 callers in threads, each calling an expensive read until ``stop``;
-    the count of answers by status."""
+    """16 callers in threads, each calling an expensive read until ``stop``
+    (the answers in flight then are awaited); the status of every answer."""
     start, end = datetime.fromisoformat(first), datetime.fromisoformat(last)
     statuses: list[int] = []
 
@@ -93,23 +94,22 @@ def expensive_callers(base: str, first: str, last: str, stop: threading.Event) -
     return statuses
 
 
-def _load(base: str, first: str, last: str, seconds: float, out: multiprocessing.Queue) -> None:  # type: ignore[type-arg]
-    stop = threading.Event()
-    timer = threading.Timer(seconds, stop.set)
-    timer.start()
-    out.put(expensive_callers(base, first, last, stop))
+def _load(base: str, first: str, last: str, stop: Any, out: Any) -> None:
+    """In a process of its own: the callers, until ``stop`` is set."""
+    done = threading.Event()
+    threading.Thread(target=lambda: (stop.wait(), done.set()), daemon=True).start()
+    out.put(expensive_callers(base, first, last, done))
 
 
 def measure(server: Server, requests: int, first: str, last: str) -> dict[str, float]:
     base = server.url("")
     idle = cheap_latencies(base, requests)
-    queue: multiprocessing.Queue = multiprocessing.Queue()  # type: ignore[type-arg]
-    # Long enough to outlast the loaded measurement (at idle speed and then some).
-    seconds = 10 + sum(idle) / 1000 * 20
-    load = multiprocessing.Process(target=_load, args=(base, first, last, seconds, queue))
+    stop, queue = multiprocessing.Event(), multiprocessing.Queue()
+    load = multiprocessing.Process(target=_load, args=(base, first, last, stop, queue))
     load.start()
-    time.sleep(3)  # every caller has started and the first replays are running
+    time.sleep(3)  # every caller has started and the first passes are running
     loaded = cheap_latencies(base, requests)
+    stop.set()
     statuses = queue.get()
     load.join()
     return {
