@@ -35,7 +35,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.db import make_engine, make_sessionmaker
-from app.errors import PROBLEM_BASE, ProblemError
+from app.errors import ProblemError, Problems
 
 logger = logging.getLogger(__name__)
 
@@ -48,8 +48,7 @@ Task = Callable[Concatenate[Session, P], T]
 class WorkFailed(ProblemError):
     """Expensive work that failed for a reason of its own, not the request's."""
 
-    status = 503
-    problem_type = PROBLEM_BASE + "expensive-read-failed"
+    problem = Problems.EXPENSIVE_READ_FAILED
 
     def __init__(self, detail: str) -> None:
         super().__init__(detail, headers={"Retry-After": "5"})

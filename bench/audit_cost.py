@@ -30,6 +30,7 @@ from app.main import create_app
 from app.register import entities as e
 from app.register import service, writes
 from app.register.models import Controller
+from app.register.scope import ControllerScope
 from app.trail.chain import SYSTEM, begin_write
 from bench.common import API, DEFAULT_PG, ROOT, create_pg_database, drop_pg_database, prepare
 from tests.servers import AppServer
@@ -47,7 +48,8 @@ def grow(url: str, count: int) -> None:
             begin_write(session)
             owner = session.scalars(select(Controller).where(Controller.slug == COUNCIL)).one()
             for _ in range(min(500, count - done)):
-                obj = service.get_entity(session, e.RECIPIENTS, "nexus", {owner.id: owner.slug})
+                scope = ControllerScope.of({owner.id: owner.slug})
+                obj = service.get_entity(session, e.RECIPIENTS, "nexus", scope)
                 patch = {"contract_reference": f"Contract {done}"}
                 writes.update(session, e.RECIPIENTS, owner, obj, patch, actor=SYSTEM)
                 done += 1

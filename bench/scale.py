@@ -55,8 +55,9 @@ from app.interchange.seed import load_seed
 from app.migrate import upgrade
 from app.models import load_all_models
 from app.register import models as m
-from app.register import reach, service
+from app.register import reach
 from app.register.cursors import Cursor
+from app.register.scope import resolve_controllers
 from app.sharing import filters as sharing_filters
 from bench.common import DEFAULT_PG, create_pg_database, drop_pg_database
 
@@ -479,7 +480,7 @@ def queries() -> dict[str, Query]:
         return orjson.dumps(load_snapshot(session, controller).document())
 
     def one_controller(session: Session, controller: str, _run: int) -> object:
-        scope = service.resolve_controllers(session, [controller])
+        scope = resolve_controllers(session, [controller])
         filters = sharing_filters.SharingFilters(data_category=["ethnicity"], age=14)
         return orjson.dumps(
             sharing_filters.list_sharing(session, filters, scope, limit=50, offset=0).as_dict()
@@ -492,7 +493,7 @@ def queries() -> dict[str, Query]:
 
     def across(offset: int, limit: int = 50) -> Query:
         def run_query(session: Session, _controller: str, _run: int) -> object:
-            scope = service.resolve_controllers(session, [])
+            scope = resolve_controllers(session, [])
             page = sharing_filters.list_sharing(
                 session, dfe_ethnicity(), scope, limit=limit, offset=offset
             )
@@ -506,7 +507,7 @@ def queries() -> dict[str, Query]:
         key = str(session.get_bind().url)
         if key not in cursors:  # found once per database, before the timed runs
             cursors[key] = _cursor_after(session, dfe_ethnicity(), 500)
-        scope = service.resolve_controllers(session, [])
+        scope = resolve_controllers(session, [])
         page = sharing_filters.list_sharing(
             session, dfe_ethnicity(), scope, limit=50, offset=0, cursor=cursors[key]
         )
@@ -526,7 +527,7 @@ def queries() -> dict[str, Query]:
 
 def _cursor_after(session: Session, filters: sharing_filters.SharingFilters, n: int) -> Cursor:
     """The cursor after the n-th match (or after the last, if fewer)."""
-    scope = service.resolve_controllers(session, [])
+    scope = resolve_controllers(session, [])
     page = sharing_filters.list_sharing(session, filters, scope, limit=n, offset=0)
     if page.next_cursor is not None:
         return page.next_cursor

@@ -20,12 +20,13 @@ from app.interchange.loading import sync_register
 from app.interchange.seed import read_seed_dir
 from app.main import create_app
 from app.migrate import upgrade
-from app.register import document, reach, service, writes
+from app.register import document, items, reach, service, writes
 from app.register import entities as e
 from app.register import models as m
 from app.register.document import register_content, section_key, sort_states
 from app.register.entities import load_options, to_state
 from app.register.schemas import RecipientRole
+from app.register.scope import ControllerScope, resolve_controllers
 from app.sharing import filters as sharing_filters
 from app.trail.chain import SYSTEM
 from tests.conftest import SEED_DIR, make_settings
@@ -137,15 +138,15 @@ def orm_register_content(session: Session, controller: m.Controller) -> dict[str
 
 
 def orm_items(
-    session: Session, entity_type: e.EntityType, controllers: dict[int, str]
+    session: Session, entity_type: e.EntityType, scope: ControllerScope
 ) -> list[dict[str, Any]]:
-    """Every item of a list as ``service.item`` builds it from ORM objects."""
+    """Every item of a list as ``items.item`` builds it from ORM objects."""
     model = entity_type.model
-    query = select(model).options(*service.detail_options(entity_type))
+    query = select(model).options(*e.load_options(entity_type.shape))
     if entity_type.scoped:
-        query = query.where(*service.in_scope(model, controllers))
-    objs = session.scalars(service._ordered(entity_type, query)).all()
-    return [service.item(entity_type, obj, controllers) for obj in objs]
+        query = query.where(*scope.where(model.controller_id))
+    objs = session.scalars(items.ordered(entity_type, query)).all()
+    return [items.item(session, entity_type, obj, scope) for obj in objs]
 
 
 def assert_same_register_and_lists(session: Session, slugs: list[str]) -> None:
@@ -153,12 +154,12 @@ def assert_same_register_and_lists(session: Session, slugs: list[str]) -> None:
         controller = session.scalars(select(m.Controller).where(m.Controller.slug == slug)).one()
         expected = orm_register_content(session, controller)
         assert orjson.dumps(register_content(session, controller)) == orjson.dumps(expected)
-        scope = service.resolve_controllers(session, [slug])
+        scope = resolve_controllers(session, [slug])
         for entity_type in e.ALL_TYPES:
             if entity_type is e.CONTROLLERS:
                 continue
             page = service.list_entities(
-                session, entity_type, controllers=scope, limit=100_000, offset=0
+                session, entity_type, scope=scope, limit=100_000, offset=0
             )
             reference = orm_items(session, entity_type, scope)
             assert orjson.dumps(page.items) == orjson.dumps(reference), entity_type.name
@@ -207,8 +208,8 @@ def test_filters_checked_row_by_row_match_the_id_lists(
             for limit in (None, 0):
                 with monkeypatch.context() as patch:
                     if limit is not None:
-                        patch.setattr(sharing_filters, "_id_list_limit", lambda _s, n=limit: n)
-                    scope = service.resolve_controllers(session, named)
+                        patch.setattr(sharing_filters, "_id_list_limit", lambda _s, _c, n=limit: n)
+                    scope = resolve_controllers(session, named)
                     wanted = sharing_filters.SharingFilters(**filters)
                     page = sharing_filters.list_sharing(session, wanted, scope, limit=500, offset=0)
                 answers.append(orjson.dumps(page.as_dict()))
@@ -221,7 +222,7 @@ def test_totals_across_every_controller_stop_one_past_the_page(
     session = two_controllers
 
     def page(named: list[str], limit: int, offset: int) -> service.Page:
-        scope = service.resolve_controllers(session, named)
+        scope = resolve_controllers(session, named)
         return sharing_filters.list_sharing(
             session, sharing_filters.SharingFilters(), scope, limit=limit, offset=offset
         )
@@ -250,7 +251,7 @@ def test_cursor_pages_across_controllers_equal_the_whole_list(
 ) -> None:
     session = two_controllers
     wanted = sharing_filters.SharingFilters(**filters)
-    scope = service.resolve_controllers(session, [])
+    scope = resolve_controllers(session, [])
     everything = sharing_filters.list_sharing(session, wanted, scope, limit=500, offset=0)
     assert everything.next_cursor is None
     assert {item["controller"] for item in everything.items} == {COUNCIL, OTHER}
@@ -273,7 +274,7 @@ def test_cross_controller_pages_read_only_the_controllers_they_show(
 ) -> None:
     # Reading every controller's slug costs ~30 ms at 20,000 controllers.
     with count_statements(services_of(app).engine) as statements:
-        scope = service.resolve_controllers(two_controllers, [])
+        scope = resolve_controllers(two_controllers, [])
         filters = sharing_filters.SharingFilters(recipient=["nexus"])
         page = sharing_filters.list_sharing(two_controllers, filters, scope, limit=50, offset=0)
     assert {item["controller"] for item in page.items} == {COUNCIL, OTHER}
@@ -322,13 +323,13 @@ def plans(engine: Engine, action: Callable[[Session], Any]) -> list[tuple[str, s
 
 def one_controller(session: Session) -> None:
     slug = session.scalars(select(m.Controller.slug).order_by(m.Controller.id.desc())).first()
-    scope = service.resolve_controllers(session, [slug or ""])
+    scope = resolve_controllers(session, [slug or ""])
     filters = sharing_filters.SharingFilters(data_category=["ethnicity"], age=14)
     sharing_filters.list_sharing(session, filters, scope, limit=50, offset=0)
 
 
 def across_controllers(session: Session) -> None:
-    scope = service.resolve_controllers(session, [])
+    scope = resolve_controllers(session, [])
     filters = sharing_filters.SharingFilters(
         recipient=["department-for-education"], data_category=["ethnicity"]
     )
@@ -336,7 +337,7 @@ def across_controllers(session: Session) -> None:
 
 
 def across_controllers_by_cursor(session: Session) -> None:
-    scope = service.resolve_controllers(session, [])
+    scope = resolve_controllers(session, [])
     filters = sharing_filters.SharingFilters(
         recipient=["department-for-education"], data_category=["ethnicity"]
     )
@@ -424,9 +425,11 @@ def test_national_register_and_pages_are_unchanged(
                         with monkeypatch.context() as patch:
                             if limit is not None:
                                 patch.setattr(
-                                    sharing_filters, "_id_list_limit", lambda _s, n=limit: n
+                                    sharing_filters,
+                                    "_id_list_limit",
+                                    lambda _s, _c, n=limit: n,
                                 )
-                            scope = service.resolve_controllers(session, [])
+                            scope = resolve_controllers(session, [])
                             wanted = sharing_filters.SharingFilters(**filters)
                             page = sharing_filters.list_sharing(
                                 session, wanted, scope, limit=50, offset=offset

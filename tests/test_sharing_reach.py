@@ -22,8 +22,9 @@ from app.db import make_engine, make_sessionmaker, session_scope
 from app.interchange.seed import load_seed
 from app.migrate import downgrade, upgrade
 from app.register import models as m
-from app.register import reach, service
+from app.register import reach
 from app.register.reach import COLUMNS
+from app.register.scope import resolve_controllers
 from app.sharing import filters as sharing_filters
 from tests.conftest import SEED_DIR
 from tests.databases import DatabaseFactory
@@ -216,10 +217,10 @@ def test_walks_across_controllers_skip_nothing_and_show_each_arrangement_once(
         session.add(other)
         session.commit()
         by_ids = sharing_filters.list_sharing(
-            session, filters, service.resolve_controllers(session, []), limit=500, offset=0
+            session, filters, resolve_controllers(session, []), limit=500, offset=0
         )
-        monkeypatch.setattr(sharing_filters, "_id_list_limit", lambda _controllers: 0)
-        scope = service.resolve_controllers(session, [])
+        monkeypatch.setattr(sharing_filters, "_id_list_limit", lambda _session, _scope: 0)
+        scope = resolve_controllers(session, [])
         matching = sharing_filters.sharing_matching(session, filters, scope)
         assert matching.walk is not None
         assert len(matching.walk.values) == 3

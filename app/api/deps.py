@@ -16,7 +16,6 @@ from app.api.services import services
 from app.config import Settings
 from app.db import session_scope
 from app.errors import InvalidInput
-from app.register import service
 from app.register.cursors import MAX_TOKEN_LENGTH
 from app.register.paging import (
     CONTROLLER_DOC,
@@ -30,6 +29,7 @@ from app.register.paging import (
     make_pagination,
     split_values,
 )
+from app.register.scope import ControllerScope, resolve_controllers
 from app.trail.chain import begin_write
 
 logger = logging.getLogger("app.api")
@@ -85,7 +85,7 @@ async def pagination(  # async: no I/O, so no thread-pool hop
 PaginationDep = Annotated[Pagination, Depends(pagination)]
 
 ControllerParam = Annotated[
-    list[str],
+    tuple[str, ...],
     Query(
         description=CONTROLLER_DOC,
         examples=["cambridgeshire-county-council"],
@@ -94,11 +94,11 @@ ControllerParam = Annotated[
 ]
 
 
-def controller_scope(session: ReadSession, controller: ControllerParam = []) -> dict[int, str]:  # noqa: B006
-    return service.resolve_controllers(session, split_values(controller))
+def controller_scope(session: ReadSession, controller: ControllerParam = ()) -> ControllerScope:
+    return resolve_controllers(session, split_values(controller))
 
 
-ControllerScope = Annotated[dict[int, str], Depends(controller_scope)]
+ScopeDep = Annotated[ControllerScope, Depends(controller_scope)]
 
 
 def only_params(*allowed: str) -> Callable[[Request], Awaitable[None]]:

@@ -118,14 +118,6 @@ def make_entry(version: int, headers: Headers, body: bytes, min_compress: int) -
     return entry
 
 
-def etag_matches(if_none_match: bytes, etag: bytes) -> bool:
-    """Weak comparison, as RFC 9110 prescribes for If-None-Match."""
-    if if_none_match.strip() == b"*":
-        return True
-    opaque = etag.removeprefix(b"W/")
-    return any(tag.strip().removeprefix(b"W/") == opaque for tag in if_none_match.split(b","))
-
-
 def normalise_query(query: bytes) -> bytes:
     """Parameters in a canonical order: stable-sorted by decoded name, so the
     values of one name keep their order and every parse of the result gives

@@ -26,12 +26,12 @@ from app.cache.entry import (
     Headers,
     Variant,
     cacheable,
-    etag_matches,
     make_entry,
     normalise_query,
 )
 from app.cache.lru import ByteLRU
 from app.cache.version import VersionWatcher
+from app.etags import none_match
 
 INLINE_COMPRESS_LIMIT = 16 * 1024
 """Bodies above this are compressed in a worker thread, off the event loop."""
@@ -141,7 +141,7 @@ class ResponseCache:
     ) -> None:
         coding = negotiate(accept_encoding) if entry.compress else IDENTITY
         etag = entry.coded_etag(coding)
-        if if_none_match is not None and etag is not None and etag_matches(if_none_match, etag):
+        if if_none_match is not None and etag is not None and none_match(if_none_match, etag):
             headers = entry.not_modified_headers(coding)
             await send({"type": "http.response.start", "status": 304, "headers": headers})
             await send({"type": "http.response.body", "body": b""})

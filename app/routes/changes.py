@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field
 from starlette.responses import Response
 
 from app.api.deps import ReadSession, only_params
-from app.api.responses import json_response
+from app.api.responses import checked_response
 from app.api.services import ServicesDep
 from app.errors import InvalidInput, problem_responses
 from app.history.moments import is_seq, parse_moment, parse_seq
@@ -170,7 +170,7 @@ def changes(
         "next_cursor": str(next_cursor) if next_cursor else None,
         "next": next_url,
     }
-    return json_response(request, body, public=False)
+    return checked_response(request, ChangesOut, body, public=False)
 
 
 @router.get(
@@ -191,4 +191,4 @@ def verify_chain(request: Request, session: ReadSession, services: ServicesDep) 
     change is made, for at most ``VERIFY_CACHE_SECONDS`` (``verified_at``
     says when it was made)."""
     report = services.verification.report(session)
-    return json_response(request, report, public=False)
+    return checked_response(request, VerificationOut, report, public=False)

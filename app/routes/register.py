@@ -10,9 +10,9 @@ from starlette.responses import Response
 
 from app.api.deps import (
     ControllerParam,
-    ControllerScope,
     PaginationDep,
     ReadSession,
+    ScopeDep,
     only_params,
     query_model,
     query_model_openapi,
@@ -45,13 +45,18 @@ def _list_route(entity_type: EntityType) -> Callable[..., Response]:
     def list_route(
         request: Request,
         session: ReadSession,
-        controllers: ControllerScope,
+        scope: ScopeDep,
         page: PaginationDep,
     ) -> Response:
+        # Lists, details, /sharing and /register are the hot reads
+        # (bench/instructions.py): served as pre-encoded bytes, most from the
+        # response cache, without validating the body against its
+        # response_model on each miss; tests/test_fuzz_schemathesis.py checks
+        # their bodies against the OpenAPI document instead.
         result = service.list_entities(
             session,
             entity_type,
-            controllers=controllers,
+            scope=scope,
             limit=page.limit,
             offset=page.offset,
             cursor=page.cursor,
@@ -63,10 +68,10 @@ def _list_route(entity_type: EntityType) -> Callable[..., Response]:
 
 def _detail_route(entity_type: EntityType) -> Callable[..., Response]:
     def detail_route(
-        request: Request, slug: SlugPath, session: ReadSession, controllers: ControllerScope
+        request: Request, slug: SlugPath, session: ReadSession, scope: ScopeDep
     ) -> Response:
-        obj = service.get_entity(session, entity_type, slug, controllers)
-        return json_response(request, service.detail(session, entity_type, obj, controllers))
+        obj = service.get_entity(session, entity_type, slug, scope)
+        return json_response(request, service.detail(session, entity_type, obj, scope))
 
     return detail_route
 
@@ -185,7 +190,7 @@ def get_register(
     request: Request,
     session: ReadSession,
     services: ServicesDep,
-    controller: ControllerParam = [],  # noqa: B006
+    controller: ControllerParam = (),
     as_of: AsOfParam = None,
     version: VersionParam = None,
 ) -> Response:

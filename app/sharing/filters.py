@@ -30,7 +30,8 @@ from app.register import models as m
 from app.register.cursors import Cursor
 from app.register.entities import EntityType
 from app.register.schemas import RecipientRole
-from app.register.service import AllControllers, Page, in_scope, list_entities
+from app.register.scope import ControllerScope
+from app.register.service import Page, list_entities
 from app.register.silence import Fact, stated_sql, unstated_condition
 from app.register.walks import Walk
 
@@ -63,7 +64,7 @@ class SharingFilters:
         return replace(self, unstated=sorted({*self.unstated, fact}))
 
 
-def _id_list_limit(controllers: dict[int, str]) -> int | None:
+def _id_list_limit(session: Session, scope: ControllerScope) -> int | None:
     """How many entities a filter may name across every controller and still
     be matched as a list of ids (``None``: no limit, the scope is bounded).
 
@@ -72,9 +73,9 @@ def _id_list_limit(controllers: dict[int, str]) -> int | None:
     controller) each arrangement is checked as the list is walked in order,
     which stops after the page. Walking costs ~controllers / named, the list
     ~named, so the two meet near the square root."""
-    if not isinstance(controllers, AllControllers):
+    if not scope.is_every:
         return None
-    return max(64, math.isqrt(32 * controllers.size_bound()))
+    return max(64, math.isqrt(32 * scope.size_bound(session)))
 
 
 def _named_ids(
@@ -82,7 +83,7 @@ def _named_ids(
     entity_type: EntityType,
     param: str,
     slugs: Sequence[str],
-    controllers: dict[int, str],
+    scope: ControllerScope,
     *,
     listed: bool = False,
 ) -> list[int] | None:
@@ -91,15 +92,15 @@ def _named_ids(
     unknown slugs are a 422 naming the filter. Reads at most the limit,
     whatever the number of controllers."""
     model = entity_type.model
-    scope = in_scope(model, controllers) if entity_type.scoped else []
-    limit = _id_list_limit(controllers) if entity_type.scoped and not listed else None
-    query = select(model.id, model.slug).where(model.slug.in_(slugs), *scope)
+    in_scope = scope.where(model.controller_id) if entity_type.scoped else []
+    limit = _id_list_limit(session, scope) if entity_type.scoped and not listed else None
+    query = select(model.id, model.slug).where(model.slug.in_(slugs), *in_scope)
     rows = session.execute(query if limit is None else query.limit(limit + 1)).all()
     found = {row.slug for row in rows}
     many = limit is not None and len(rows) > limit
     unseen = [slug for slug in dict.fromkeys(slugs) if slug not in found]
     if many and unseen:
-        checks = [exists().where(model.slug == slug, *scope) for slug in unseen]
+        checks = [exists().where(model.slug == slug, *in_scope) for slug in unseen]
         flags = session.execute(select(*checks)).one()
         found.update(slug for slug, flag in zip(unseen, flags, strict=True) if flag)
     unknown = [slug for slug in slugs if slug not in found]
@@ -199,14 +200,9 @@ def _tree_hit(
     return or_(*checks)
 
 
-def _slug_hit(slugs: Sequence[str], controllers: dict[int, str]) -> Callable[[Any], list[Any]]:
+def _slug_hit(slugs: Sequence[str], scope: ControllerScope) -> Callable[[Any], list[Any]]:
     def hit(columns: Any) -> list[Any]:
-        scope = (
-            []
-            if isinstance(controllers, AllControllers)
-            else [columns.controller_id.in_(controllers)]
-        )
-        return [columns.slug.in_(slugs), *scope]
+        return [columns.slug.in_(slugs), *scope.where(columns.controller_id)]
 
     return hit
 
@@ -219,9 +215,7 @@ class Matching:
     walk: Walk | None = None
 
 
-def sharing_matching(
-    session: Session, filters: SharingFilters, controllers: dict[int, str]
-) -> Matching:
+def sharing_matching(session: Session, filters: SharingFilters, scope: ControllerScope) -> Matching:
     """SQL conditions for the filters; several values of one filter are ORed.
 
     Cheap conditions come first (databases evaluate filters in order of
@@ -239,12 +233,12 @@ def sharing_matching(
     walk: Walk | None = None
     listed = filters.stated_only
     if filters.recipient:
-        ids = _named_ids(session, e.RECIPIENTS, "recipient", filters.recipient, controllers)
+        ids = _named_ids(session, e.RECIPIENTS, "recipient", filters.recipient, scope)
         if ids is not None:
             cheap.append(sa.recipient_id.in_(ids))
         else:
-            scope = in_scope(m.Recipient, controllers)
-            cheap.append(_recipient_value(m.Recipient.slug, scope).in_(filters.recipient))
+            in_scope = scope.where(m.Recipient.controller_id)
+            cheap.append(_recipient_value(m.Recipient.slug, in_scope).in_(filters.recipient))
     if filters.role:
         roles = [r.value for r in filters.role]
         cheap.append(_recipient_value(m.Recipient.role, []).in_(roles))
@@ -256,7 +250,7 @@ def sharing_matching(
             e.DATA_CATEGORIES,
             "data_category",
             filters.data_category,
-            controllers,
+            scope,
             listed=listed,
         )
         if ids is not None:
@@ -268,7 +262,7 @@ def sharing_matching(
             values = [reach.category_slug == slug for slug in slugs]
             walk = Walk(reach, reach.sharing_id, values)
     if filters.special_category is not None:
-        special = _special_ids(session, controllers, listed=listed)
+        special = _special_ids(session, scope, listed=listed)
         if special is not None:
             base = select(dc.id).where(dc.id.in_(special))
             related = _closure(session, _related_categories(base))
@@ -288,15 +282,15 @@ def sharing_matching(
     ):
         slugs = getattr(filters, param)
         if slugs:
-            ids = _named_ids(session, entity_type, param, slugs, controllers, listed=listed)
+            ids = _named_ids(session, entity_type, param, slugs, scope, listed=listed)
             if ids is not None:
                 costly.insert(0, _linked(session, relationship, ids, listed))
             else:
-                scope = in_scope(entity_type.model, controllers)
-                costly.insert(0, _links_to_named(relationship, slugs, scope))
+                in_scope = scope.where(entity_type.model.controller_id)
+                costly.insert(0, _links_to_named(relationship, slugs, in_scope))
     if filters.legislation:
         ids = _named_ids(
-            session, e.LEGISLATION, "legislation", filters.legislation, controllers, listed=listed
+            session, e.LEGISLATION, "legislation", filters.legislation, scope, listed=listed
         )
         # An Act's arrangements include those resting on one of its sections.
         if ids is not None:
@@ -304,7 +298,7 @@ def sharing_matching(
             acts = _closure(session, _descendants(m.Legislation, "part_of_id", base))
             costly.append(_linked(session, sa.legislation, acts, listed))
         else:
-            hit = _slug_hit(filters.legislation, controllers)
+            hit = _slug_hit(filters.legislation, scope)
             costly.append(_tree_hit(sa.legislation, "part_of_id", hit, down=False))
     if filters.data_categories_stated is not None:
         owner, _target = _link(sa.data_categories)
@@ -361,13 +355,13 @@ def _recipient_value(column: Any, scope: list[Any]) -> Any:
 
 
 def _special_ids(
-    session: Session, controllers: dict[int, str], *, listed: bool = False
+    session: Session, scope: ControllerScope, *, listed: bool = False
 ) -> list[int] | None:
     """Special category data categories in scope, or ``None`` if too many
     (``listed``: always list them)."""
     dc = m.DataCategory
-    limit = None if listed else _id_list_limit(controllers)
-    query = select(dc.id).where(dc.special_category.is_(True), *in_scope(dc, controllers))
+    limit = None if listed else _id_list_limit(session, scope)
+    query = select(dc.id).where(dc.special_category.is_(True), *scope.where(dc.controller_id))
     ids = list(session.scalars(query if limit is None else query.limit(limit + 1)))
     return None if limit is not None and len(ids) > limit else ids
 
@@ -375,17 +369,17 @@ def _special_ids(
 def list_sharing(
     session: Session,
     filters: SharingFilters,
-    controllers: dict[int, str],
+    scope: ControllerScope,
     *,
     limit: int,
     offset: int,
     cursor: Cursor | None = None,
 ) -> Page:
-    matching = sharing_matching(session, filters, controllers)
+    matching = sharing_matching(session, filters, scope)
     return list_entities(
         session,
         e.SHARING,
-        controllers=controllers,
+        scope=scope,
         limit=limit,
         offset=offset,
         cursor=cursor,

@@ -33,13 +33,8 @@ from app.register import entities as e
 from app.register import models as m
 from app.register.basis import BasisKind
 from app.register.cursors import Cursor
-from app.register.service import (
-    AllControllers,
-    Page,
-    controller_slugs,
-    list_entities,
-    resolve_controllers,
-)
+from app.register.scope import ControllerScope, controller_slugs, resolve_controllers
+from app.register.service import Page, list_entities
 from app.register.silence import (
     active_silences,
     leaves_unstated,
@@ -168,7 +163,7 @@ def build(session: Session, controller_id: int, controller_slug: str) -> Control
     page = list_entities(
         session,
         e.SHARING,
-        controllers={controller_id: controller_slug},
+        scope=ControllerScope.of({controller_id: controller_slug}),
         limit=UNLIMITED,
         offset=0,
     )
@@ -348,17 +343,15 @@ def _sql_page(
     cursor: Cursor | None,
 ) -> SharingAnswer:
     with factory() as session:
-        controllers = resolve_controllers(session, named)
-        page = list_sharing(
-            session, filters, controllers, limit=limit, offset=offset, cursor=cursor
-        )
+        scope = resolve_controllers(session, named)
+        page = list_sharing(session, filters, scope, limit=limit, offset=offset, cursor=cursor)
         # Across several controllers a count is a lower bound (``list_entities``).
-        exact = not (isinstance(controllers, AllControllers) and controllers.several())
+        exact = not (scope.is_every and scope.several(session))
         unstated = [
             silence_entry(
                 silence,
                 list_sharing(
-                    session, silence_filters(filters, silence), controllers, limit=1, offset=0
+                    session, silence_filters(filters, silence), scope, limit=1, offset=0
                 ).total,
                 exact,
             )
