@@ -70,6 +70,7 @@ class Problems:
     UNSUPPORTED_MEDIA_TYPE = ProblemType("unsupported-media-type", 415)
     CONTENT_TOO_LARGE = ProblemType("content-too-large", 413)
     DATABASE_UNAVAILABLE = ProblemType("database-unavailable", 503)
+    EXPENSIVE_READ_FAILED = ProblemType("expensive-read-failed", 503)
     INTERNAL = ProblemType(None, 500)
 
 

@@ -23,6 +23,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from app.api.services import services_of
+from app.audit.incremental import IncrementalVerifier
 from app.config import Settings
 from app.db import make_engine, make_sessionmaker, session_scope
 from app.main import create_app
@@ -102,6 +103,29 @@ def measure(url: str) -> None:
     services_of(app).engine.dispose()
 
 
+def passes(url: str, writes: int = 10) -> None:
+    """A full verification, then incremental ones: after ``writes`` new
+    events, and with none (the sweep alone); then a full one again."""
+    engine = make_engine(url)
+    factory = make_sessionmaker(engine)
+    verifier = IncrementalVerifier()
+
+    def run(full_seconds: float) -> tuple[float, str]:
+        with factory() as session:
+            start = time.perf_counter()
+            report = verifier.report(session, sweep_events=1000, full_seconds=full_seconds)
+            assert report.ok
+            return (time.perf_counter() - start) * 1000, report.checked.kind
+
+    full, _ = run(600)
+    grow(url, writes)
+    rows = [("full pass", full), (f"incremental after {writes} writes", run(600)[0])]
+    rows += [("incremental, nothing new (sweep)", run(600)[0]), ("full pass again", run(0)[0])]
+    for name, took in rows:
+        print(f"verification, {name:36} {took:8.1f} ms")
+    engine.dispose()
+
+
 def latencies(base_url: str, path: str, count: int) -> tuple[float, float]:
     """(p50, p99) in milliseconds of ``count`` sequential GETs of ``path``."""
     samples = []
@@ -156,6 +180,7 @@ def main() -> None:
             prepare(url)
             grow(url, args.writes)
             measure(url)
+            passes(url)
             if args.callers:
                 starve(url, args.callers)
         finally:
@@ -166,6 +191,7 @@ def main() -> None:
         prepare(url)
         grow(url, args.writes)
         measure(url)
+        passes(url)
         if args.callers:
             starve(url, args.callers)
 
