@@ -104,7 +104,7 @@ class Settings(BaseSettings):
     log_origin: str = Field(
         default="data-sharing-register", description="The log's name in its checkpoints."
     )
-    # The OpenAPI document's info and servers (app/contract/document.py).
+    # The OpenAPI document's info and servers (app/contract/info.py).
     api_contact_name: str = "Data Sharing Register operator"
     api_contact_url: str | None = None
     api_contact_email: str | None = None
