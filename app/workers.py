@@ -109,9 +109,9 @@ class Workers:
 
     def run(self, session: Session, task: Task[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
         """``task(session, *args)``, in a worker process when there is a pool."""
-        if self.processes == 0:
-            return task(session, *args, **kwargs)
         executor = self._pool()
+        if executor is None:
+            return task(session, *args, **kwargs)
         try:
             return executor.submit(_in_worker, self.database_url, task, args, kwargs).result()
         except BrokenProcessPool:
@@ -122,10 +122,13 @@ class Workers:
             executor.shutdown(wait=False, cancel_futures=True)
             raise WorkFailed("The expensive read's worker stopped; try again shortly.") from None
 
-    def _pool(self) -> ProcessPoolExecutor:
+    def _pool(self) -> ProcessPoolExecutor | None:
+        """The running pool, started if need be; None for in-thread work: with
+        no processes, or once closed (an app stopped, or used again without its
+        lifespan, as test clients may, starts no processes it would not stop)."""
         with self._lock:
-            if self._closed:
-                raise WorkFailed("The service is shutting down.")
+            if self.processes == 0 or self._closed:
+                return None
             if self._executor is None:
                 context = multiprocessing.get_context("forkserver")
                 if self.preload:
@@ -145,7 +148,8 @@ class Workers:
         return sorted(processes)
 
     def close(self) -> None:
-        """Stop the workers: those running a task finish it first."""
+        """Stop the workers (those running a task finish it first); later work
+        runs in the caller's thread."""
         with self._lock:
             self._closed = True
             executor, self._executor = self._executor, None

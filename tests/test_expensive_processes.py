@@ -142,8 +142,9 @@ def test_the_pool_stops_with_the_app(seeded_db: str) -> None:
     for pid in pids:
         with pytest.raises(ProcessLookupError):
             os.kill(pid, 0)
-    with services_of(app).sessions() as session, pytest.raises(WorkFailed):
-        services_of(app).workers.run(session, process_id)
+    with services_of(app).sessions() as session:  # no new process once stopped
+        assert services_of(app).workers.run(session, process_id) == os.getpid()
+    assert services_of(app).workers.pids() == []
 
 
 def test_no_processes_means_in_the_callers_thread(seeded_db: str) -> None:
