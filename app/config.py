@@ -60,6 +60,25 @@ class Settings(BaseSettings):
         ge=0,
         description="How long /api/v1/changes/verify reuses a verification of an unchanged log.",
     )
+    verify_sweep_events: int = Field(
+        default=1000,
+        ge=0,
+        description="Older events an incremental verification re-checks, in turn (0: none).",
+    )
+    verify_full_seconds: float = Field(
+        default=600.0,
+        ge=0,
+        description="A verification is a full pass when the last full pass is this old.",
+    )
+    expensive_processes: int = Field(
+        default=1,
+        ge=0,
+        description="Worker processes running expensive reads (verify, as_of and diff "
+        "replays) per server process; 0 runs them in the server's threads.",
+    )
+    expensive_niceness: int = Field(
+        default=10, ge=0, le=19, description="How much lower the workers' CPU priority is."
+    )
     expensive_concurrency: int = Field(
         default=2, ge=1, description="Expensive reads (verify, as_of, diff) run at once per worker."
     )

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from http import HTTPStatus
 from typing import Any
 
@@ -31,6 +32,48 @@ def status_title(status: int) -> str:
     return RFC9110_TITLES.get(status) or HTTPStatus(status).phrase
 
 
+@dataclass(frozen=True)
+class ProblemType:
+    """One kind of problem: its URI (``about:blank`` without a slug), the
+    status it is answered with and its title (the status's own by default)."""
+
+    slug: str | None
+    status: int
+    title: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.title:
+            object.__setattr__(self, "title", status_title(self.status))
+
+    @property
+    def uri(self) -> str:
+        return "about:blank" if self.slug is None else PROBLEM_BASE + self.slug
+
+
+class Problems:
+    """Every problem type the API answers with, declared once."""
+
+    INVALID_INPUT = ProblemType("invalid-input", 422)
+    NOT_FOUND = ProblemType("not-found", 404)
+    CONFLICT = ProblemType("conflict", 409)
+    AMBIGUOUS_SLUG = ProblemType("ambiguous-slug", 409)
+    DUPLICATE_SLUG = ProblemType("duplicate-slug", 409)
+    STILL_REFERENCED = ProblemType("still-referenced", 409)
+    PRECONDITION_REQUIRED = ProblemType("precondition-required", 428)
+    STALE_ETAG = ProblemType("stale-etag", 412)
+    UNAUTHENTICATED = ProblemType("unauthenticated", 401)
+    FORBIDDEN = ProblemType("forbidden", 403)
+    TOO_MANY_FAILED_AUTHENTICATIONS = ProblemType("too-many-failed-authentications", 429)
+    IDEMPOTENCY_KEY_REUSED = ProblemType("idempotency-key-reused", 422)
+    METHOD_NOT_ALLOWED = ProblemType("method-not-allowed", 405)
+    NOT_ACCEPTABLE = ProblemType("not-acceptable", 406)
+    UNSUPPORTED_MEDIA_TYPE = ProblemType("unsupported-media-type", 415)
+    CONTENT_TOO_LARGE = ProblemType("content-too-large", 413)
+    DATABASE_UNAVAILABLE = ProblemType("database-unavailable", 503)
+    EXPENSIVE_READ_FAILED = ProblemType("expensive-read-failed", 503)
+    INTERNAL = ProblemType(None, 500)
+
+
 class Problem(BaseModel):
     """An RFC 9457 problem details object (extension members allowed)."""
 
@@ -44,45 +87,58 @@ class Problem(BaseModel):
 
 
 class ProblemError(Exception):
-    """An error that knows its status and renders itself as problem details."""
+    """An error that knows its problem type and renders itself as problem
+    details; ``status`` alone gives an ``about:blank`` problem."""
 
-    status: int = 400
-    problem_type: str = "about:blank"
+    problem: ProblemType = ProblemType(None, 400)
 
     def __init__(
         self,
         detail: str,
         *,
+        problem: ProblemType | None = None,
         status: int | None = None,
-        problem_type: str | None = None,
         title: str | None = None,
         headers: dict[str, str] | None = None,
         **extensions: Any,
     ) -> None:
         super().__init__(detail)
         self.detail = detail
-        if status is not None:
-            self.status = status
-        if problem_type is not None:
-            self.problem_type = problem_type
-        self.title = title or status_title(self.status)
+        if problem is not None:
+            self.problem = problem
+        elif status is not None:
+            self.problem = ProblemType(None, status)
+        self.status = self.problem.status
+        self.problem_type = self.problem.uri
+        self.title = title or self.problem.title
         self.headers = headers or {}
         self.extensions = extensions
 
 
 class NotFound(ProblemError):
-    status = 404
-    problem_type = PROBLEM_BASE + "not-found"
+    problem = Problems.NOT_FOUND
 
 
 class InvalidInput(ProblemError):
-    status = 422
-    problem_type = PROBLEM_BASE + "invalid-input"
+    problem = Problems.INVALID_INPUT
 
 
 class Conflict(ProblemError):
-    status = 409
-    problem_type = PROBLEM_BASE + "conflict"
+    problem = Problems.CONFLICT
+
+
+def unknown_references(
+    field: str, label: str, unknown: Sequence[str], detail: str | None = None
+) -> InvalidInput:
+    """The 422 for slugs that name nothing in a filter (or ``field``): one
+    error per slug, each of type ``unknown_reference``."""
+    return InvalidInput(
+        detail or f"Unknown {label} in filter {field!r}: {', '.join(unknown)}.",
+        errors=[
+            {"field": field, "msg": f"unknown {label} {slug!r}", "type": "unknown_reference"}
+            for slug in unknown
+        ],
+    )
 
 
 def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
@@ -119,6 +175,51 @@ def problem_response(
         media_type=PROBLEM_MEDIA_TYPE,
         headers=headers,
     )
+
+
+def problem(
+    kind: ProblemType,
+    detail: str | None = None,
+    *,
+    instance: str | None = None,
+    headers: dict[str, str] | None = None,
+    **extensions: Any,
+) -> Response:
+    """A problem details response of a declared type."""
+    return problem_response(
+        kind.status,
+        kind.title,
+        detail,
+        problem_type=kind.uri,
+        instance=instance,
+        headers=headers,
+        **extensions,
+    )
+
+
+def database_unavailable(exc: BaseException) -> bool:
+    """Whether an error means the database cannot be reached (a retry may
+    succeed) rather than that the request failed."""
+    return isinstance(exc, OperationalError | PoolTimeoutError) or (
+        isinstance(exc, DBAPIError) and exc.connection_invalidated
+    )
+
+
+def failure_response(
+    exc: BaseException, *, instance: str | None = None, when: str = ""
+) -> Response:
+    """The answer to an error no handler expected, logged: 503 with
+    ``Retry-After`` when the database is unavailable, else 500 without details."""
+    if database_unavailable(exc):
+        logger.warning("database unavailable%s: %s", when, type(exc).__name__)
+        return problem(
+            Problems.DATABASE_UNAVAILABLE,
+            "The register's database is unavailable; try again shortly.",
+            instance=instance,
+            headers={"Retry-After": "5"},
+        )
+    logger.error("unhandled error%s", when, exc_info=exc)
+    return problem(Problems.INTERNAL, "The request could not be completed.", instance=instance)
 
 
 def _validation_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
@@ -163,11 +264,9 @@ def install_error_handlers(
     async def _invalid(request: Request, exc: RequestValidationError) -> Response:
         errors = _validation_errors(exc)
         fields = ", ".join(e["field"] or ".".join(e["loc"]) for e in errors[:10])
-        return problem_response(
-            422,
-            "Unprocessable Content",
+        return problem(
+            Problems.INVALID_INPUT,
             f"Invalid input: {fields}",
-            problem_type=PROBLEM_BASE + "invalid-input",
             instance=request.url.path,
             errors=errors,
         )
@@ -182,37 +281,10 @@ def install_error_handlers(
             headers=dict(exc.headers or {}),
         )
 
-    @app.exception_handler(OperationalError)
-    @app.exception_handler(PoolTimeoutError)
-    async def _unavailable(request: Request, exc: Exception) -> Response:
-        logger.warning("database unavailable: %s", type(exc).__name__)
-        return problem_response(
-            503,
-            "Service Unavailable",
-            "The register's database is unavailable; try again shortly.",
-            problem_type=PROBLEM_BASE + "database-unavailable",
-            instance=request.url.path,
-            headers={"Retry-After": "5"},
-        )
+    async def _failure(request: Request, exc: Exception) -> Response:
+        return failure_response(exc, instance=request.url.path)
 
-    @app.exception_handler(DBAPIError)
-    async def _database(request: Request, exc: DBAPIError) -> Response:
-        if exc.connection_invalidated:
-            return await _unavailable(request, exc)
-        logger.exception("database error")
-        return problem_response(
-            500,
-            "Internal Server Error",
-            "The request could not be completed.",
-            instance=request.url.path,
-        )
-
-    @app.exception_handler(Exception)
-    async def _unexpected(request: Request, exc: Exception) -> Response:
-        logger.exception("unhandled error")
-        return problem_response(
-            500,
-            "Internal Server Error",
-            "The request could not be completed.",
-            instance=request.url.path,
-        )
+    # Database errors are answered where they are raised (Starlette's
+    # handler for ``Exception`` runs only in its outermost layer).
+    for kind in (DBAPIError, PoolTimeoutError, Exception):
+        app.add_exception_handler(kind, _failure)

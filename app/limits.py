@@ -25,13 +25,11 @@ from urllib.parse import parse_qsl
 
 import orjson
 from fastapi import FastAPI
-from sqlalchemy.exc import DBAPIError, OperationalError
-from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.config import Settings
-from app.errors import PROBLEM_BASE, PROBLEM_MEDIA_TYPE, Problem, problem_response
+from app.errors import PROBLEM_MEDIA_TYPE, Problem, Problems, failure_response, problem
 
 logger = logging.getLogger("app.limits")
 
@@ -74,12 +72,8 @@ def has_nul(value: Any) -> bool:
 def _invalid(
     detail: str, field: str, *, msg: str = "NUL character", kind: str = "string_nul"
 ) -> Response:
-    return problem_response(
-        422,
-        "Unprocessable Content",
-        detail,
-        problem_type=PROBLEM_BASE + "invalid-input",
-        errors=[{"field": field, "msg": msg, "type": kind}],
+    return problem(
+        Problems.INVALID_INPUT, detail, errors=[{"field": field, "msg": msg, "type": kind}]
     )
 
 
@@ -116,12 +110,10 @@ class RequestLimits:
         method = scope["method"]
         json_body = is_json(content_type)
         if method in WRITE_METHODS and scope["path"].startswith(API_PREFIX) and not json_body:
-            await problem_response(
-                415,
-                "Unsupported Media Type",
+            await problem(
+                Problems.UNSUPPORTED_MEDIA_TYPE,
                 "Send the request body as JSON (application/json; "
                 "application/merge-patch+json for PATCH).",
-                problem_type=PROBLEM_BASE + "unsupported-media-type",
                 headers=ACCEPT_HEADERS.get(method),
             )(scope, receive, send)
             return
@@ -161,12 +153,7 @@ class RequestLimits:
 
     @staticmethod
     def _too_large(limit: int) -> Response:
-        return problem_response(
-            413,
-            "Content Too Large",
-            f"The request body exceeds {limit} bytes.",
-            problem_type=PROBLEM_BASE + "content-too-large",
-        )
+        return problem(Problems.CONTENT_TOO_LARGE, f"The request body exceeds {limit} bytes.")
 
     async def _guarded(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Run the app. An exception that escapes every handler is logged here
@@ -190,7 +177,8 @@ class RequestLimits:
         except Exception as exc:
             if sent == 1:
                 raise  # a response broken off: only closing the connection tells the client
-            response = _last_resort(exc, after_response=sent == 2)
+            when = " after the response was sent" if sent == 2 else ""
+            response = failure_response(exc, when=when)
             if sent == 0:
                 await response(scope, receive, send)
 
@@ -213,24 +201,6 @@ def _replay(body: bytes, receive: Receive) -> Receive:
         return await receive()
 
     return replay
-
-
-def _last_resort(exc: Exception, *, after_response: bool) -> Response:
-    unavailable = isinstance(exc, OperationalError | PoolTimeoutError) or (
-        isinstance(exc, DBAPIError) and exc.connection_invalidated
-    )
-    when = " after the response was sent" if after_response else ""
-    if unavailable:
-        logger.warning("database unavailable%s: %s", when, type(exc).__name__)
-        return problem_response(
-            503,
-            "Service Unavailable",
-            "The register's database is unavailable; try again shortly.",
-            problem_type=PROBLEM_BASE + "database-unavailable",
-            headers={"Retry-After": "5"},
-        )
-    logger.error("unhandled error%s", when, exc_info=exc)
-    return problem_response(500, "Internal Server Error", "The request could not be completed.")
 
 
 # --- the OpenAPI document ------------------------------------------------------

@@ -5,9 +5,11 @@ from __future__ import annotations
 import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any, cast
 
 import anyio.to_thread
 from fastapi import APIRouter, Depends, FastAPI
+from starlette.types import ASGIApp
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from app.api.services import Services
@@ -17,6 +19,7 @@ from app.config import Settings, get_settings
 from app.contract import install as install_contract
 from app.contract.negotiation import acceptable
 from app.errors import install_error_handlers
+from app.fast_hits import FastHits
 from app.middleware import install_middleware
 from app.routes import health
 from app.routes.changes import router as audit_router
@@ -57,6 +60,28 @@ def routers() -> list[APIRouter]:
     ]
 
 
+class RegisterApp(FastAPI):
+    """FastAPI with two layers outside Starlette's own error middleware: cache
+    hits answered before any other layer runs (``app.fast_hits``), and, when
+    proxies are trusted, their headers applied before even that."""
+
+    services: Services
+
+    def build_middleware_stack(self) -> ASGIApp:
+        stack = super().build_middleware_stack()
+        settings = self.services.settings
+        cache = self.services.cache
+        if cache.enabled:
+            stack = FastHits(stack, lookup=cache.lookup, metrics=self.services.metrics)
+        if settings.forwarded_allow_ips:  # every layer sees the client's address
+            # uvicorn types ASGI apps with its own protocol classes: a boundary.
+            proxied: Any = ProxyHeadersMiddleware(
+                cast(Any, stack), trusted_hosts=settings.forwarded_allow_ips
+            )
+            stack = proxied
+        return stack
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     services = Services.build(settings)
@@ -74,7 +99,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         yield
         services.close()
 
-    app = FastAPI(
+    app = RegisterApp(
         title="Data Sharing Register",
         version="1.0.0",
         description=DESCRIPTION,
@@ -84,12 +109,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         openapi_url=None,
         docs_url=None,
         redoc_url=None,
+        # Metrics and request ids are the app's own (app.observability); FastAPI's
+        # OpenTelemetry hooks otherwise check their providers on every request.
+        telemetry={"tracing": False, "metrics": False, "logs": False},
     )
+    app.services = services
     app.state.services = services
     install_error_handlers(app, record_refusal=save_refusal)
     install_middleware(app, services)
-    if settings.forwarded_allow_ips:  # outermost: every layer sees the client's address
-        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.forwarded_allow_ips)
     for router in routers():
         app.include_router(router)
     install_contract(app, settings)

@@ -23,12 +23,14 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from app.api.services import services_of
+from app.audit.incremental import IncrementalVerifier
 from app.config import Settings
 from app.db import make_engine, make_sessionmaker, session_scope
 from app.main import create_app
 from app.register import entities as e
 from app.register import service, writes
 from app.register.models import Controller
+from app.register.scope import ControllerScope
 from app.trail.chain import SYSTEM, begin_write
 from bench.common import API, DEFAULT_PG, ROOT, create_pg_database, drop_pg_database, prepare
 from tests.servers import AppServer
@@ -46,7 +48,8 @@ def grow(url: str, count: int) -> None:
             begin_write(session)
             owner = session.scalars(select(Controller).where(Controller.slug == COUNCIL)).one()
             for _ in range(min(500, count - done)):
-                obj = service.get_entity(session, e.RECIPIENTS, "nexus", {owner.id: owner.slug})
+                scope = ControllerScope.of({owner.id: owner.slug})
+                obj = service.get_entity(session, e.RECIPIENTS, "nexus", scope)
                 patch = {"contract_reference": f"Contract {done}"}
                 writes.update(session, e.RECIPIENTS, owner, obj, patch, actor=SYSTEM)
                 done += 1
@@ -98,6 +101,29 @@ def measure(url: str) -> None:
             took = (time.perf_counter() - start) * 1000
             print(f"register?as_of (moment {n + 1}, same event) {took:8.1f} ms")
     services_of(app).engine.dispose()
+
+
+def passes(url: str, writes: int = 10) -> None:
+    """A full verification, then incremental ones: after ``writes`` new
+    events, and with none (the sweep alone); then a full one again."""
+    engine = make_engine(url)
+    factory = make_sessionmaker(engine)
+    verifier = IncrementalVerifier()
+
+    def run(full_seconds: float) -> tuple[float, str]:
+        with factory() as session:
+            start = time.perf_counter()
+            report = verifier.report(session, sweep_events=1000, full_seconds=full_seconds)
+            assert report.ok
+            return (time.perf_counter() - start) * 1000, report.checked.kind
+
+    full, _ = run(600)
+    grow(url, writes)
+    rows = [("full pass", full), (f"incremental after {writes} writes", run(600)[0])]
+    rows += [("incremental, nothing new (sweep)", run(600)[0]), ("full pass again", run(0)[0])]
+    for name, took in rows:
+        print(f"verification, {name:36} {took:8.1f} ms")
+    engine.dispose()
 
 
 def latencies(base_url: str, path: str, count: int) -> tuple[float, float]:
@@ -154,6 +180,7 @@ def main() -> None:
             prepare(url)
             grow(url, args.writes)
             measure(url)
+            passes(url)
             if args.callers:
                 starve(url, args.callers)
         finally:
@@ -164,6 +191,7 @@ def main() -> None:
         prepare(url)
         grow(url, args.writes)
         measure(url)
+        passes(url)
         if args.callers:
             starve(url, args.callers)
 

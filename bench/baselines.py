@@ -49,3 +49,32 @@ starlette_app = Starlette(routes=[Route(p, _endpoint(p)) for p in BODIES])
 fastapi_app = FastAPI()
 for _path in BODIES:
     fastapi_app.add_api_route(_path, _endpoint(_path), methods=["GET"])
+
+
+_RAW = {
+    path: (body, [(k.encode("latin-1"), v.encode("latin-1")) for k, v in headers.items()])
+    for path, (body, headers) in BODIES.items()
+}
+
+
+async def asgi_app(scope: dict[str, Any], receive: Any, send: Any) -> None:
+    """The floor: a bare ASGI callable, no framework, the same bytes and validators."""
+    if scope["type"] == "lifespan":
+        while True:
+            message = await receive()
+            if message["type"] == "lifespan.startup":
+                await send({"type": "lifespan.startup.complete"})
+            elif message["type"] == "lifespan.shutdown":
+                await send({"type": "lifespan.shutdown.complete"})
+                return
+    body, headers = _RAW[scope["path"]]
+    etag = next(v for k, v in headers if k == b"etag")
+    for name, value in scope["headers"]:
+        if name == b"if-none-match" and value == etag:
+            kept = [(k, v) for k, v in headers if k != b"content-type"]
+            await send({"type": "http.response.start", "status": 304, "headers": kept})
+            await send({"type": "http.response.body", "body": b""})
+            return
+    length = (b"content-length", str(len(body)).encode())
+    await send({"type": "http.response.start", "status": 200, "headers": [*headers, length]})
+    await send({"type": "http.response.body", "body": body})

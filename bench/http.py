@@ -241,6 +241,7 @@ def main() -> int:
         baselines = [
             uvicorn("starlette", "bench.baselines:starlette_app", baseline_env),
             uvicorn("fastapi", "bench.baselines:fastapi_app", baseline_env),
+            uvicorn("asgi", "bench.baselines:asgi_app", baseline_env),
         ]
         others = [*baselines]
         if pg_url:
@@ -248,7 +249,7 @@ def main() -> int:
         for server in [*others, uncached]:
             server.start()
             started.append(server)
-        order = [baselines[0], baselines[1], servers[0], *others[2:]]
+        order = [*baselines, servers[0], *others[len(baselines) :]]
 
         for server in order:  # warm every cache and connection once
             for path in ENDPOINTS.values():
@@ -278,7 +279,9 @@ def main() -> int:
         # The uncached server only for the filtered query: its register takes
         # ~0.1 s, so 256 clients would queue seconds of work past wrk's end.
         checks = [
-            (s, p) for s in [servers[0], *others[2:]] for p in [*ENDPOINTS.values(), FILTERED]
+            (s, p)
+            for s in [servers[0], *others[len(baselines) :]]
+            for p in [*ENDPOINTS.values(), FILTERED]
         ]
         for server, path in [*checks, (uncached, FILTERED)]:
             result = wrk(server.url(path), duration=args.duration, connections=256)
@@ -324,12 +327,15 @@ def report(table: dict[tuple[str, str], Result], servers: list[str]) -> None:
             ratios = ""
             base_fastapi = table.get(("fastapi", label))
             base_starlette = table.get(("starlette", label))
-            if server.startswith("product") and base_fastapi and base_starlette:
+            base_asgi = table.get(("asgi", label))
+            if server.startswith("product") and base_fastapi and base_starlette and base_asgi:
                 ratios = (
                     f"{result.rps / base_fastapi.rps:.2f}x fastapi, "
-                    f"{result.rps / base_starlette.rps:.2f}x starlette | "
+                    f"{result.rps / base_starlette.rps:.2f}x starlette, "
+                    f"{result.rps / base_asgi.rps:.2f}x asgi | "
                     f"{base_fastapi.cpu_us / result.cpu_us:.2f}x fastapi, "
-                    f"{base_starlette.cpu_us / result.cpu_us:.2f}x starlette"
+                    f"{base_starlette.cpu_us / result.cpu_us:.2f}x starlette, "
+                    f"{base_asgi.cpu_us / result.cpu_us:.2f}x asgi"
                 )
             errors = f"  ({result.errors} errors)" if result.errors else ""
             print(

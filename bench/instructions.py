@@ -33,6 +33,7 @@ sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__)
 
 import argparse
 import asyncio
+import contextlib
 import importlib
 import os
 import re
@@ -106,7 +107,9 @@ async def serve_commands(target: str) -> None:
     module, _, name = target.partition(":")
     app = getattr(importlib.import_module(module), name)
     loop = asyncio.get_running_loop()
-    async with app.router.lifespan_context(app):
+    router = getattr(app, "router", None)  # the bare ASGI baseline has none
+    lifespan = router.lifespan_context(app) if router is not None else contextlib.nullcontext()
+    async with lifespan:
         print("ready", flush=True)
         while line := await loop.run_in_executor(None, sys.stdin.readline):
             _, count, url, *etag = line.split()
@@ -243,6 +246,7 @@ def main() -> int:
             "CACHE_VERSION_MAX_AGE": str(0.9 * SLOWDOWN),
         }
         apps = {
+            "asgi": ("bench.baselines:asgi_app", baseline_env),
             "starlette": ("bench.baselines:starlette_app", baseline_env),
             "fastapi": ("bench.baselines:fastapi_app", baseline_env),
             "product": ("app.main:app", product_env),
@@ -283,7 +287,7 @@ def report(workers: dict[str, Counted], etags: dict[str, str], count: int) -> No
         rows += [(name, path, None), (f"{name} (304)", path, etags[path])]
     measured: dict[tuple[str, str], float] = {}
     for label, path, etag in rows:
-        for app in ("starlette", "fastapi", "product"):
+        for app in ("asgi", "starlette", "fastapi", "product"):
             instructions, statuses = workers[app].per_request(path, count, etag)
             assert statuses == ("304" if etag else "200"), (app, path, statuses)
             measured[(app, label)] = instructions
@@ -291,7 +295,8 @@ def report(workers: dict[str, Counted], etags: dict[str, str], count: int) -> No
             if app == "product":
                 ratios = (
                     f"{measured[('fastapi', label)] / instructions:.2f}x fastapi, "
-                    f"{measured[('starlette', label)] / instructions:.2f}x starlette"
+                    f"{measured[('starlette', label)] / instructions:.2f}x starlette, "
+                    f"{measured[('asgi', label)] / instructions:.2f}x asgi"
                 )
             print(f"{label:<28} {app:<20} {instructions:>14,.0f}  {ratios}", flush=True)
     for label, path in (

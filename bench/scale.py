@@ -55,9 +55,11 @@ from app.interchange.seed import load_seed
 from app.migrate import upgrade
 from app.models import load_all_models
 from app.register import models as m
-from app.register import reach, service
+from app.register import reach
 from app.register.cursors import Cursor
-from app.sharing import filters as sharing_filters
+from app.register.scope import resolve_controllers
+from app.sharing import sql as sharing_sql
+from app.sharing.declarations import SharingFilters
 from bench.common import DEFAULT_PG, create_pg_database, drop_pg_database
 
 PLACES = [
@@ -479,21 +481,19 @@ def queries() -> dict[str, Query]:
         return orjson.dumps(load_snapshot(session, controller).document())
 
     def one_controller(session: Session, controller: str, _run: int) -> object:
-        scope = service.resolve_controllers(session, [controller])
-        filters = sharing_filters.SharingFilters(data_category=["ethnicity"], age=14)
+        scope = resolve_controllers(session, [controller])
+        filters = SharingFilters(data_category=["ethnicity"], age=14)
         return orjson.dumps(
-            sharing_filters.list_sharing(session, filters, scope, limit=50, offset=0).as_dict()
+            sharing_sql.list_sharing(session, filters, scope, limit=50, offset=0).as_dict()
         )
 
-    def dfe_ethnicity() -> sharing_filters.SharingFilters:
-        return sharing_filters.SharingFilters(
-            recipient=["department-for-education"], data_category=["ethnicity"]
-        )
+    def dfe_ethnicity() -> SharingFilters:
+        return SharingFilters(recipient=["department-for-education"], data_category=["ethnicity"])
 
     def across(offset: int, limit: int = 50) -> Query:
         def run_query(session: Session, _controller: str, _run: int) -> object:
-            scope = service.resolve_controllers(session, [])
-            page = sharing_filters.list_sharing(
+            scope = resolve_controllers(session, [])
+            page = sharing_sql.list_sharing(
                 session, dfe_ethnicity(), scope, limit=limit, offset=offset
             )
             return orjson.dumps(page.as_dict())
@@ -506,8 +506,8 @@ def queries() -> dict[str, Query]:
         key = str(session.get_bind().url)
         if key not in cursors:  # found once per database, before the timed runs
             cursors[key] = _cursor_after(session, dfe_ethnicity(), 500)
-        scope = service.resolve_controllers(session, [])
-        page = sharing_filters.list_sharing(
+        scope = resolve_controllers(session, [])
+        page = sharing_sql.list_sharing(
             session, dfe_ethnicity(), scope, limit=50, offset=0, cursor=cursors[key]
         )
         return orjson.dumps(page.as_dict())
@@ -524,10 +524,10 @@ def queries() -> dict[str, Query]:
     }
 
 
-def _cursor_after(session: Session, filters: sharing_filters.SharingFilters, n: int) -> Cursor:
+def _cursor_after(session: Session, filters: SharingFilters, n: int) -> Cursor:
     """The cursor after the n-th match (or after the last, if fewer)."""
-    scope = service.resolve_controllers(session, [])
-    page = sharing_filters.list_sharing(session, filters, scope, limit=n, offset=0)
+    scope = resolve_controllers(session, [])
+    page = sharing_sql.list_sharing(session, filters, scope, limit=n, offset=0)
     if page.next_cursor is not None:
         return page.next_cursor
     last = page.items[-1]

@@ -18,6 +18,7 @@ from app.db import session_scope
 from app.register import entities as e
 from app.register import service, writes
 from app.register.models import Controller
+from app.register.scope import ControllerScope
 from app.trail.chain import SYSTEM, begin_write
 
 SEED_DIR = PROJECT_ROOT / "seed_data"
@@ -54,7 +55,7 @@ def change(
                 .where(kind.model.controller_id == owner.id)
                 .options(*e.load_options(kind.shape))
             ).all()
-        obj = service.get_entity(session, kind, slug, {owner.id: owner.slug})
+        obj = service.get_entity(session, kind, slug, ControllerScope.of({owner.id: owner.slug}))
         scope = owner if kind.scoped else None
         writes.update(session, kind, scope, obj, patch, actor=SYSTEM)
         del loaded

@@ -15,22 +15,26 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from app.api.services import services_of
-from app.audit import verification
+from app.audit import incremental
 from app.history import replay
 from tests.test_merkle_log import write
 
 API = "/api/v1"
 
 
-def counting(monkeypatch: pytest.MonkeyPatch, module: Any, name: str) -> list[int]:
+def counting(monkeypatch: pytest.MonkeyPatch, app: FastAPI, task: Callable[..., Any]) -> list[int]:
+    """Calls of ``task`` on the app's expensive-work pool (``app.workers``),
+    whichever process runs them."""
     calls: list[int] = []
-    original: Callable[..., Any] = getattr(module, name)
+    pool = services_of(app).workers
+    original = pool.run
 
-    def counted(*args: Any, **kwargs: Any) -> Any:
-        calls.append(1)
-        return original(*args, **kwargs)
+    def counted(session: Any, work: Callable[..., Any], *args: Any) -> Any:
+        if work is task:
+            calls.append(1)
+        return original(session, work, *args)
 
-    monkeypatch.setattr(module, name, counted)
+    monkeypatch.setattr(pool, "run", counted)
     return calls
 
 
@@ -47,7 +51,7 @@ def test_two_moments_between_the_same_events_cost_one_replay(
     first, second = moment(), moment()
     write(write_client, app, "Contract 2026/11")
     after = moment()
-    replays = counting(monkeypatch, replay, "replay")
+    replays = counting(monkeypatch, app, replay.replayed_content)
     one = write_client.get(f"{API}/register", params={"as_of": first})
     assert one.status_code == 200, one.text
     assert len(replays) == 1
@@ -68,7 +72,7 @@ def test_two_moments_between_the_same_events_cost_one_replay(
 def test_verification_is_reused_until_the_log_changes(
     write_client: TestClient, app: FastAPI, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    runs = counting(monkeypatch, verification, "verify_state")
+    runs = counting(monkeypatch, app, incremental.verify_incrementally)
     first = write_client.get(f"{API}/changes/verify").json()
     again = write_client.get(f"{API}/changes/verify").json()
     assert len(runs) == 1
@@ -83,7 +87,7 @@ def test_verification_is_reused_until_the_log_changes(
 def test_a_verification_is_not_kept_past_its_age(
     write_client: TestClient, app: FastAPI, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    runs = counting(monkeypatch, verification, "verify_state")
+    runs = counting(monkeypatch, app, incremental.verify_incrementally)
     services_of(app).verification.max_age = 0.05
     write_client.get(f"{API}/changes/verify")
     time.sleep(0.1)

@@ -14,11 +14,12 @@ from sqlalchemy.orm import Session
 from app.api.services import services_of
 from app.errors import InvalidInput
 from app.main import create_app
-from app.register import service
 from app.register.schemas import RecipientRole
+from app.register.scope import resolve_controllers
 from app.register.silence import Fact
-from app.sharing.filters import SharingFilters, list_sharing
-from app.sharing.index import build, page_of
+from app.sharing.declarations import SharingFilters
+from app.sharing.memory import build, page_of
+from app.sharing.sql import list_sharing
 from tests.conftest import make_settings
 from tests.helpers import count_statements
 
@@ -66,11 +67,12 @@ COMBINED = [
 def _both(
     session: Session, filters: dict[str, Any], limit: int = 500, offset: int = 0
 ) -> tuple[Any, Any]:
-    controllers = service.resolve_controllers(session, [COUNCIL])
-    (cid,) = controllers
+    scope = resolve_controllers(session, [COUNCIL])
+    assert scope.ids is not None
+    (cid,) = scope.ids
     index = build(session, cid, COUNCIL)
     wanted = SharingFilters(**filters)
-    from_sql = list_sharing(session, wanted, controllers, limit=limit, offset=offset)
+    from_sql = list_sharing(session, wanted, scope, limit=limit, offset=offset)
     from_memory = page_of(index, wanted, limit=limit, offset=offset)
     return from_sql, from_memory
 
@@ -109,8 +111,9 @@ def test_pages_agree(read_session: Session) -> None:
 def test_unknown_slugs_are_refused_alike(read_session: Session, field: str, value: str) -> None:
     with pytest.raises(InvalidInput) as from_sql:
         _both(read_session, {field: [value]})
-    controllers = service.resolve_controllers(read_session, [COUNCIL])
-    index = build(read_session, next(iter(controllers)), COUNCIL)
+    scope = resolve_controllers(read_session, [COUNCIL])
+    assert scope.ids is not None
+    index = build(read_session, scope.ids[0], COUNCIL)
     with pytest.raises(InvalidInput) as from_memory:
         page_of(index, SharingFilters(**{field: [value]}), limit=5, offset=0)
     assert from_memory.value.extensions == from_sql.value.extensions
@@ -119,7 +122,7 @@ def test_unknown_slugs_are_refused_alike(read_session: Session, field: str, valu
 def test_the_sql_path_runs_a_constant_number_of_statements(
     read_session: Session, shared_app: FastAPI
 ) -> None:
-    controllers = service.resolve_controllers(read_session, [COUNCIL])
+    controllers = resolve_controllers(read_session, [COUNCIL])
     counts = []
     for limit in (5, 50, 200):
         with count_statements(services_of(shared_app).engine) as statements:

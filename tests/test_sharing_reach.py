@@ -22,9 +22,12 @@ from app.db import make_engine, make_sessionmaker, session_scope
 from app.interchange.seed import load_seed
 from app.migrate import downgrade, upgrade
 from app.register import models as m
-from app.register import reach, service
+from app.register import reach
 from app.register.reach import COLUMNS
-from app.sharing import filters as sharing_filters
+from app.register.scope import resolve_controllers
+from app.sharing import sql as sharing_sql
+from app.sharing import sqlparts
+from app.sharing.declarations import SharingFilters
 from tests.conftest import SEED_DIR
 from tests.databases import DatabaseFactory
 from tests.helpers import assert_problem, etag
@@ -209,21 +212,21 @@ def test_walks_across_controllers_skip_nothing_and_show_each_arrangement_once(
             headers=auth,
         )
         assert response.status_code == 201, response.text
-    filters = sharing_filters.SharingFilters(data_category=["name", "ethnicity", "address"])
+    filters = SharingFilters(data_category=["name", "ethnicity", "address"])
     with services_of(app).sessions() as session:
         # A second controller holding none of them: the walks cross it.
         other = m.Controller(slug="other", name="Other", sources=[])
         session.add(other)
         session.commit()
-        by_ids = sharing_filters.list_sharing(
-            session, filters, service.resolve_controllers(session, []), limit=500, offset=0
+        by_ids = sharing_sql.list_sharing(
+            session, filters, resolve_controllers(session, []), limit=500, offset=0
         )
-        monkeypatch.setattr(sharing_filters, "_id_list_limit", lambda _controllers: 0)
-        scope = service.resolve_controllers(session, [])
-        matching = sharing_filters.sharing_matching(session, filters, scope)
+        monkeypatch.setattr(sqlparts, "id_list_limit", lambda _session, _scope: 0)
+        scope = resolve_controllers(session, [])
+        matching = sharing_sql.sharing_matching(session, filters, scope)
         assert matching.walk is not None
         assert len(matching.walk.values) == 3
-        walked = sharing_filters.list_sharing(session, filters, scope, limit=500, offset=0)
+        walked = sharing_sql.list_sharing(session, filters, scope, limit=500, offset=0)
         assert walked.items == by_ids.items
         slugs = [item["slug"] for item in walked.items]
         assert len(slugs) == len(set(slugs))
@@ -231,7 +234,7 @@ def test_walks_across_controllers_skip_nothing_and_show_each_arrangement_once(
         paged: list[dict[str, Any]] = []
         cursor = None
         for _ in range(len(slugs)):
-            page = sharing_filters.list_sharing(
+            page = sharing_sql.list_sharing(
                 session, filters, scope, limit=2, offset=0, cursor=cursor
             )
             paged += page.items
@@ -239,9 +242,9 @@ def test_walks_across_controllers_skip_nothing_and_show_each_arrangement_once(
             if cursor is None:
                 break
         assert paged == walked.items
-        by_offset = sharing_filters.list_sharing(session, filters, scope, limit=2, offset=2)
+        by_offset = sharing_sql.list_sharing(session, filters, scope, limit=2, offset=2)
         assert by_offset.items == walked.items[2:4]
-        beyond = sharing_filters.list_sharing(session, filters, scope, limit=2, offset=50)
+        beyond = sharing_sql.list_sharing(session, filters, scope, limit=2, offset=50)
         assert (beyond.items, beyond.total) == ([], len(slugs))
 
 

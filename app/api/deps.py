@@ -13,10 +13,10 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from app.api.services import services
+from app.cache.scope import depends_on
 from app.config import Settings
 from app.db import session_scope
 from app.errors import InvalidInput
-from app.register import service
 from app.register.cursors import MAX_TOKEN_LENGTH
 from app.register.paging import (
     CONTROLLER_DOC,
@@ -30,6 +30,7 @@ from app.register.paging import (
     make_pagination,
     split_values,
 )
+from app.register.scope import ControllerScope, resolve_controllers
 from app.trail.chain import begin_write
 
 logger = logging.getLogger("app.api")
@@ -85,7 +86,7 @@ async def pagination(  # async: no I/O, so no thread-pool hop
 PaginationDep = Annotated[Pagination, Depends(pagination)]
 
 ControllerParam = Annotated[
-    list[str],
+    tuple[str, ...],
     Query(
         description=CONTROLLER_DOC,
         examples=["cambridgeshire-county-council"],
@@ -94,11 +95,15 @@ ControllerParam = Annotated[
 ]
 
 
-def controller_scope(session: ReadSession, controller: ControllerParam = []) -> dict[int, str]:  # noqa: B006
-    return service.resolve_controllers(session, split_values(controller))
+def controller_scope(
+    request: Request, session: ReadSession, controller: ControllerParam = ()
+) -> ControllerScope:
+    named = split_values(controller)
+    depends_on(request.scope, named)  # one named controller: the cache keys on its version
+    return resolve_controllers(session, named)
 
 
-ControllerScope = Annotated[dict[int, str], Depends(controller_scope)]
+ScopeDep = Annotated[ControllerScope, Depends(controller_scope)]
 
 
 def only_params(*allowed: str) -> Callable[[Request], Awaitable[None]]:

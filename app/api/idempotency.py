@@ -17,7 +17,7 @@ from starlette.responses import Response
 
 from app.api.write_access import Principal
 from app.auth.models import IdempotencyRecord
-from app.errors import PROBLEM_BASE, ProblemError
+from app.errors import ProblemError, Problems
 
 REPLAYED_HEADER = "Idempotent-Replayed"
 STORED_HEADERS = ("etag", "location", "content-type")
@@ -42,8 +42,7 @@ def replay(session: Session, principal: Principal, key: str, fingerprint: str) -
     if record.request_hash != fingerprint:
         raise ProblemError(
             "This Idempotency-Key was already used for a different request.",
-            status=422,
-            problem_type=PROBLEM_BASE + "idempotency-key-reused",
+            problem=Problems.IDEMPOTENCY_KEY_REUSED,
         )
     headers = dict(record.headers)
     headers[REPLAYED_HEADER] = "true"

@@ -4,7 +4,7 @@ and handed to routes and dependencies by type (``ServicesDep``).
 Everything a request may need beyond its own session lives here, typed:
 settings, the engine and its sessions, the response cache's state, the
 recent snapshots, the verification cache, the ``/sharing`` indexes, the
-metrics and the failed-authentication limiter. ``app.state.services`` is
+metrics, the failed-authentication limiter and the expensive-work pool. ``app.state.services`` is
 the only attribute the app keeps, read in one place (``services_of``).
 """
 
@@ -17,7 +17,7 @@ from fastapi import Depends, FastAPI, Request
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.audit.verification import VerificationCache
+from app.audit.incremental import VerificationCache
 from app.auth.limiter import FailureLimiter
 from app.cache import CacheState, watch_commits
 from app.config import Settings
@@ -26,6 +26,11 @@ from app.observability.metrics import Metrics
 from app.sharing.index import SharingIndexes
 from app.snapshots.current import RecentSnapshots
 from app.trail import log
+from app.workers import Workers, attach
+
+WORKER_PRELOAD = ("app.audit.incremental", "app.history.replay")
+"""Imported once by the worker processes' forkserver, so a new worker starts
+with them loaded."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -39,6 +44,7 @@ class Services:
     sharing: SharingIndexes
     metrics: Metrics
     auth_limiter: FailureLimiter
+    workers: Workers
 
     @classmethod
     def build(cls, settings: Settings) -> Services:
@@ -50,6 +56,13 @@ class Services:
         )
         sessions = make_sessionmaker(engine)
         log.attach(sessions, log.LogKeys.from_settings(settings))
+        pool = Workers(
+            settings.database_url,
+            processes=settings.expensive_processes,
+            niceness=settings.expensive_niceness,
+            preload=WORKER_PRELOAD,
+        )
+        attach(sessions, pool)
         cache = CacheState.build(settings)
         # A write committed through these sessions is visible to the next read
         # of this process.
@@ -60,13 +73,19 @@ class Services:
             sessions=sessions,
             cache=cache,
             snapshots=RecentSnapshots(settings.recent_snapshots),
-            verification=VerificationCache(settings.verify_cache_seconds),
+            verification=VerificationCache(
+                settings.verify_cache_seconds,
+                sweep_events=settings.verify_sweep_events,
+                full_seconds=settings.verify_full_seconds,
+            ),
             sharing=SharingIndexes(sessions, settings.sharing_index_max_bytes),
             metrics=Metrics(),
             auth_limiter=FailureLimiter(settings.auth_failure_limit, settings.auth_failure_window),
+            workers=pool,
         )
 
     def close(self) -> None:
+        self.workers.close()
         self.cache.close()
         self.engine.dispose()
 

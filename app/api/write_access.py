@@ -23,9 +23,9 @@ from app.api.deps import ControllerParam, ReadSession
 from app.api.services import services
 from app.auth.keys import Scope, authenticate, existing_key_id
 from app.auth.models import SecurityEvent
-from app.errors import PROBLEM_BASE, InvalidInput, ProblemError
-from app.register import service
+from app.errors import InvalidInput, ProblemError, Problems
 from app.register.paging import split_values
+from app.register.scope import controller_id, single_controller
 from app.trail.chain import Actor
 
 REALM = 'Bearer realm="sharing-register"'
@@ -98,8 +98,7 @@ def refuse(
         headers["WWW-Authenticate"] = REALM + (f', error="{error}"' if error else "")
     raise ProblemError(
         reason,
-        status=status,
-        problem_type=PROBLEM_BASE + ("unauthenticated" if status == 401 else "forbidden"),
+        problem=Problems.UNAUTHENTICATED if status == 401 else Problems.FORBIDDEN,
         headers=headers,
     )
 
@@ -120,8 +119,7 @@ def require_scope(scope: Scope | str) -> Callable[[Request], Principal]:
             if wait is not None:
                 raise ProblemError(
                     "Too many failed authentications from this client: try again later.",
-                    status=429,
-                    problem_type=PROBLEM_BASE + "too-many-failed-authentications",
+                    problem=Problems.TOO_MANY_FAILED_AUTHENTICATIONS,
                     headers={"Retry-After": str(wait)},
                 )
             if not bearer:
@@ -169,7 +167,7 @@ def writable_controller(
     request: Request,
     principal: RegisterWriter,
     session: ReadSession,
-    controller: ControllerParam = [],  # noqa: B006
+    controller: ControllerParam = (),
 ) -> int:
     """The id of the controller a write is for (named, the key's own, or the
     only one), authorised before the request body is even validated."""
@@ -180,11 +178,11 @@ def writable_controller(
             errors=[{"field": "controller", "msg": "one controller only", "type": "too_long"}],
         )
     if slugs:
-        target_id = next(iter(service.resolve_controllers(session, slugs)))
+        target_id = controller_id(session, slugs[0])
     elif principal.controller_id is not None:
         target_id = principal.controller_id
     else:
-        target_id = service.single_controller(session, None).id
+        target_id = single_controller(session, None).id
     require_controller(request, principal, target_id)
     return target_id
 

@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.history.replay import replay
+from app.history.replay import Replay, replay
 from app.register import entities as e
 from app.register import models as m
 from app.register.document import CONTENT_KEYS, content_digest, register_content
@@ -88,7 +88,12 @@ def first_difference(
 
 def verify_state(session: Session) -> StateVerification:
     """Replay the whole trail; compare every controller's register with it."""
-    trail = replay(session)
+    return compare(session, replay(session))
+
+
+def compare(session: Session, trail: Replay) -> StateVerification:
+    """Every controller's register in the tables compared with ``trail``, the
+    whole trail replayed (kept and extended by an incremental verification)."""
     rows = {c.slug: c for c in session.scalars(select(m.Controller).order_by(m.Controller.slug))}
     results: list[ControllerState] = []
     first: Difference | None = None

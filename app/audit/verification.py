@@ -1,29 +1,70 @@
 """One verification of the register: the trail's hash chain and the tables'
-agreement with the trail, read from one consistent view of the database;
-and its cache, so that a public endpoint costs one verification per chain
-head and period however often it is called."""
+agreement with the trail, read from one consistent view of the database, with
+what it checked. A full pass (``verify_register``: the command line, backups)
+recomputes everything; ``app.audit.incremental`` extends a verified point."""
 
 from __future__ import annotations
 
-import threading
-import time
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Literal
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.audit.reconcile import StateVerification, verify_state
 from app.trail.chain import Verification, verify
-from app.trail.models import ChainHead
+
+
+def now_iso() -> str:
+    return datetime.now(UTC).isoformat()
+
+
+@dataclass(frozen=True)
+class Span:
+    """Events ``first`` to ``last``, both included."""
+
+    first: int
+    last: int
+
+
+@dataclass(frozen=True)
+class Checked:
+    """What a pass recomputed. ``events``: the events whose hashes and links
+    were recomputed in sequence (a full pass: all of them; an incremental
+    one: those after the verified point). ``extends_seq``: the verified point
+    whose event was checked to be still the one verified. ``sweep``: older
+    events re-checked by an incremental pass, in turn."""
+
+    kind: Literal["full", "incremental"]
+    events: Span | None
+    last_full_pass_at: str
+    extends_seq: int | None = None
+    sweep: Span | None = None
+
+    @classmethod
+    def full(cls, chain: Verification, *, extends_seq: int | None = None) -> Checked:
+        walked = chain.events if chain.ok else (chain.first_broken_seq or 1)
+        return cls("full", Span(1, walked) if walked else None, now_iso(), extends_seq=extends_seq)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "events": asdict(self.events) if self.events else None,
+            "extends_seq": self.extends_seq,
+            "sweep": asdict(self.sweep) if self.sweep else None,
+            "last_full_pass_at": self.last_full_pass_at,
+        }
 
 
 @dataclass(frozen=True)
 class Report:
     chain: Verification
     state: StateVerification
-    verified_at: str = field(default_factory=lambda: datetime.now(UTC).isoformat())
+    checked: Checked
+    verified_at: str = field(default_factory=now_iso)
+
+    @classmethod
+    def full(cls, chain: Verification, state: StateVerification) -> Report:
+        return cls(chain=chain, state=state, checked=Checked.full(chain))
 
     @property
     def ok(self) -> bool:
@@ -33,6 +74,8 @@ class Report:
         return {
             "ok": self.ok,
             "verified_at": self.verified_at,
+            "pass": self.checked.kind,
+            "checked": self.checked.as_dict(),
             "chain": asdict(self.chain),
             "state": asdict(self.state),
         }
@@ -41,37 +84,13 @@ class Report:
 def consistent_view(session: Session) -> None:
     """Read everything that follows from one snapshot: on PostgreSQL a
     repeatable-read transaction (SQLite's read transaction already is one),
-    so a write committed meanwhile cannot look like tampering. Call first."""
-    if session.get_bind().dialect.name == "postgresql":
+    so a write committed meanwhile cannot look like tampering. Call first;
+    in a transaction already begun (by an earlier call), nothing changes."""
+    if session.get_bind().dialect.name == "postgresql" and not session.in_transaction():
         session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
 
 
 def verify_register(session: Session) -> Report:
+    """A full pass: every event, every controller."""
     consistent_view(session)
-    return Report(chain=verify(session), state=verify_state(session))
-
-
-class VerificationCache:
-    """The last verification, reused while the chain head (sequence number
-    and hash) is the same and it is at most ``max_age`` seconds old. A write
-    moves the head, so it is verified afresh; an edit behind the app's back
-    moves nothing, so it is reported at most ``max_age`` seconds later.
-    Callers arriving while a verification runs wait for it (one at a time per
-    worker), rather than each starting their own."""
-
-    def __init__(self, max_age: float) -> None:
-        self.max_age = max_age
-        self._lock = threading.Lock()
-        self._entry: tuple[tuple[int, str], float, Report] | None = None
-
-    def report(self, session: Session) -> Report:
-        consistent_view(session)
-        head = session.execute(select(ChainHead.seq, ChainHead.hash)).one_or_none()
-        key = (int(head[0]), str(head[1])) if head is not None else (0, "")
-        with self._lock:
-            entry = self._entry
-            if entry is not None and entry[0] == key and time.monotonic() - entry[1] < self.max_age:
-                return entry[2]
-            report = Report(chain=verify(session), state=verify_state(session))
-            self._entry = (key, time.monotonic(), report)
-            return report
+    return Report.full(verify(session), verify_state(session))

@@ -64,7 +64,7 @@ def describe(session: Session, keys: log.LogKeys) -> Description:
     """The verification, the log's checkpoint and the schema revision, as
     this session sees them (its consistent view already taken)."""
     session.info[log.INFO_KEY] = keys
-    report = Report(chain=verify(session), state=verify_state(session))
+    report = Report.full(verify(session), verify_state(session))
     schema = session.scalar(text("SELECT version_num FROM alembic_version"))
     return Description(report, log.checkpoint(session), schema)
 

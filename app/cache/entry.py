@@ -3,11 +3,13 @@ plus its compressed variants, built once and replayed as is."""
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import unquote_to_bytes
 
-from app.cache.encoding import IDENTITY, compressible
+from app.cache.encoding import IDENTITY, compressible, negotiate
+from app.etags import none_match
 
 Headers = list[tuple[bytes, bytes]]
 CACHEABLE_VARY = frozenset({b"accept", b"accept-encoding"})
@@ -24,16 +26,33 @@ class Variant:
 @dataclass
 class Entry:
     version: int
+    """The data version the answer depends on (``app.cache.scope``)."""
     headers: Headers
     """The routed headers, in their order."""
     etag: bytes | None
     compress: bool
     variants: dict[str, Variant] = field(default_factory=dict)
     not_modified: Headers = field(default_factory=list)
+    controller: str | None = None
+    """The one controller the answer depends on; None: the whole register."""
+    generation: int = 0
+    replays: dict[Hashable, Headers] = field(default_factory=dict)
+    """The complete headers every layer sent with an answer from this entry,
+    request id aside, by (request kind, coding, status): what ``app.fast_hits``
+    replays without running those layers again."""
 
     @property
     def size(self) -> int:
         return ENTRY_OVERHEAD + sum(len(v.body) for v in self.variants.values())
+
+    def answer(self, if_none_match: bytes | None, accept_encoding: bytes) -> tuple[int, str]:
+        """The status (200, or 304 for a matching ``If-None-Match``) and coding
+        this entry answers a request with."""
+        coding = negotiate(accept_encoding) if self.compress else IDENTITY
+        etag = self.coded_etag(coding)
+        if if_none_match is not None and etag is not None and none_match(if_none_match, etag):
+            return 304, coding
+        return 200, coding
 
     def coded_etag(self, coding: str) -> bytes | None:
         return None if self.etag is None else coded_etag(self.etag, coding)
@@ -97,11 +116,21 @@ def cacheable(status: int, headers: Headers) -> bool:
     return tokens <= CACHEABLE_VARY
 
 
-def make_entry(version: int, headers: Headers, body: bytes, min_compress: int) -> Entry:
+def make_entry(
+    version: int,
+    headers: Headers,
+    body: bytes,
+    min_compress: int,
+    *,
+    controller: str | None = None,
+    generation: int = 0,
+) -> Entry:
     vary = (header(headers, b"vary") or b"").lower()
     content_type = header(headers, b"content-type") or b""
     entry = Entry(
         version=version,
+        controller=controller,
+        generation=generation,
         headers=headers,
         etag=header(headers, b"etag"),
         compress=(
@@ -116,14 +145,6 @@ def make_entry(version: int, headers: Headers, body: bytes, min_compress: int) -
     )
     entry.add(IDENTITY, body)
     return entry
-
-
-def etag_matches(if_none_match: bytes, etag: bytes) -> bool:
-    """Weak comparison, as RFC 9110 prescribes for If-None-Match."""
-    if if_none_match.strip() == b"*":
-        return True
-    opaque = etag.removeprefix(b"W/")
-    return any(tag.strip().removeprefix(b"W/") == opaque for tag in if_none_match.split(b","))
 
 
 def normalise_query(query: bytes) -> bytes:

@@ -1,8 +1,10 @@
 """The response cache: a pure ASGI layer directly around FastAPI's router.
 
 A GET under the public API prefix is answered from the cache when an entry
-for the same path, canonical query string and ``Accept`` exists for the
-current data version. Entries are only ever made from a 200 that the routed
+for the same path, canonical query string and ``Accept`` exists and the data
+version it depends on has not moved: the version of the one controller the
+routed answer declared it reads, or else the global one (``app.cache.scope``).
+Entries are only ever made from a 200 that the routed
 path itself answered to that exact request (so query validation, 404s and
 422s stay the router's), and replayed with the routed headers and bytes,
 compressed on demand once per entry and coding. Everything else goes to the
@@ -20,23 +22,17 @@ import anyio.to_thread
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.cache.admission import Gate
-from app.cache.encoding import IDENTITY, compress, negotiate
-from app.cache.entry import (
-    Entry,
-    Headers,
-    Variant,
-    cacheable,
-    etag_matches,
-    make_entry,
-    normalise_query,
-)
-from app.cache.lru import ByteLRU
-from app.cache.version import VersionWatcher
+from app.cache.encoding import IDENTITY, compress
+from app.cache.entry import Entry, Headers, Variant, cacheable, make_entry
+from app.cache.lookup import CacheLookup, CacheRequest
+from app.cache.scope import SCOPE_KEY, Dependency
 
 INLINE_COMPRESS_LIMIT = 16 * 1024
 """Bodies above this are compressed in a worker thread, off the event loop."""
 
-BYPASS_HEADERS = frozenset({b"authorization", b"cookie"})
+SERVED = "cache.served"
+"""Scope state key: the (entry, coding, status) this layer answered with, for
+``app.fast_hits`` to record what the outer layers added."""
 
 
 class ResponseCache:
@@ -44,111 +40,103 @@ class ResponseCache:
         self,
         app: ASGIApp,
         *,
-        lru: ByteLRU,
-        watcher: VersionWatcher,
+        lookup: CacheLookup,
         gate: Gate,
-        prefix: str = "/api/",
         max_entry_bytes: int,
         min_compress_bytes: int,
     ) -> None:
         self.app = app
-        self.lru = lru
-        self.watcher = watcher
+        self.lookup = lookup
+        self.lru = lookup.lru
+        self.watcher = lookup.watcher
         self.gate = gate
-        self.prefix = prefix
         self.max_entry_bytes = max_entry_bytes
         self.min_compress_bytes = min_compress_bytes
         self._inflight: dict[Hashable, anyio.Event] = {}
-        self.hits = 0
-        self.misses = 0
+
+    @property
+    def hits(self) -> int:
+        return self.lookup.hits
+
+    @property
+    def misses(self) -> int:
+        return self.lookup.misses
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        if scope["method"] != "GET" or not scope["path"].startswith(self.prefix):
+        request = self.lookup.request(scope)
+        if request is None:
             await self.gate.run(self.app, scope, receive, send)
             return
-        accept = accept_encoding = host = b""
-        if_none_match: bytes | None = None
-        for name, value in scope["headers"]:
-            if name == b"accept":
-                accept = value
-            elif name == b"host":  # exports carry absolute IRIs built from it
-                host = value
-            elif name == b"accept-encoding":
-                accept_encoding = value
-            elif name == b"if-none-match":
-                if_none_match = value
-            elif name in BYPASS_HEADERS:
-                await self.gate.run(self.app, scope, receive, send)
-                return
-        version = self.watcher.fresh()
-        if version is None:
-            version = await self.watcher.current()
-            if version is None:
-                await self.gate.run(self.app, scope, receive, send)
-                return
-        key = (host, scope["path"], normalise_query(scope["query_string"]), accept)
+        if self.watcher.fresh() is None and await self.watcher.current() is None:
+            await self.gate.run(self.app, scope, receive, send)
+            return
+        key = request.key
         entry: Entry | None = self.lru.get(key)
-        if entry is None or entry.version != version:
+        if entry is None or not self.lookup.valid(entry):
             pending = self._inflight.get(key)
             if pending is not None:  # the same miss is being answered: share it
                 await pending.wait()
                 entry = self.lru.get(key)
-            if entry is None or entry.version != version:
-                await self._miss(scope, receive, send, key, version, if_none_match, accept_encoding)
+            if entry is None or not self.lookup.valid(entry):
+                await self._miss(scope, receive, send, request)
                 return
-        self.hits += 1
-        await self._serve(entry, key, if_none_match, accept_encoding, send)
+        self.lookup.hits += 1
+        await self._serve(entry, request, scope, send)
 
     async def _miss(
-        self,
-        scope: Scope,
-        receive: Receive,
-        send: Send,
-        key: Hashable,
-        version: int,
-        if_none_match: bytes | None,
-        accept_encoding: bytes,
+        self, scope: Scope, receive: Receive, send: Send, request: CacheRequest
     ) -> None:
-        self.misses += 1
+        self.lookup.misses += 1
+        key = request.key
         done = anyio.Event()
         self._inflight.setdefault(key, done)
+        known, generation = self.watcher.version or 0, self.watcher.generation
         try:
             capture = Capture(send, self.max_entry_bytes)
+            dependency = Dependency()
             # The router must answer in full (not 304) so that the entry is complete.
             headers = [(k, v) for k, v in scope["headers"] if k != b"if-none-match"]
-            await self.gate.run(self.app, {**scope, "headers": headers}, receive, capture.send)
+            routed = {**scope, "headers": headers, SCOPE_KEY: dependency}
+            await self.gate.run(self.app, routed, receive, capture.send)
             if not capture.complete:
                 return
-            entry = make_entry(version, capture.headers, capture.body, self.min_compress_bytes)
-            if self.watcher.version == version:
+            controller = dependency.controller
+            version = self.watcher.version_of(controller)
+            entry = make_entry(
+                version,
+                capture.headers,
+                capture.body,
+                self.min_compress_bytes,
+                controller=controller,
+                generation=generation,
+            )
+            # Every event up to ``known`` was committed before the router
+            # read anything; a later one may not be in what it read: an entry
+            # for a version past ``known`` is served once, not kept.
+            if version <= known and generation == self.watcher.generation:
                 self.lru.put(key, entry, entry.size)
         finally:
             if self._inflight.get(key) is done:
                 del self._inflight[key]
             done.set()
-        await self._serve(entry, key, if_none_match, accept_encoding, send)
+        await self._serve(entry, request, scope, send)
 
-    async def _serve(
-        self,
-        entry: Entry,
-        key: Hashable,
-        if_none_match: bytes | None,
-        accept_encoding: bytes,
-        send: Send,
-    ) -> None:
-        coding = negotiate(accept_encoding) if entry.compress else IDENTITY
-        etag = entry.coded_etag(coding)
-        if if_none_match is not None and etag is not None and etag_matches(if_none_match, etag):
+    async def _serve(self, entry: Entry, request: CacheRequest, scope: Scope, send: Send) -> None:
+        status, coding = entry.answer(request.if_none_match, request.accept_encoding)
+        state = scope.get("state")
+        if state is not None:
+            state[SERVED] = (entry, coding, status)
+        if status == 304:
             headers = entry.not_modified_headers(coding)
             await send({"type": "http.response.start", "status": 304, "headers": headers})
             await send({"type": "http.response.body", "body": b""})
             return
         variant = entry.variants.get(coding)
         if variant is None:
-            variant = await self._compress(entry, key, coding)
+            variant = await self._compress(entry, request.key, coding)
         await send({"type": "http.response.start", "status": 200, "headers": variant.headers})
         await send({"type": "http.response.body", "body": variant.body})
 

@@ -15,7 +15,7 @@ from fastapi.routing import iter_route_contexts
 from starlette.responses import Response
 from starlette.routing import Match
 
-from app.errors import PROBLEM_BASE, problem_response
+from app.errors import Problems, problem
 
 ORDER = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 
@@ -38,11 +38,9 @@ def install(app: FastAPI) -> None:
         allow = ", ".join(allowed_methods(app, request))
         if request.method == "OPTIONS":
             return Response(status_code=204, headers={"Allow": allow})
-        return problem_response(
-            405,
-            "Method Not Allowed",
+        return problem(
+            Problems.METHOD_NOT_ALLOWED,
             f"{request.method} is not a method of this path; it has {allow}.",
-            problem_type=PROBLEM_BASE + "method-not-allowed",
             instance=request.url.path,
             headers={"Allow": allow},
         )

@@ -13,7 +13,7 @@ from __future__ import annotations
 from fastapi import Request
 from fastapi.routing import APIRoute
 
-from app.errors import PROBLEM_BASE, ProblemError
+from app.errors import ProblemError, Problems
 
 API_PREFIX = "/api/"
 _served: dict[int, tuple[APIRoute, frozenset[str]]] = {}
@@ -82,6 +82,5 @@ async def acceptable(request: Request) -> None:  # async: no I/O, no thread-pool
     if not any(admits(r, t) for r in wanted for t in served):
         raise ProblemError(
             f"This resource is served as {', '.join(sorted(served))}; Accept admits none of them.",
-            status=406,
-            problem_type=PROBLEM_BASE + "not-acceptable",
+            problem=Problems.NOT_ACCEPTABLE,
         )

@@ -23,6 +23,7 @@ from starlette.responses import Response
 from app.api.deps import ReadSession
 from app.api.responses import cache_control, if_none_match, weak_etag
 from app.api.services import services
+from app.cache.scope import depends_on
 from app.errors import InvalidInput
 from app.history.moments import parse_moment
 from app.history.past import load_snapshot
@@ -185,6 +186,8 @@ def refuse_as_of_with_version(as_of: str | None, version: str | None) -> None:
 
 
 def load_export(request: Request, session: ReadSession, query: SnapshotQueryDep) -> Export:
+    named = [] if query.controller is None else [query.controller]
+    depends_on(request.scope, named, as_of=query.as_of)
     snapshot = load_snapshot(
         session,
         query.controller,

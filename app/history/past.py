@@ -18,8 +18,8 @@ from app.errors import NotFound
 from app.history.replay import REPLAYS
 from app.register import entities as e
 from app.register import models as m
-from app.register import service
 from app.register.document import section_key
+from app.register.scope import single_controller
 from app.snapshots.current import RecentSnapshots, Snapshot, current
 from app.trail import log
 from app.trail.chain import as_utc
@@ -30,7 +30,7 @@ from app.versions.models import PublishedVersion
 def _controller_slug(session: Session, controller_slug: str | None) -> str:
     if controller_slug is not None:
         return controller_slug
-    return service.single_controller(session, None).slug
+    return single_controller(session, None).slug
 
 
 def seq_at(session: Session, moment: datetime) -> int:
@@ -143,7 +143,7 @@ def load_snapshot(
         return published(session, controller_slug, version)
     if as_of is not None:
         return at_moment(session, controller_slug, as_of)
-    controller = service.single_controller(session, controller_slug)
+    controller = single_controller(session, controller_slug)
     if recent is not None:
         return recent.current(session, controller)
     return current(session, controller)

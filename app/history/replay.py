@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import Engine, or_, select
 from sqlalchemy.orm import Session
 
+from app import workers
 from app.register import entities as e
 from app.register.document import section_key, sort_states
 from app.trail.models import AuditEvent
@@ -83,10 +84,16 @@ class Replay:
 
 
 def replay(
-    session: Session, *, upto_seq: int | None = None, controller: str | None = None
+    session: Session,
+    *,
+    upto_seq: int | None = None,
+    controller: str | None = None,
+    into: Replay | None = None,
 ) -> Replay:
     """Apply the events up to ``upto_seq`` (all when ``None``), of one
-    controller and the lawful bases, or of every controller."""
+    controller and the lawful bases, or of every controller; ``into``: only
+    the events after that replay's, applied to it (an incremental verification
+    extends the replay it kept)."""
     # Only the columns a replay reads: decoding ``before`` too doubled its cost.
     query = select(
         AuditEvent.seq,
@@ -97,6 +104,8 @@ def replay(
     ).order_by(AuditEvent.seq)
     if upto_seq is not None:
         query = query.where(AuditEvent.seq <= upto_seq)
+    if into is not None:
+        query = query.where(AuditEvent.seq > into.seq)
     if controller is not None:
         query = query.where(
             or_(
@@ -104,7 +113,7 @@ def replay(
                 AuditEvent.entity_type == e.LAWFUL_BASES.name,
             )
         )
-    result = Replay()
+    result = into if into is not None else Replay()
     for row in session.execute(query.execution_options(yield_per=1000)):
         result.apply(*row)
     if upto_seq is not None:
@@ -112,11 +121,17 @@ def replay(
     return result
 
 
+def replayed_content(session: Session, controller: str, seq: int) -> dict[str, Any] | None:
+    """The controller's content after event ``seq``: a task for ``app.workers``."""
+    return replay(session, upto_seq=seq, controller=controller).content(controller)
+
+
 class ReplayCache:
     """Contents replayed up to an event, per database, kept by (controller,
     sequence number, that event's hash): every moment between the same two
     events is one replay. The hash makes a restored or rewritten trail a
-    miss, never a stale hit. Bounded by count; thread-safe."""
+    miss, never a stale hit. Bounded by count; thread-safe. A miss is
+    replayed on the session's expensive-work pool (``app.workers``)."""
 
     def __init__(self, max_entries: int = 32) -> None:
         self.max_entries = max_entries
@@ -136,7 +151,7 @@ class ReplayCache:
             if key in entries:
                 entries.move_to_end(key)
                 return entries[key]
-        content = replay(session, upto_seq=seq, controller=controller).content(controller)
+        content = workers.of(session).run(session, replayed_content, controller, seq)
         with self._lock:
             entries[key] = content
             while len(entries) > self.max_entries:

@@ -6,6 +6,7 @@ are counted like any other.
 
 from __future__ import annotations
 
+import itertools
 import logging
 import os
 import re
@@ -23,13 +24,24 @@ SANE_ID = re.compile(rb"[A-Za-z0-9][A-Za-z0-9._:\-]{0,99}")
 access_logger = logging.getLogger("app.access")
 
 
+_PROCESS_PREFIX = os.urandom(8).hex()
+_sequence = itertools.count(1)
+
+
+def new_request_id() -> str:
+    """32 hex digits, unique across processes and requests: a random prefix per
+    process and a counter (a fresh 16 random bytes per request cost more than
+    a cached answer's whole replay)."""
+    return f"{_PROCESS_PREFIX}{next(_sequence) & 0xFFFFFFFFFFFFFFFF:016x}"
+
+
 def incoming_request_id(scope: Scope) -> str:
     for name, value in scope["headers"]:
         if name == HEADER:
             if SANE_ID.fullmatch(value):
                 return str(value.decode("ascii"))
             break
-    return os.urandom(16).hex()
+    return new_request_id()
 
 
 class ObservabilityMiddleware:
@@ -66,20 +78,25 @@ class ObservabilityMiddleware:
         finally:
             self.metrics.in_progress.dec()
             elapsed = time.perf_counter() - started
-            self.metrics.observe(scope, status, elapsed)
-            if access_logger.isEnabledFor(logging.INFO):
-                access_logger.info(
-                    "%s %s %d",
-                    scope["method"],
-                    scope["path"],
-                    status,
-                    extra={
-                        "method": scope["method"],
-                        "path": scope["path"][:1000],
-                        "query": scope.get("query_string", b"")[:1000].decode("latin-1"),
-                        "route": self.metrics.routes.name(scope),
-                        "status": status,
-                        "duration_ms": round(elapsed * 1000, 2),
-                        "client": (scope.get("client") or (None,))[0],
-                    },
-                )
+            record(self.metrics, scope, status, elapsed)
+
+
+def record(metrics: Metrics, scope: Scope, status: int, elapsed: float) -> None:
+    """Count an answered request and write its access log line."""
+    metrics.observe(scope, status, elapsed)
+    if access_logger.isEnabledFor(logging.INFO):
+        access_logger.info(
+            "%s %s %d",
+            scope["method"],
+            scope["path"],
+            status,
+            extra={
+                "method": scope["method"],
+                "path": scope["path"][:1000],
+                "query": scope.get("query_string", b"")[:1000].decode("latin-1"),
+                "route": metrics.routes.name(scope),
+                "status": status,
+                "duration_ms": round(elapsed * 1000, 2),
+                "client": (scope.get("client") or (None,))[0],
+            },
+        )

@@ -4,6 +4,7 @@ Shared by the HTTP layer and the query models of the services below it."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from app.config import Settings
@@ -11,7 +12,7 @@ from app.errors import InvalidInput
 from app.register.cursors import Cursor
 
 
-def split_values(values: list[str]) -> list[str]:
+def split_values(values: Iterable[str]) -> list[str]:
     """Accept both ``?x=a&x=b`` and ``?x=a,b``; keep first-seen order, no repeats."""
     seen: dict[str, None] = {}
     for value in values:

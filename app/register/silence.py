@@ -8,14 +8,13 @@ the answer says how many arrangements matching the other filters leave that
 fact unstated, with the query that lists them (``unstated=<fact>``).
 
 Each fact is declared once here, with its SQL condition and its in-memory
-predicate; both ``/sharing`` paths (``sharing_filters`` and
-``sharing_index``) use these declarations.
+predicate; which filter reads which fact is part of the filter's declaration
+(``app.sharing.declarations``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
@@ -102,31 +101,6 @@ def not_stated_facts(
     return found
 
 
-@dataclass(frozen=True)
-class Silence:
-    """A filter that reads a fact the notice may leave unstated."""
-
-    param: str
-    fact: Fact
-    among_matches: bool = False
-    """The unstated arrangements are among the matches (``age``: an
-    arrangement stating no age applies at every age) rather than outside
-    them (a filter on data categories cannot match an arrangement that
-    states none)."""
-
-
-SILENCES: tuple[Silence, ...] = (
-    Silence("data_category", Fact.DATA_CATEGORIES),
-    Silence("special_category", Fact.DATA_CATEGORIES),
-    Silence("data_subject", Fact.DATA_SUBJECTS),
-    Silence("purpose", Fact.PURPOSES),
-    Silence("legislation", Fact.LEGISLATION),
-    Silence("lawful_basis", Fact.LAWFUL_BASES),
-    Silence("role", Fact.RECIPIENT_ROLE),
-    Silence("age", Fact.AGE, among_matches=True),
-)
-
-
 def stated(basis: dict[str, Any], key: str) -> bool:
     """In memory: the notice states this fact (not a reading, not a reference)."""
     entry = basis.get(key)
@@ -136,31 +110,3 @@ def stated(basis: dict[str, Any], key: str) -> bool:
 def stated_sql(model: Any, key: str) -> Any:
     """SQL: the row's basis says the notice states this fact."""
     return model.basis[(key, "basis")].as_string() == BasisKind.STATED.value
-
-
-def active_silences(filters: Any) -> list[Silence]:
-    """The silences of the filters a query sets."""
-    found = []
-    for silence in SILENCES:
-        value = getattr(filters, silence.param)
-        if value is not None and value != []:
-            found.append(silence)
-    return found
-
-
-def silence_filters(filters: Any, silence: Silence) -> Any:
-    """The query that lists the arrangements a silence is about: those
-    leaving its fact unstated, among the other filters' matches."""
-    base = filters if silence.among_matches else filters.without(silence.param)
-    return base.with_unstated(silence.fact)
-
-
-def silence_entry(silence: Silence, count: int, exact: bool) -> dict[str, Any]:
-    """One entry of an answer's ``unstated``."""
-    return {
-        "filter": silence.param,
-        "fact": silence.fact.value,
-        "count": count,
-        "count_exact": exact,
-        "among_matches": silence.among_matches,
-    }

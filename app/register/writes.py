@@ -16,7 +16,7 @@ from pydantic import ValidationError
 from sqlalchemy import func, inspect, select
 from sqlalchemy.orm import Session
 
-from app.errors import Conflict, InvalidInput
+from app.errors import Conflict, InvalidInput, Problems
 from app.register import entities as e
 from app.register import models as m
 from app.register import reach
@@ -257,7 +257,7 @@ def create(
     if slug_taken(session, entity_type, controller_id, clean["slug"]):
         raise Conflict(
             f"A {entity_type.label} with slug {clean['slug']!r} already exists.",
-            problem_type="https://sharing-register.example/problems/duplicate-slug",
+            problem=Problems.DUPLICATE_SLUG,
         )
     obj = new_entity(entity_type, controller)
     resolver = Resolver(session, controller_id)
@@ -391,7 +391,7 @@ def delete(
         raise Conflict(
             f"The {entity_type.label} {obj.slug!r} is still referenced; "
             "remove those references first.",
-            problem_type="https://sharing-register.example/problems/still-referenced",
+            problem=Problems.STILL_REFERENCED,
             referenced_by=referenced_by,
         )
     before = to_state(entity_type.shape, obj)

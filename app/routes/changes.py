@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from starlette.responses import Response
 
 from app.api.deps import ReadSession, only_params
-from app.api.responses import json_response
+from app.api.responses import checked_response
 from app.api.services import ServicesDep
 from app.errors import InvalidInput, problem_responses
 from app.history.moments import is_seq, parse_moment, parse_seq
@@ -76,9 +76,36 @@ class StateOut(BaseModel):
     first_difference: DifferenceOut | None
 
 
+class SpanOut(BaseModel):
+    first: int
+    last: int
+
+
+class CheckedOut(BaseModel):
+    events: SpanOut | None = Field(
+        description="Events whose hashes and links this pass recomputed in sequence: all of "
+        "them in a full pass, those after the verified point in an incremental one."
+    )
+    extends_seq: int | None = Field(
+        description="The point verified before, whose event this pass checked is still the "
+        "one verified (a truncated or rewritten log no longer holds it)."
+    )
+    sweep: SpanOut | None = Field(
+        description="Older events an incremental pass re-checked; the next pass takes the "
+        "next ones, in turn."
+    )
+    last_full_pass_at: str
+
+
 class VerificationOut(BaseModel):
     ok: bool
     verified_at: str
+    pass_: Literal["full", "incremental"] = Field(
+        alias="pass",
+        description="``full``: every event and the whole trail replayed; ``incremental``: "
+        "the events after the last verified point, plus a sweep of older ones.",
+    )
+    checked: CheckedOut
     chain: ChainOut
     state: StateOut
 
@@ -143,7 +170,7 @@ def changes(
         "next_cursor": str(next_cursor) if next_cursor else None,
         "next": next_url,
     }
-    return json_response(request, body, public=False)
+    return checked_response(request, ChangesOut, body, public=False)
 
 
 @router.get(
@@ -151,13 +178,17 @@ def changes(
     response_model=VerificationOut,
     summary="Verify the audit trail and the register against it",
     dependencies=[Depends(only_params())],
+    responses=problem_responses(503),
 )
 def verify_chain(request: Request, session: ReadSession, services: ServicesDep) -> Response:
     """``chain``: the hash chain recomputed, with the first event whose hash
     or link does not match. ``state``: the trail replayed and each
     controller's register compared with the tables by the digest
-    ``/api/v1/register`` serves, with the first entity that differs. The
-    result is reused while no change is made, for at most
-    ``VERIFY_CACHE_SECONDS`` (``verified_at`` says when it was made)."""
+    ``/api/v1/register`` serves, with the first entity that differs.
+    ``pass`` and ``checked``: a pass extends the last verified point (the
+    events after it, and a sweep of older ones in turn); a full pass is made
+    at least every ``VERIFY_FULL_SECONDS``. The result is reused while no
+    change is made, for at most ``VERIFY_CACHE_SECONDS`` (``verified_at``
+    says when it was made)."""
     report = services.verification.report(session)
-    return json_response(request, report.as_dict(), public=False)
+    return checked_response(request, VerificationOut, report, public=False)

@@ -137,7 +137,7 @@ def import_register(
     principal: Writer,
     session: WriteSession,
     document: ImportBody,
-    controller: ControllerParam = [],  # noqa: B006
+    controller: ControllerParam = (),
 ) -> Response:
     """The document, as ``GET /api/v1/register`` serves it, becomes the controller's
     register: entries are created, updated in place or removed, in one

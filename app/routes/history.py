@@ -9,8 +9,8 @@ from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.responses import Response
 
-from app.api.deps import ControllerParam, ControllerScope, ReadSession, WriteSession, only_params
-from app.api.responses import json_response
+from app.api.deps import ControllerParam, ReadSession, ScopeDep, WriteSession, only_params
+from app.api.responses import checked_response, json_response
 from app.api.write_access import RegisterWriter, WritableController, request_id
 from app.errors import problem_responses
 from app.history import past
@@ -49,7 +49,7 @@ def register_diff(
     session: ReadSession,
     from_: Annotated[str, Query(alias="from", max_length=64, examples=["2026-11-01T00:00:00Z"])],
     to: Annotated[str | None, Query(max_length=64, description="Default: now.")] = None,
-    controller: ControllerParam = [],  # noqa: B006
+    controller: ControllerParam = (),
 ) -> Response:
     """Entries added, removed and changed, field by field, from ``from`` to ``to``."""
     slugs = split_values(controller)
@@ -65,7 +65,7 @@ def register_diff(
         "to_digest": new.digest,
         **past.diff(old.content, new.content),
     }
-    return json_response(request, body)
+    return checked_response(request, DiffOut, body)
 
 
 class VersionIn(BaseModel):
@@ -120,8 +120,9 @@ def publish_version(
         request_id=request_id(request),
     )
     view = versions.version_view(session, row, target.slug)
-    return json_response(
+    return checked_response(
         request,
+        VersionOut,
         view,
         public=False,
         status_code=201,
@@ -137,8 +138,9 @@ def publish_version(
     dependencies=[Depends(only_params("controller"))],
     responses=problem_responses(422),
 )
-def list_versions(request: Request, session: ReadSession, controllers: ControllerScope) -> Response:
-    return json_response(request, {"items": versions.list_versions(session, controllers)})
+def list_versions(request: Request, session: ReadSession, scope: ScopeDep) -> Response:
+    body = {"items": versions.list_versions(session, scope)}
+    return checked_response(request, VersionsOut, body)
 
 
 @router.get(
@@ -153,7 +155,7 @@ def version_register(
     request: Request,
     slug: SlugPath,
     session: ReadSession,
-    controller: ControllerParam = [],  # noqa: B006
+    controller: ControllerParam = (),
 ) -> Response:
     slugs = split_values(controller)
     snapshot = load_snapshot(session, slugs[0] if slugs else None, version=slug)

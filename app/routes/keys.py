@@ -10,7 +10,7 @@ from sqlalchemy import select
 from starlette.responses import Response
 
 from app.api.deps import ReadSession, WriteSession, only_params
-from app.api.responses import json_response
+from app.api.responses import checked_response
 from app.api.write_access import KeysAdmin, require_controller
 from app.auth import keys
 from app.auth.models import ApiKey
@@ -75,7 +75,7 @@ def create_key(
         session, name=body.name, scopes=[s.value for s in body.scopes], controller=body.controller
     )
     view = {**_view(new.key, body.controller), "key": new.secret}
-    return json_response(request, view, public=False, status_code=201)
+    return checked_response(request, NewKeyOut, view, public=False, status_code=201)
 
 
 @router.get(
@@ -95,7 +95,8 @@ def list_keys(request: Request, principal: KeysAdmin, session: ReadSession) -> R
     if principal.controller_id is not None:
         query = query.where(ApiKey.controller_id == principal.controller_id)
     rows = session.execute(query).all()
-    return json_response(request, {"items": [_view(k, c) for k, c in rows]}, public=False)
+    body = {"items": [_view(k, c) for k, c in rows]}
+    return checked_response(request, KeysOut, body, public=False)
 
 
 @router.delete(
@@ -111,4 +112,5 @@ def revoke_key(
     require_controller(request, principal, None)
     key = keys.revoke_key(session, key_id)
     controller = session.get(Controller, key.controller_id) if key.controller_id else None
-    return json_response(request, _view(key, controller.slug if controller else None), public=False)
+    view = _view(key, controller.slug if controller else None)
+    return checked_response(request, KeyOut, view, public=False)

@@ -10,7 +10,7 @@ from pydantic import BaseModel
 from starlette.responses import Response
 
 from app.api.deps import ReadSession, only_params
-from app.api.responses import body_response, json_response
+from app.api.responses import body_response, checked_response
 from app.errors import problem_responses
 from app.history.moments import MAX_SEQ
 from app.trail import log
@@ -60,8 +60,8 @@ class PublicKeysOut(BaseModel):
     keys: list[PublicKeyOut]
 
 
-def _json(request: Request, body: dict[str, Any]) -> Response:
-    return json_response(request, body, public=False)
+def _json(request: Request, model: type[BaseModel], body: dict[str, Any]) -> Response:
+    return checked_response(request, model, body, public=False)
 
 
 @router.get(
@@ -75,7 +75,7 @@ def get_checkpoint(request: Request, session: ReadSession, tree_size: TreeSize =
     """Tree size, Merkle root hash (RFC 9162) and the time of the last event,
     signed with Ed25519: save it, and later prove that the log still extends
     it (``/log/proof/consistency``, or the verifier)."""
-    return _json(request, log.checkpoint(session, tree_size))
+    return _json(request, CheckpointOut, log.checkpoint(session, tree_size))
 
 
 @router.get(
@@ -93,7 +93,7 @@ def get_inclusion(
 ) -> Response:
     """The audit path from the event's leaf to the root of the tree of
     ``tree_size`` events (RFC 9162, 2.1.3), and that tree's checkpoint."""
-    return _json(request, log.inclusion_proof(session, seq, tree_size))
+    return _json(request, InclusionOut, log.inclusion_proof(session, seq, tree_size))
 
 
 @router.get(
@@ -114,7 +114,7 @@ def get_consistency(
     """The nodes proving that the first ``first`` events of the tree of
     ``second`` events are those the checkpoint of ``first`` covered
     (RFC 9162, 2.1.4)."""
-    return _json(request, log.consistency_proof(session, first, second))
+    return _json(request, ConsistencyOut, log.consistency_proof(session, first, second))
 
 
 @router.get(
@@ -127,7 +127,7 @@ def get_keys(request: Request, session: ReadSession) -> Response:
     """The current key and retired ones (for checkpoints saved before a
     rotation); a key id is the first 16 hex digits of the SHA-256 of the raw
     32-byte Ed25519 public key."""
-    return _json(request, {"keys": log.keys_of(session).public_keys()})
+    return _json(request, PublicKeysOut, {"keys": log.keys_of(session).public_keys()})
 
 
 @router.get(

@@ -10,15 +10,16 @@ from starlette.responses import Response
 
 from app.api.deps import (
     ControllerParam,
-    ControllerScope,
     PaginationDep,
     ReadSession,
+    ScopeDep,
     only_params,
     query_model,
     query_model_openapi,
 )
 from app.api.responses import json_response, weak_etag
 from app.api.services import ServicesDep
+from app.cache.scope import depends_on
 from app.errors import problem_responses
 from app.exports import jsonld
 from app.exports.common import Export, refuse_as_of_with_version
@@ -45,13 +46,18 @@ def _list_route(entity_type: EntityType) -> Callable[..., Response]:
     def list_route(
         request: Request,
         session: ReadSession,
-        controllers: ControllerScope,
+        scope: ScopeDep,
         page: PaginationDep,
     ) -> Response:
+        # Lists, details, /sharing and /register are the hot reads
+        # (bench/instructions.py): served as pre-encoded bytes, most from the
+        # response cache, without validating the body against its
+        # response_model on each miss; tests/test_fuzz_schemathesis.py checks
+        # their bodies against the OpenAPI document instead.
         result = service.list_entities(
             session,
             entity_type,
-            controllers=controllers,
+            scope=scope,
             limit=page.limit,
             offset=page.offset,
             cursor=page.cursor,
@@ -63,10 +69,9 @@ def _list_route(entity_type: EntityType) -> Callable[..., Response]:
 
 def _detail_route(entity_type: EntityType) -> Callable[..., Response]:
     def detail_route(
-        request: Request, slug: SlugPath, session: ReadSession, controllers: ControllerScope
+        request: Request, slug: SlugPath, session: ReadSession, scope: ScopeDep
     ) -> Response:
-        obj = service.get_entity(session, entity_type, slug, controllers)
-        return json_response(request, service.detail(session, entity_type, obj, controllers))
+        return json_response(request, service.read_detail(session, entity_type, slug, scope))
 
     return detail_route
 
@@ -139,6 +144,7 @@ async def list_sharing(
     several controllers, `total` counts from the cursor (a lower bound).
     """
     page = query.pagination(services.settings)
+    depends_on(request.scope, query.controllers())
     answer = await sharing_page(
         services.sharing,
         services.cache.watcher,
@@ -185,7 +191,7 @@ def get_register(
     request: Request,
     session: ReadSession,
     services: ServicesDep,
-    controller: ControllerParam = [],  # noqa: B006
+    controller: ControllerParam = (),
     as_of: AsOfParam = None,
     version: VersionParam = None,
 ) -> Response:
@@ -195,6 +201,7 @@ def get_register(
     version."""
     refuse_as_of_with_version(as_of, version)
     slugs = split_values(controller)
+    depends_on(request.scope, slugs, as_of=as_of)
     snapshot = load_snapshot(
         session,
         slugs[0] if slugs else None,

@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, create_model
 from sqlalchemy.orm import Session
 from starlette.responses import Response
 
+from app import etags
 from app.api import idempotency
 from app.api.deps import ControllerParam, WriteSession, only_params
 from app.api.responses import etag_for, identity_etag
@@ -29,13 +30,14 @@ from app.api.write_access import (
     require_controller,
     writable_controller,
 )
-from app.errors import PROBLEM_BASE, NotFound, ProblemError, problem_responses
+from app.errors import NotFound, ProblemError, Problems, problem_responses
 from app.register import entities as e
 from app.register import models as m
 from app.register import outputs, service, writes
 from app.register.entities import EntityType
 from app.register.paging import split_values
 from app.register.schemas import SLUG_PATTERN
+from app.register.scope import ControllerScope, resolve_controllers
 from app.routes.register import SlugPath, detail_model
 
 # A misspelt ``?controller=`` must not silently write to another controller.
@@ -59,8 +61,9 @@ WRITE_ERRORS = problem_responses(401, 403, 404, 409, 412, 422, 428)
 def _entity_response(
     session: Session, entity_type: EntityType, obj: Any, status: int, **headers: str
 ) -> Response:
-    controllers = service.controller_slugs(session)
-    body = orjson.dumps(service.detail(session, entity_type, obj, controllers))
+    detail = service.detail(session, entity_type, obj, ControllerScope.every())
+    detail_model(entity_type).model_validate(detail)  # checked as a response_model would be
+    body = orjson.dumps(detail)
     return Response(
         body,
         status_code=status,
@@ -70,24 +73,22 @@ def _entity_response(
 
 
 def _current_etag(session: Session, entity_type: EntityType, obj: Any) -> str:
-    controllers = service.controller_slugs(session)
-    return etag_for(orjson.dumps(service.detail(session, entity_type, obj, controllers)))
+    detail = service.detail(session, entity_type, obj, ControllerScope.every())
+    return etag_for(orjson.dumps(detail))
 
 
 def check_if_match(if_match: str | None, current: str) -> None:
     if if_match is None:
         raise ProblemError(
             "Send If-Match with the ETag you last read: updates must not be based on stale data.",
-            status=428,
-            problem_type=PROBLEM_BASE + "precondition-required",
+            problem=Problems.PRECONDITION_REQUIRED,
         )
-    # Any content coding's tag of the current state will do (app.cache.entry.coded_etag).
-    tags = {identity_etag(tag.strip().removeprefix("W/")) for tag in if_match.split(",")}
-    if "*" not in tags and current not in tags:
+    # Strong comparison (RFC 9110 13.1.1): a weak tag never matches. Any
+    # content coding's tag of the current state will do (app.cache.entry.coded_etag).
+    if not etags.parse(if_match).matches_strongly(current, identity_etag):
         raise ProblemError(
             "The entity changed since you read it: read it again and reapply your change.",
-            status=412,
-            problem_type=PROBLEM_BASE + "stale-etag",
+            problem=Problems.STALE_ETAG,
             current_etag=current,
         )
 
@@ -109,19 +110,19 @@ def _load_for_write(
     entity_type: EntityType,
     slug: str,
     principal: Principal,
-    controller: list[str],
+    controller: tuple[str, ...],
 ) -> tuple[Any, m.Controller | None]:
     named = split_values(controller)
-    controllers = service.resolve_controllers(session, named)
+    scope = resolve_controllers(session, named)
     own = principal.controller_id
-    if own is not None and not named and entity_type.scoped and own in controllers:
+    if own is not None and scope.is_every and entity_type.scoped:
         # A limited key means its own controller's entry when the slug exists there.
         try:
-            obj = service.get_entity(session, entity_type, slug, {own: controllers[own]})
+            obj = service.get_entity(session, entity_type, slug, ControllerScope((own,)))
         except NotFound:
-            obj = service.get_entity(session, entity_type, slug, controllers)
+            obj = service.get_entity(session, entity_type, slug, scope)
     else:
-        obj = service.get_entity(session, entity_type, slug, controllers)
+        obj = service.get_entity(session, entity_type, slug, scope)
     if entity_type is e.CONTROLLERS:
         require_controller(request, principal, obj.id)
         return obj, obj
@@ -196,7 +197,7 @@ def _update_route(entity_type: EntityType) -> Callable[..., Response]:
         session: WriteSession,
         body: Annotated[patch, Body(media_type="application/merge-patch+json")],
         if_match: IfMatch = None,
-        controller: ControllerParam = [],  # noqa: B006
+        controller: ControllerParam = (),
     ) -> Response:
         obj, owner = _load_for_write(request, session, entity_type, slug, principal, controller)
         check_if_match(if_match, _current_etag(session, entity_type, obj))
@@ -222,7 +223,7 @@ def _delete_route(entity_type: EntityType) -> Callable[..., Response]:
         principal: RegisterWriter,
         session: WriteSession,
         if_match: IfMatch = None,
-        controller: ControllerParam = [],  # noqa: B006
+        controller: ControllerParam = (),
     ) -> Response:
         obj, owner = _load_for_write(request, session, entity_type, slug, principal, controller)
         check_if_match(if_match, _current_etag(session, entity_type, obj))
@@ -288,7 +289,7 @@ def _change_link(
     link: str,
     target: str,
     if_match: str | None,
-    controller: list[str],
+    controller: tuple[str, ...],
     *,
     add: bool,
 ) -> Response:
@@ -326,7 +327,7 @@ def add_sharing_link(
     principal: RegisterWriter,
     session: WriteSession,
     if_match: IfMatch = None,
-    controller: ControllerParam = [],  # noqa: B006
+    controller: ControllerParam = (),
 ) -> Response:
     """Add one data category, data subject, purpose, law, lawful basis or service."""
     return _change_link(
@@ -350,7 +351,7 @@ def remove_sharing_link(
     principal: RegisterWriter,
     session: WriteSession,
     if_match: IfMatch = None,
-    controller: ControllerParam = [],  # noqa: B006
+    controller: ControllerParam = (),
 ) -> Response:
     """Remove one link; the linked entity itself is kept."""
     return _change_link(

@@ -10,13 +10,12 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.register import models as m
+from app.register.data_versions import controller_version
 from app.register.document import content_digest, document, register_content
 from app.trail import log
-from app.trail.models import ChainHead
 
 
 @dataclass(frozen=True)
@@ -34,11 +33,6 @@ class Snapshot:
         return document(self.content, digest=self.digest, **self.stamps)
 
 
-def data_version(session: Session) -> int:
-    """The sequence number of the last change: bumps on every committed write."""
-    return session.scalar(select(ChainHead.seq)) or 0
-
-
 class RecentSnapshots:
     """The current register of the most recently asked controllers.
 
@@ -47,10 +41,11 @@ class RecentSnapshots:
     event loop) requests go to the route; rebuilding the document for each
     (12-50 ms of CPU) would slow a worker most exactly when it is overloaded.
     The key is read in the request's own transaction: controller, and the
-    audit chain head's sequence number and hash (a database restored from a
-    backup reaches the same number with another hash), so a kept snapshot is
-    always the one the request would have built. Shared read-only; bounded
-    by count. Thread-safe: sync routes run in the thread pool.
+    controller's data version with the hash of its event (a database restored
+    from a backup reaches the same number with another hash), so a kept
+    snapshot is always the one the request would have built, and a write to
+    another controller leaves it in place. Shared read-only; bounded by
+    count. Thread-safe: sync routes run in the thread pool.
     """
 
     def __init__(self, max_entries: int = 16) -> None:
@@ -59,11 +54,9 @@ class RecentSnapshots:
         self._lock = threading.Lock()
 
     def current(self, session: Session, controller: m.Controller) -> Snapshot:
-        seq, head_hash = session.execute(select(ChainHead.seq, ChainHead.hash)).one_or_none() or (
-            0,
-            "",
-        )
-        key = (controller.id, seq, head_hash)
+        version = controller_version(session, controller.slug)
+        seq = version.seq
+        key = (controller.id, seq, version.hash)
         with self._lock:
             snapshot = self._entries.get(key)
             if snapshot is not None:
@@ -79,7 +72,10 @@ class RecentSnapshots:
 
 
 def current(session: Session, controller: m.Controller, seq: int | None = None) -> Snapshot:
-    version = data_version(session) if seq is None else seq
+    """The controller's register now, stamped with its data version (the
+    last change to it or to reference data): the same content keeps the same
+    stamps, whatever happens to other controllers."""
+    version = controller_version(session, controller.slug).seq if seq is None else seq
     return Snapshot(
         controller=controller.slug,
         content=register_content(session, controller),

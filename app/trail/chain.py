@@ -160,34 +160,70 @@ class Verification:
     reason: str | None = None
 
 
-def verify(session: Session, batch: int = 1000) -> Verification:
-    """Recompute the chain from the first event; report the first broken link."""
-    prev_hash = GENESIS_HASH
-    expected_seq = 1
-    count = 0
-    last_seq = 0
-    while True:
-        rows = session.scalars(
-            select(AuditEvent)
-            .where(AuditEvent.seq > last_seq)
-            .order_by(AuditEvent.seq)
-            .limit(batch)
-        ).all()
+@dataclass(frozen=True)
+class Walk:
+    """Events recomputed in sequence: the last one that held, or the first
+    broken link."""
+
+    last_seq: int
+    last_hash: str
+    broken_seq: int | None = None
+    reason: str | None = None
+
+    def failure(self) -> Verification:
+        """As a verification, counting the events before the broken one."""
+        seq = self.broken_seq or self.last_seq + 1
+        return Verification(False, seq - 1, seq, self.reason)
+
+
+def walk(
+    session: Session,
+    *,
+    after_seq: int = 0,
+    prev_hash: str = GENESIS_HASH,
+    upto_seq: int | None = None,
+    batch: int = 1000,
+) -> Walk:
+    """Recompute the events after ``after_seq`` (up to ``upto_seq``, or all),
+    each linked to the one before, the first to ``prev_hash``."""
+    expected_seq = after_seq + 1
+    last_seq = after_seq
+    while upto_seq is None or last_seq < upto_seq:
+        query = select(AuditEvent).where(AuditEvent.seq > last_seq)
+        if upto_seq is not None:
+            query = query.where(AuditEvent.seq <= upto_seq)
+        rows = session.scalars(query.order_by(AuditEvent.seq).limit(batch)).all()
         if not rows:
             break
         for event in rows:
             if event.seq != expected_seq:
-                return Verification(False, count, expected_seq, "missing event")
+                return Walk(last_seq, prev_hash, expected_seq, "missing event")
             if event.prev_hash != prev_hash:
-                return Verification(False, count, event.seq, "previous hash does not match")
+                return Walk(last_seq, prev_hash, event.seq, "previous hash does not match")
             if event_hash(prev_hash, hashed_fields(event)) != event.hash:
-                return Verification(False, count, event.seq, "content does not match its hash")
+                return Walk(last_seq, prev_hash, event.seq, "content does not match its hash")
             prev_hash = event.hash
             expected_seq += 1
-            count += 1
             last_seq = event.seq
         session.expunge_all()
+    if upto_seq is not None and last_seq < upto_seq:
+        return Walk(last_seq, prev_hash, last_seq + 1, "missing event")
+    return Walk(last_seq, prev_hash)
+
+
+def check_head(session: Session, walked: Walk) -> Verification:
+    """The chain head names the last event walked."""
     head = session.get(ChainHead, HEAD_ID)
-    if head is not None and (head.seq != last_seq or head.hash != prev_hash):
-        return Verification(False, count, last_seq + 1, "chain head does not match last event")
-    return Verification(True, count)
+    if head is not None and (head.seq != walked.last_seq or head.hash != walked.last_hash):
+        return Verification(
+            False, walked.last_seq, walked.last_seq + 1, "chain head does not match last event"
+        )
+    return Verification(True, walked.last_seq)
+
+
+def verify(session: Session, batch: int = 1000) -> Verification:
+    """Recompute the chain from the first event; report the first broken link."""
+    walked = walk(session, batch=batch)
+    if walked.broken_seq is not None:
+        return walked.failure()
+    return check_head(session, walked)

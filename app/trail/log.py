@@ -119,7 +119,7 @@ class LogKeys:
 
 def attach(factory: sessionmaker[Session], keys: LogKeys) -> None:
     """Every session of ``factory`` signs checkpoints with ``keys``."""
-    factory.configure(info={INFO_KEY: keys})
+    factory.configure(info={**(factory.kw.get("info") or {}), INFO_KEY: keys})
 
 
 def keys_of(session: Session) -> LogKeys:

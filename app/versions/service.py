@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from app.errors import Conflict
 from app.register import models as m
 from app.register.schemas import slugify
+from app.register.scope import ControllerScope
 from app.snapshots.current import current
 from app.trail import log
 from app.trail.chain import Actor, append, as_utc
@@ -78,10 +79,11 @@ def version_view(session: Session, row: PublishedVersion, controller_slug: str) 
     }
 
 
-def list_versions(session: Session, controller_ids: dict[int, str]) -> list[dict[str, Any]]:
+def list_versions(session: Session, scope: ControllerScope) -> list[dict[str, Any]]:
     rows = session.scalars(
         select(PublishedVersion)
-        .where(PublishedVersion.controller_id.in_(controller_ids))
+        .where(*scope.where(PublishedVersion.controller_id))
         .order_by(PublishedVersion.published_at, PublishedVersion.id)
     ).all()
-    return [version_view(session, row, controller_ids[row.controller_id]) for row in rows]
+    slugs = scope.slugs(session, (row.controller_id for row in rows))
+    return [version_view(session, row, slugs[row.controller_id]) for row in rows]

@@ -5,6 +5,7 @@ page-specific queries (the list of controllers)."""
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -16,8 +17,8 @@ from app.errors import InvalidInput
 from app.history import moments
 from app.history.past import load_snapshot
 from app.register import models as m
-from app.register import service
 from app.register.paging import split_values
+from app.register.scope import resolve_controllers
 from app.snapshots.current import RecentSnapshots
 from app.web import diagram, notice_parts
 from app.web.register_view import Filters, RegisterView
@@ -68,10 +69,10 @@ def parse_when(as_of: str | None, version: str | None) -> When:
 
 def parse_filters(
     q: str | None = None,
-    data_subject: list[str] | None = None,
-    data_category: list[str] | None = None,
-    recipient: list[str] | None = None,
-    service: list[str] | None = None,
+    data_subject: Sequence[str] | None = None,
+    data_category: Sequence[str] | None = None,
+    recipient: Sequence[str] | None = None,
+    service: Sequence[str] | None = None,
 ) -> Filters:
     text = (q or "").strip()
     if len(text) > MAX_QUERY:
@@ -96,7 +97,7 @@ def load_register(
     """The register to show. A controller named in the query string (not the
     path) that does not exist is bad input (422), as in the API."""
     if from_query and controller is not None:
-        service.resolve_controllers(session, [controller])
+        resolve_controllers(session, [controller])
     snapshot = load_snapshot(
         session, controller, as_of=when.as_of, version=when.version, recent=recent
     )

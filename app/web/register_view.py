@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from app.errors import InvalidInput
+from app.errors import unknown_references
 from app.register import entities as e
 from app.register.trees import Tree
 from app.snapshots.current import Snapshot
@@ -187,13 +187,7 @@ class RegisterView:
     def _check_known(self, key: str, param: str, label: str, slugs: list[str]) -> None:
         unknown = [s for s in slugs if s not in self.by_slug[key]]
         if unknown:
-            raise InvalidInput(
-                f"Unknown {label} in filter {param!r}: {', '.join(unknown)}.",
-                errors=[
-                    {"field": param, "msg": f"unknown {label} {s!r}", "type": "unknown_reference"}
-                    for s in unknown
-                ],
-            )
+            raise unknown_references(param, label, unknown)
 
     def category_family(self, slugs: Iterable[str]) -> set[str]:
         """The categories and their groups and items: sharing a group shares

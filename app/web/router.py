@@ -5,28 +5,33 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from starlette.responses import RedirectResponse, Response
 
 from app.api.deps import ReadSession, only_params
 from app.api.responses import body_response
-from app.api.services import services
 from app.errors import InvalidInput, NotFound, problem_responses
-from app.register.schemas import SLUG_PATTERN
 from app.web import audit_page, child, diagram, embed, pages
 from app.web.changes import change_page, parse_page
 from app.web.entity_view import entity_page
 from app.web.html_errors import HTMLErrorRoute
+from app.web.params import (
+    CurrentRegister,
+    RegisterDep,
+    Slug,
+    Text,
+    Values,
+    WhenDep,
+    queried_register,
+    register_at,
+)
+from app.web.register_view import RegisterView
 from app.web.templating import STATIC, Links, render
 
 HTML = "text/html; charset=utf-8"
 STAMP_PARAMS = ("as_of", "version")
 FILTER_PARAMS = ("q", "data_subject", "data_category", "recipient")
 NOTICE_PARAMS = (*FILTER_PARAMS, *STAMP_PARAMS)
-
-Slug = Annotated[str, Path(pattern=SLUG_PATTERN, max_length=120)]
-Values = Annotated[list[str], Query(max_length=100)]
-Text = Annotated[str | None, Query(max_length=500)]
 
 page_router = APIRouter(route_class=HTMLErrorRoute, include_in_schema=False)
 asset_router = APIRouter(tags=["pages"])
@@ -38,20 +43,17 @@ def html(request: Request, body: str, status: int = 200) -> Response:
     return body_response(request, body.encode(), media_type=HTML)
 
 
-def _home(request: Request, session: ReadSession, controller: str, when: pages.When) -> Response:
-    register = pages.load_register(session, controller, when, recent=services(request).snapshots)
+def _home(request: Request, register: RegisterView, when: pages.When) -> Response:
     return html(request, render("home.html", **pages.home_context(register, when)))
 
 
 @page_router.get("/", dependencies=[Depends(only_params(*STAMP_PARAMS))])
-def home(
-    request: Request, session: ReadSession, as_of: Text = None, version: Text = None
-) -> Response:
+def home(request: Request, session: ReadSession, when: WhenDep) -> Response:
     """The notice's summary when the register holds one controller, else the list."""
     controllers = pages.controllers(session)
     if len(controllers) != 1:
         return html(request, render("controllers.html", controllers=controllers))
-    return _home(request, session, controllers[0]["slug"], pages.parse_when(as_of, version))
+    return _home(request, register_at(request, session, controllers[0]["slug"], when), when)
 
 
 @page_router.get("/controllers/{controller}", dependencies=[Depends(only_params(*NOTICE_PARAMS))])
@@ -59,8 +61,7 @@ def notice(
     request: Request,
     session: ReadSession,
     controller: Slug,
-    as_of: Text = None,
-    version: Text = None,
+    when: WhenDep,
 ) -> Response:
     """The notice's summary. Searching or filtering the recipients, which
     this page once did, is the sharing section's now: such links are sent
@@ -68,7 +69,7 @@ def notice(
     if any(request.query_params.get(name) is not None for name in FILTER_PARAMS):
         target = f"/controllers/{controller}/sharing?{request.url.query}"
         return RedirectResponse(target, status_code=301)
-    return _home(request, session, controller, pages.parse_when(as_of, version))
+    return _home(request, register_at(request, session, controller, when), when)
 
 
 @page_router.get(
@@ -77,17 +78,13 @@ def notice(
 )
 def child_data(
     request: Request,
-    session: ReadSession,
-    controller: Slug,
-    data_subject: Values = [],  # noqa: B006
+    register: RegisterDep,
+    when: WhenDep,
+    data_subject: Values = (),
     age: Text = None,
-    as_of: Text = None,
-    version: Text = None,
 ) -> Response:
     """What happens to a child's data at an age. Form errors re-render the
     form with an error summary (status 422), as GOV.UK forms do."""
-    when = pages.parse_when(as_of, version)
-    register = pages.load_register(session, controller, when, recent=services(request).snapshots)
     subjects = [s for s in data_subject if s]
     context = {
         "register": register,
@@ -125,11 +122,12 @@ def child_data(
 
 @page_router.get("/controllers/{controller}/changes", dependencies=[Depends(only_params("page"))])
 def changes(
-    request: Request, session: ReadSession, controller: Slug, page: Text = None
+    request: Request,
+    session: ReadSession,
+    controller: Slug,
+    register: CurrentRegister,
+    page: Text = None,
 ) -> Response:
-    register = pages.load_register(
-        session, controller, pages.When(), recent=services(request).snapshots
-    )
     result = change_page(session, controller, parse_page(page))
     body = render(
         "changes.html",
@@ -142,11 +140,8 @@ def changes(
 
 
 @page_router.get("/controllers/{controller}/audit", dependencies=[Depends(only_params())])
-def audit(request: Request, session: ReadSession, controller: Slug) -> Response:
+def audit(request: Request, register: CurrentRegister) -> Response:
     """The completeness audit of the current register, as a printable page."""
-    register = pages.load_register(
-        session, controller, pages.When(), recent=services(request).snapshots
-    )
     return html(request, render("audit.html", **audit_page.context(register)))
 
 
@@ -155,19 +150,15 @@ def audit(request: Request, session: ReadSession, controller: Slug) -> Response:
 )
 def notice_part(
     request: Request,
-    session: ReadSession,
-    controller: Slug,
+    register: RegisterDep,
+    when: WhenDep,
     part: Slug,
     q: Text = None,
-    data_subject: Values = [],  # noqa: B006
-    data_category: Values = [],  # noqa: B006
-    recipient: Values = [],  # noqa: B006
-    as_of: Text = None,
-    version: Text = None,
+    data_subject: Values = (),
+    data_category: Values = (),
+    recipient: Values = (),
 ) -> Response:
     """One section of the notice; the sharing section takes filters."""
-    when = pages.parse_when(as_of, version)
-    register = pages.load_register(session, controller, when, recent=services(request).snapshots)
     filters = pages.parse_filters(q, data_subject, data_category, recipient)
     template, context = pages.part_context(register, part, filters, when)
     return html(request, render(template, **context))
@@ -178,16 +169,8 @@ def notice_part(
     dependencies=[Depends(only_params(*STAMP_PARAMS))],
 )
 def entity(
-    request: Request,
-    session: ReadSession,
-    controller: Slug,
-    section: Slug,
-    slug: Slug,
-    as_of: Text = None,
-    version: Text = None,
+    request: Request, register: RegisterDep, when: WhenDep, section: Slug, slug: Slug
 ) -> Response:
-    when = pages.parse_when(as_of, version)
-    register = pages.load_register(session, controller, when, recent=services(request).snapshots)
     page = entity_page(register, section, slug)
     body = render(
         "entity.html",
@@ -205,18 +188,14 @@ def entity(
 def embed_recipients(
     request: Request,
     session: ReadSession,
+    when: WhenDep,
     controller: Text = None,
-    service: Values = [],  # noqa: B006
-    data_subject: Values = [],  # noqa: B006
-    data_category: Values = [],  # noqa: B006
-    as_of: Text = None,
-    version: Text = None,
+    service: Values = (),
+    data_subject: Values = (),
+    data_category: Values = (),
 ) -> Response:
     """A small page listing recipients, made to be framed by other sites."""
-    when = pages.parse_when(as_of, version)
-    register = pages.load_register(
-        session, controller or None, when, from_query=True, recent=services(request).snapshots
-    )
+    register = queried_register(request, session, controller or None, when)
     filters = pages.parse_filters(None, data_subject, data_category, None, service)
     groups = register.group_by_recipient(register.filter(filters))
     # Relative: resolved against the frame's own (the register's) address, so
@@ -249,24 +228,20 @@ def embed_recipients(
 def diagram_svg(
     request: Request,
     session: ReadSession,
+    when: WhenDep,
     controller: Text = None,
-    recipient: Values = [],  # noqa: B006
-    data_subject: Values = [],  # noqa: B006
-    data_category: Values = [],  # noqa: B006
+    recipient: Values = (),
+    data_subject: Values = (),
+    data_category: Values = (),
     layout: Annotated[
         Literal["wide", "narrow"],
         Query(description="`narrow` re-flows the diagram for a phone's width."),
     ] = "wide",
-    as_of: Text = None,
-    version: Text = None,
 ) -> Response:
     """Who the data is about, what it is and who receives it, drawn
     server-side; processors, special category data and our readings are
     marked."""
-    when = pages.parse_when(as_of, version)
-    register = pages.load_register(
-        session, controller or None, when, from_query=True, recent=services(request).snapshots
-    )
+    register = queried_register(request, session, controller or None, when)
     filters = pages.parse_filters(None, data_subject, data_category, recipient)
     svg = diagram.diagram(register, register.filter(filters), diagram.SHAPES[layout])
     return body_response(request, svg.encode(), media_type="image/svg+xml")
