@@ -220,7 +220,7 @@ def test_fixing_the_register_clears_its_findings(app: FastAPI, write_client: Tes
 
 
 def run_cli(url: str, *argv: str, monkeypatch: pytest.MonkeyPatch) -> int:
-    monkeypatch.setattr(cli, "get_settings", lambda: make_settings(url))
+    monkeypatch.setattr(cli.parser, "get_settings", lambda: make_settings(url))
     return cli.main(list(argv))
 
 

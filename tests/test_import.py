@@ -232,7 +232,7 @@ def test_a_key_limited_to_one_controller(
 
 
 def run_cli(url: str, *argv: str, monkeypatch: pytest.MonkeyPatch) -> int:
-    monkeypatch.setattr(cli, "get_settings", lambda: make_settings(url))
+    monkeypatch.setattr(cli.parser, "get_settings", lambda: make_settings(url))
     return cli.main(list(argv))
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from app.completeness.rules import EntityRef
+from app.completeness.findings import EntityRef
 from app.exports.content import RegisterView
 from app.exports.readings import Note, fact_words, notes, value_words
 from app.register.basis import BasisKind, displayed

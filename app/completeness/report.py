@@ -9,8 +9,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from app.completeness import inferences
+from app.completeness.findings import Finding, Rule, Severity
 from app.completeness.inferences import Inference
-from app.completeness.rules import RULES, Finding, Rule, Severity
+from app.completeness.rules import RULES
 from app.exports.common import Export
 from app.exports.content import RegisterView
 

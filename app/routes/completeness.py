@@ -9,7 +9,7 @@ from starlette.responses import Response
 
 from app.api.deps import only_params
 from app.completeness import report
-from app.completeness.rules import Severity
+from app.completeness.findings import Severity
 from app.errors import problem_responses
 from app.exports.common import SNAPSHOT_PARAMS, ExportDep, ExportFormat, export_response
 

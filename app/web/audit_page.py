@@ -11,7 +11,8 @@ from typing import Any
 from markupsafe import Markup
 
 from app.completeness import report
-from app.completeness.rules import RULES, EntityRef, Finding, Rule, Severity
+from app.completeness.findings import EntityRef, Finding, Rule, Severity
+from app.completeness.rules import RULES
 from app.exports.common import Export
 from app.register import entities as e
 from app.web.register_view import RegisterView
