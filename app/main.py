@@ -30,6 +30,7 @@ from app.routes.keys import router as keys_router
 from app.routes.log import router as log_router
 from app.routes.metrics import router as metrics_router
 from app.routes.register import router as register_router
+from app.routes.sharing_links import router as sharing_links_router
 from app.routes.writes import router as write_router
 from app.web.router import router as web_router
 
@@ -55,6 +56,7 @@ def routers() -> list[APIRouter]:
         log_router,
         keys_router,
         register_router,
+        sharing_links_router,
         write_router,
         web_router,
     ]

@@ -16,7 +16,7 @@ import pytest
 from sqlalchemy import Engine
 
 from app.db import make_engine
-from app.trail.log import create_key_file
+from app.trail.log_keys import create_key_file
 from tests.servers import AppServer
 from tests.test_merkle_log import rewrite_from
 

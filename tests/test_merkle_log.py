@@ -27,7 +27,8 @@ from app.api.services import services_of
 from app.main import create_app
 from app.trail import verifier as v
 from app.trail.chain import event_hash, hashed_fields
-from app.trail.log import Tree, create_key_file, leaf_input
+from app.trail.log_keys import create_key_file
+from app.trail.merkle_tree import Tree, leaf_input
 from app.trail.models import AuditEvent, ChainHead
 from tests.conftest import make_key, make_settings
 from tests.helpers import assert_problem

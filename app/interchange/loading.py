@@ -22,9 +22,10 @@ from app.interchange.progress import QUIET, Progress
 from app.register import entities as e
 from app.register import models as m
 from app.register import reach
+from app.register.applying import Resolver, apply_state, new_entity
 from app.register.basis import error_location
 from app.register.entities import EntityType, load_options, to_state
-from app.register.writes import Resolver, apply_state, new_entity, record, references_to
+from app.register.writes import record, references_to
 from app.trail.chain import Actor, Change, append_all
 
 

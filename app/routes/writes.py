@@ -1,6 +1,6 @@
 """Authenticated writes, generated from the entity declarations: create,
-update (JSON merge patch) and delete for every entity type, plus adding and
-removing single links of a sharing arrangement.
+update (JSON merge patch) and delete for every entity type. Adding and
+removing single links of a sharing arrangement: ``app.routes.sharing_links``.
 
 Each request is one transaction holding the writers' lock; the change and its
 audit event commit together or not at all. PATCH and DELETE need the ETag
@@ -13,40 +13,31 @@ the client read (``If-Match``), so an update based on stale data is refused.
 from collections.abc import Callable
 from typing import Annotated, Any
 
-import orjson
-from fastapi import APIRouter, Body, Depends, Header, Path, Request
+from fastapi import APIRouter, Body, Depends, Header, Request
 from pydantic import BaseModel, ConfigDict, create_model
-from sqlalchemy.orm import Session
 from starlette.responses import Response
 
-from app import etags
 from app.api import idempotency
 from app.api.deps import ControllerParam, WriteSession, only_params
-from app.api.responses import etag_for, identity_etag
-from app.api.write_access import (
-    Principal,
-    RegisterWriter,
-    request_id,
-    require_controller,
-    writable_controller,
-)
-from app.errors import NotFound, ProblemError, Problems, problem_responses
+from app.api.write_access import RegisterWriter, request_id
 from app.register import entities as e
 from app.register import models as m
-from app.register import outputs, service, writes
+from app.register import writes
 from app.register.entities import EntityType
-from app.register.paging import split_values
-from app.register.schemas import SLUG_PATTERN
-from app.register.scope import ControllerScope, resolve_controllers
 from app.routes.register import SlugPath, detail_model
+from app.routes.write_requests import (
+    WRITE_ERRORS,
+    IfMatch,
+    check_if_match,
+    current_etag,
+    entity_response,
+    load_for_write,
+    target_controller,
+)
 
 # A misspelt ``?controller=`` must not silently write to another controller.
 router = APIRouter(prefix="/api/v1", dependencies=[Depends(only_params("controller"))])
 
-IfMatch = Annotated[
-    str | None,
-    Header(alias="If-Match", max_length=200, description="The ETag of the entity as last read."),
-]
 IdempotencyKey = Annotated[
     str | None,
     Header(
@@ -55,82 +46,6 @@ IdempotencyKey = Annotated[
         description="Send the same key when retrying: the entity is created once.",
     ),
 ]
-WRITE_ERRORS = problem_responses(401, 403, 404, 409, 412, 422, 428)
-
-
-def _entity_response(
-    session: Session, entity_type: EntityType, obj: Any, status: int, **headers: str
-) -> Response:
-    detail = service.detail(session, entity_type, obj, ControllerScope.every())
-    detail_model(entity_type).model_validate(detail)  # checked as a response_model would be
-    body = orjson.dumps(detail)
-    return Response(
-        body,
-        status_code=status,
-        media_type="application/json",
-        headers={"ETag": etag_for(body), "Cache-Control": "no-store", **headers},
-    )
-
-
-def _current_etag(session: Session, entity_type: EntityType, obj: Any) -> str:
-    detail = service.detail(session, entity_type, obj, ControllerScope.every())
-    return etag_for(orjson.dumps(detail))
-
-
-def check_if_match(if_match: str | None, current: str) -> None:
-    if if_match is None:
-        raise ProblemError(
-            "Send If-Match with the ETag you last read: updates must not be based on stale data.",
-            problem=Problems.PRECONDITION_REQUIRED,
-        )
-    # Strong comparison (RFC 9110 13.1.1): a weak tag never matches. Any
-    # content coding's tag of the current state will do (app.cache.entry.coded_etag).
-    if not etags.parse(if_match).matches_strongly(current, identity_etag):
-        raise ProblemError(
-            "The entity changed since you read it: read it again and reapply your change.",
-            problem=Problems.STALE_ETAG,
-            current_etag=current,
-        )
-
-
-def target_controller(entity_type: EntityType) -> Callable[..., int | None]:
-    """The controller a new entity belongs to (none for global types)."""
-    if entity_type.scoped:
-        return writable_controller
-
-    def global_entity(request: Request, principal: RegisterWriter) -> None:
-        require_controller(request, principal, None)
-
-    return global_entity
-
-
-def _load_for_write(
-    request: Request,
-    session: Session,
-    entity_type: EntityType,
-    slug: str,
-    principal: Principal,
-    controller: tuple[str, ...],
-) -> tuple[Any, m.Controller | None]:
-    named = split_values(controller)
-    scope = resolve_controllers(session, named)
-    own = principal.controller_id
-    if own is not None and scope.is_every and entity_type.scoped:
-        # A limited key means its own controller's entry when the slug exists there.
-        try:
-            obj = service.get_entity(session, entity_type, slug, ControllerScope((own,)))
-        except NotFound:
-            obj = service.get_entity(session, entity_type, slug, scope)
-    else:
-        obj = service.get_entity(session, entity_type, slug, scope)
-    if entity_type is e.CONTROLLERS:
-        require_controller(request, principal, obj.id)
-        return obj, obj
-    if not entity_type.scoped:
-        require_controller(request, principal, None)
-        return obj, None
-    require_controller(request, principal, obj.controller_id)
-    return obj, session.get(m.Controller, obj.controller_id)
 
 
 def patch_model(entity_type: EntityType) -> type[BaseModel]:
@@ -177,7 +92,7 @@ def _create_route(entity_type: EntityType) -> Callable[..., Response]:
         location = f"/api/v1/{entity_type.name}/{obj.slug}"
         if target is not None:
             location += f"?controller={target.slug}"
-        response = _entity_response(session, entity_type, obj, 201, Location=location)
+        response = entity_response(session, entity_type, obj, 201, Location=location)
         if idempotency_key:
             idempotency.remember(
                 session, principal, idempotency_key, fingerprint, request, response
@@ -199,8 +114,8 @@ def _update_route(entity_type: EntityType) -> Callable[..., Response]:
         if_match: IfMatch = None,
         controller: ControllerParam = (),
     ) -> Response:
-        obj, owner = _load_for_write(request, session, entity_type, slug, principal, controller)
-        check_if_match(if_match, _current_etag(session, entity_type, obj))
+        obj, owner = load_for_write(request, session, entity_type, slug, principal, controller)
+        check_if_match(if_match, current_etag(session, entity_type, obj))
         changes = body.model_dump(mode="json", exclude_unset=True)
         writes.update(
             session,
@@ -211,7 +126,7 @@ def _update_route(entity_type: EntityType) -> Callable[..., Response]:
             actor=principal.actor,
             request_id=request_id(request),
         )
-        return _entity_response(session, entity_type, obj, 200)
+        return entity_response(session, entity_type, obj, 200)
 
     return update
 
@@ -225,8 +140,8 @@ def _delete_route(entity_type: EntityType) -> Callable[..., Response]:
         if_match: IfMatch = None,
         controller: ControllerParam = (),
     ) -> Response:
-        obj, owner = _load_for_write(request, session, entity_type, slug, principal, controller)
-        check_if_match(if_match, _current_etag(session, entity_type, obj))
+        obj, owner = load_for_write(request, session, entity_type, slug, principal, controller)
+        check_if_match(if_match, current_etag(session, entity_type, obj))
         writes.delete(
             session, entity_type, owner, obj, actor=principal.actor, request_id=request_id(request)
         )
@@ -270,92 +185,6 @@ def _add_write_routes(entity_type: EntityType) -> None:
         operation_id=f"delete_{op}",
         description="Refused with 409, listing the referrers, while anything refers to it.",
         responses=WRITE_ERRORS,
-    )
-
-
-SHARING_LINKS = {ref.field.replace("_", "-"): ref.field for ref in e.SHARING.shape.ref_lists}
-LinkField = Annotated[
-    str,
-    Path(pattern="^(" + "|".join(SHARING_LINKS) + ")$", max_length=max(map(len, SHARING_LINKS))),
-]
-TargetSlug = Annotated[str, Path(pattern=SLUG_PATTERN, max_length=120)]
-
-
-def _change_link(
-    request: Request,
-    session: Session,
-    principal: Principal,
-    slug: str,
-    link: str,
-    target: str,
-    if_match: str | None,
-    controller: tuple[str, ...],
-    *,
-    add: bool,
-) -> Response:
-    obj, owner = _load_for_write(request, session, e.SHARING, slug, principal, controller)
-    check_if_match(if_match, _current_etag(session, e.SHARING, obj))
-    field = SHARING_LINKS[link]
-    current = [t.slug for t in getattr(obj, field)]
-    wanted = sorted({*current, target}) if add else [s for s in current if s != target]
-    if wanted != sorted(current):
-        writes.update(
-            session,
-            e.SHARING,
-            owner,
-            obj,
-            {field: wanted},
-            actor=principal.actor,
-            request_id=request_id(request),
-        )
-    return _entity_response(session, e.SHARING, obj, 200)
-
-
-@router.put(
-    "/sharing/{slug}/{link}/{target}",
-    response_model=outputs.item_model(e.SHARING),
-    tags=["sharing"],
-    summary="Link an entity to a sharing arrangement",
-    operation_id="add_sharing_link",
-    responses=WRITE_ERRORS,
-)
-def add_sharing_link(
-    request: Request,
-    slug: SlugPath,
-    link: LinkField,
-    target: TargetSlug,
-    principal: RegisterWriter,
-    session: WriteSession,
-    if_match: IfMatch = None,
-    controller: ControllerParam = (),
-) -> Response:
-    """Add one data category, data subject, purpose, law, lawful basis or service."""
-    return _change_link(
-        request, session, principal, slug, link, target, if_match, controller, add=True
-    )
-
-
-@router.delete(
-    "/sharing/{slug}/{link}/{target}",
-    response_model=outputs.item_model(e.SHARING),
-    tags=["sharing"],
-    summary="Unlink an entity from a sharing arrangement",
-    operation_id="remove_sharing_link",
-    responses=WRITE_ERRORS,
-)
-def remove_sharing_link(
-    request: Request,
-    slug: SlugPath,
-    link: LinkField,
-    target: TargetSlug,
-    principal: RegisterWriter,
-    session: WriteSession,
-    if_match: IfMatch = None,
-    controller: ControllerParam = (),
-) -> Response:
-    """Remove one link; the linked entity itself is kept."""
-    return _change_link(
-        request, session, principal, slug, link, target, if_match, controller, add=False
     )
 
 
