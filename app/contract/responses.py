@@ -27,7 +27,10 @@ DEFAULT_STATUS_TEXT: dict[str, str] = {
     "429": "Too many failed authentications from this client.",
     "500": "An unexpected error; nothing was changed.",
     "501": "Not implemented for this register.",
-    "503": "The database is unavailable.",
+    "503": (
+        "The database is unavailable, or an expensive read could not run now; "
+        "retry after `Retry-After`."
+    ),
 }
 RETRY_AFTER = {"description": "Seconds to wait.", "schema": {"type": "string", "maxLength": 20}}
 WWW_AUTHENTICATE = {
