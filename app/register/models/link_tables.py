@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import (
-    Column,
-    ForeignKey,
-    Table,
-)
+from sqlalchemy import Column, ForeignKey, Table
 
 from app.db import Base
 

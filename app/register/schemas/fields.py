@@ -6,13 +6,7 @@ from __future__ import annotations
 import re
 from typing import Annotated
 
-from pydantic import (
-    AfterValidator,
-    BeforeValidator,
-    Field,
-    Strict,
-    StringConstraints,
-)
+from pydantic import AfterValidator, BeforeValidator, Field, Strict, StringConstraints
 
 from app.register.vocabulary import check_dpv_term
 

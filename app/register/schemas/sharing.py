@@ -8,12 +8,7 @@ from pydantic import ConfigDict, Field, StringConstraints, model_validator
 
 from app.register.schemas.base import Based
 from app.register.schemas.entities import EntityIn
-from app.register.schemas.enums import (
-    ConditionKind,
-    ConsentRequirement,
-    ExercisedBy,
-    Frequency,
-)
+from app.register.schemas.enums import ConditionKind, ConsentRequirement, ExercisedBy, Frequency
 from app.register.schemas.fields import Age, OptionalText, Slug, SlugList
 from app.register.schemas.provenance import Sources
 
