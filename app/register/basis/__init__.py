@@ -25,33 +25,11 @@ claims more than the entity's own ``sources`` say: an empty value is
 Each module holds one concept; this package re-exports their public names.
 """
 
-from app.register.basis.checks import (
-    check,
-    error_location,
-)
-from app.register.basis.defaults import (
-    CLASSIFICATIONS,
-    complete,
-    explicit,
-)
-from app.register.basis.display import (
-    REDACTED_EMAIL,
-    REDACTED_EMAIL_WORDS,
-    displayed,
-)
-from app.register.basis.fact_basis import (
-    BasisKind,
-    BasisMap,
-    FactBasis,
-    Quote,
-)
-from app.register.basis.fact_keys import (
-    NON_FACTS,
-    NOT_STATED_VALUE,
-    fact_value,
-    facts,
-    is_empty,
-)
+from app.register.basis.checks import check, error_location
+from app.register.basis.defaults import CLASSIFICATIONS, complete, explicit
+from app.register.basis.display import REDACTED_EMAIL, REDACTED_EMAIL_WORDS, displayed
+from app.register.basis.fact_basis import BasisKind, BasisMap, FactBasis, Quote
+from app.register.basis.fact_keys import NON_FACTS, NOT_STATED_VALUE, fact_value, facts, is_empty
 from app.register.basis.patches import (
     UNCONFIRMED_REASONING,
     rebase,

@@ -12,17 +12,9 @@ table (Alembic and the migration tests rely on it), defined in this order.
 """
 
 # isort: off
-from app.register.models.entity_columns import (
-    ControllerScoped,
-    NamedEntity,
-    SLUG_LENGTH,
-)
-from app.register.models.link_tables import (
-    link_table,
-)
-from app.register.models.controllers import (
-    Controller,
-)
+from app.register.models.entity_columns import ControllerScoped, NamedEntity, SLUG_LENGTH
+from app.register.models.link_tables import link_table
+from app.register.models.controllers import Controller
 from app.register.models.referenced_entities import (
     DataCategory,
     DataSubject,

@@ -10,10 +10,7 @@ ORM models live in ``app.register.models``; nothing here touches the database.
 Each module holds one concept; this package re-exports their public names.
 """
 
-from app.register.schemas.base import (
-    Based,
-    StrictModel,
-)
+from app.register.schemas.base import Based, StrictModel
 from app.register.schemas.entities import (
     Contact,
     ControllerIn,
@@ -61,15 +58,8 @@ from app.register.schemas.fields import (
     Year,
     slugify,
 )
-from app.register.schemas.provenance import (
-    Source,
-    SourceKind,
-    Sources,
-)
-from app.register.schemas.sharing import (
-    ConditionIn,
-    SharingIn,
-)
+from app.register.schemas.provenance import Source, SourceKind, Sources
+from app.register.schemas.sharing import ConditionIn, SharingIn
 
 __all__ = [
     "ISO_DURATION_PATTERN",
