@@ -200,7 +200,8 @@ def test_the_register_builds_when_its_plans_are_built_twice_at_once(
     must not mix two sets (it did: a KeyError, a 500 under load)."""
     controller = two_controllers.scalars(select(m.Controller).limit(1)).one()
     expected = register_content(two_controllers, controller)
-    monkeypatch.setattr(document, "_plans", document._plans.__wrapped__)  # a new set per call
+    reading = document.reading  # the module whose ``_plans`` builds the register
+    monkeypatch.setattr(reading, "_plans", reading._plans.__wrapped__)  # a new set per call
     assert register_content(two_controllers, controller) == expected
 
 

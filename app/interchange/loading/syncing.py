@@ -1,132 +1,25 @@
-"""Loading a whole register at once (seed files, imported documents).
-
-``sync_register`` makes the database hold exactly the given content for one
-controller: entries are created, changed or removed, each change audited, in
-the caller's transaction. Loading the same content twice changes nothing.
-Errors are collected for the whole content first and name where each one is
-(file or document path, entry, field), so a bad file loads nothing.
-"""
+"""``sync_register``: the database made to hold exactly the given content
+for one controller, every change audited, in the caller's transaction."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
-from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.errors import InvalidInput
+from app.interchange.loading.content import LoadSummary, RegisterContent
+from app.interchange.loading.issues import LoadError, LoadIssue
+from app.interchange.loading.pruning import _prune
+from app.interchange.loading.validation import _validated
 from app.interchange.progress import QUIET, Progress
 from app.register import entities as e
 from app.register import models as m
 from app.register import reach
 from app.register.applying import Resolver, apply_state, new_entity
-from app.register.basis import error_location
 from app.register.entities import EntityType, load_options, to_state
-from app.register.writes import record, references_to
 from app.trail.chain import Actor, Change, append_all
-
-
-@dataclass(frozen=True)
-class LoadIssue:
-    where: str
-    entry: str
-    field: str | None
-    message: str
-
-    def __str__(self) -> str:
-        location = f"{self.where}: {self.entry}"
-        if self.field:
-            location += f": {self.field}"
-        return f"{location}: {self.message}"
-
-
-class LoadError(InvalidInput):
-    def __init__(self, issues: Sequence[LoadIssue]) -> None:
-        super().__init__(
-            f"{len(issues)} problem(s) in the register content; nothing was loaded.",
-            errors=[
-                {"where": i.where, "entry": i.entry, "field": i.field, "msg": i.message}
-                for i in issues
-            ],
-        )
-        self.issues = list(issues)
-
-
-@dataclass
-class Section:
-    """Entries of one entity type and where they came from (for messages)."""
-
-    where: str
-    entries: list[dict[str, Any]]
-
-
-@dataclass
-class RegisterContent:
-    controller: Section
-    lawful_bases: Section | None = None
-    sections: dict[str, Section] = field(default_factory=dict)
-
-    @property
-    def size(self) -> int:
-        """Entries in all, the controller's included."""
-        lawful = len(self.lawful_bases.entries) if self.lawful_bases else 0
-        return (
-            len(self.controller.entries)
-            + lawful
-            + sum(len(s.entries) for s in self.sections.values())
-        )
-
-
-@dataclass
-class LoadSummary:
-    created: int = 0
-    updated: int = 0
-    deleted: int = 0
-
-    @property
-    def changed(self) -> int:
-        return self.created + self.updated + self.deleted
-
-
-def _entry_label(index: int, raw: Any) -> str:
-    slug = raw.get("slug") if isinstance(raw, Mapping) else None
-    return f"entry {index + 1}" + (f" ({slug})" if slug else "")
-
-
-def _validated(
-    entity_type: EntityType,
-    section: Section,
-    issues: list[LoadIssue],
-    *,
-    number: bool,
-    progress: Progress = QUIET,
-) -> list[dict[str, Any]]:
-    clean: list[dict[str, Any]] = []
-    seen: set[str] = set()
-    for index, raw in enumerate(section.entries):
-        progress.advance()
-        label = _entry_label(index, raw)
-        if not isinstance(raw, Mapping):
-            issues.append(LoadIssue(section.where, label, None, "must be a mapping"))
-            continue
-        data = dict(raw)
-        if number and "position" not in data:
-            data["position"] = index  # file order is the notice's order
-        try:
-            model = entity_type.schema.model_validate(data)
-        except ValidationError as exc:
-            for err in exc.errors():
-                issues.append(LoadIssue(section.where, label, error_location(err), err["msg"]))
-            continue
-        if model.slug in seen:
-            issues.append(LoadIssue(section.where, label, "slug", "duplicate slug"))
-            continue
-        seen.add(model.slug)
-        clean.append(model.model_dump(mode="json"))
-    return clean
 
 
 def _sync_type(
@@ -276,61 +169,3 @@ def _apply(
     except InvalidInput as exc:
         for err in exc.extensions.get("errors", []):
             issues.append(LoadIssue(where, f"{data['slug']}", err.get("field"), err["msg"]))
-
-
-def _prune(
-    session: Session,
-    controller: m.Controller,
-    validated: Mapping[str, list[dict[str, Any]]],
-    wheres: Mapping[str, str],
-    actor: Actor,
-    request_id: str | None,
-) -> int:
-    """Remove entities the content no longer lists, dependants first. One
-    the kept content still refers to is an error of the content, never a
-    silently broken reference."""
-    deleted = 0
-    for entity_type in reversed(e.SCOPED_TYPES):
-        keep = {d["slug"] for d in validated[entity_type.name]}
-        model = entity_type.model
-        stale = session.scalars(
-            select(model)
-            .where(model.controller_id == controller.id, model.slug.not_in(keep))
-            .options(*load_options(entity_type.shape))
-        ).all()
-        # Within one type (groups, parts of Acts), remove children before parents.
-        for obj in sorted(stale, key=lambda o: _depth(entity_type, o), reverse=True):
-            referrers = references_to(session, entity_type, obj)
-            if referrers:
-                named = ", ".join(
-                    f"{r['entity_type']} {r['slug']} ({r['field']})" for r in referrers
-                )
-                where = wheres.get(entity_type.name, entity_type.name)
-                message = f"removed, but still referred to by {named}"
-                raise LoadError([LoadIssue(where, obj.slug, None, message)])
-            record(
-                session,
-                entity_type,
-                actor=actor,
-                action="delete",
-                controller=controller,
-                slug=obj.slug,
-                before=to_state(entity_type.shape, obj),
-                after=None,
-                request_id=request_id,
-            )
-            session.delete(obj)
-            session.flush()
-            deleted += 1
-    return deleted
-
-
-def _depth(entity_type: EntityType, obj: Any) -> int:
-    self_refs = [r for r in entity_type.shape.refs if r.target == entity_type.name]
-    depth = 0
-    for ref in self_refs:
-        node = getattr(obj, ref.relationship)
-        while node is not None and depth < 100:
-            depth += 1
-            node = getattr(node, ref.relationship)
-    return depth
