@@ -14,6 +14,7 @@ from fastapi import Request
 from fastapi.routing import APIRoute
 
 from app.errors import ProblemError, Problems
+from app.media import media_ranges
 
 API_PREFIX = "/api/"
 _served: dict[int, tuple[APIRoute, frozenset[str]]] = {}
@@ -46,19 +47,10 @@ def ranges(accept: str) -> list[str]:
     what it does not want takes the rest."""
     admitted = []
     excluded = False
-    for part in accept.split(","):
-        media_range, *params = (p.strip() for p in part.split(";"))
-        quality = 1.0
-        for param in params:
-            name, _, value = param.partition("=")
-            if name.strip().lower() == "q":
-                try:
-                    quality = float(value)
-                except ValueError:
-                    quality = 0.0
-        if media_range and quality > 0:
-            admitted.append(media_range.lower())
-        elif media_range:
+    for media_range, quality in media_ranges(accept):
+        if quality > 0:
+            admitted.append(media_range)
+        else:
             excluded = True
     return admitted if admitted or not excluded else ["*/*"]
 

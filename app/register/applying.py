@@ -41,9 +41,7 @@ class Resolver:
 
     def preload(self, target: str) -> None:
         entity_type = e.BY_NAME[target]
-        query = select(entity_type.model)
-        if entity_type.scoped:
-            query = query.where(entity_type.model.controller_id == self.controller_id)
+        query = select(entity_type.model).where(*entity_type.of_controller(self.controller_id))
         for obj in self.session.scalars(query):
             self.remember(target, obj)
 
@@ -54,9 +52,9 @@ class Resolver:
         if missing:
             entity_type = e.BY_NAME[target]
             model = entity_type.model
-            query = select(model).where(model.slug.in_(missing))
-            if entity_type.scoped:
-                query = query.where(model.controller_id == self.controller_id)
+            query = select(model).where(
+                model.slug.in_(missing), *entity_type.of_controller(self.controller_id)
+            )
             for obj in self.session.scalars(query):
                 known[obj.slug] = obj
         return {slug: known[slug] for slug in wanted if slug in known}

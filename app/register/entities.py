@@ -111,6 +111,11 @@ class EntityType:
     def model(self) -> type[Any]:
         return self.shape.model
 
+    def of_controller(self, controller_id: int | None) -> list[Any]:
+        """The condition keeping this type's rows of one controller (none for
+        reference data, which every controller shares)."""
+        return [self.model.controller_id == controller_id] if self.scoped else []
+
     @property
     def schema(self) -> type[s.EntityIn]:
         schema = self.shape.schema

@@ -30,8 +30,7 @@ def slug_taken(
 ) -> bool:
     model = entity_type.model
     query = select(func.count()).select_from(model).where(model.slug == slug)
-    if entity_type.scoped:
-        query = query.where(model.controller_id == controller_id)
+    query = query.where(*entity_type.of_controller(controller_id))
     return bool(session.scalar(query))
 
 

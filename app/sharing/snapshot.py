@@ -53,9 +53,7 @@ class ControllerSharing:
 
 def _slugs(session: Session, entity_type: EntityType, controller_id: int) -> frozenset[str]:
     model = entity_type.model
-    query = select(model.slug)
-    if entity_type.scoped:
-        query = query.where(model.controller_id == controller_id)
+    query = select(model.slug).where(*entity_type.of_controller(controller_id))
     return frozenset(session.scalars(query))
 
 

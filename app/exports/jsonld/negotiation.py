@@ -5,22 +5,13 @@ from __future__ import annotations
 from starlette.requests import Request
 
 from app.exports.jsonld.document import MEDIA_TYPE
+from app.media import media_ranges
 
 
 def _quality(request: Request) -> tuple[float, float]:
     """q of application/ld+json and of plain JSON in the Accept header."""
     ld = json = 0.0
-    for part in request.headers.get("accept", "").split(","):
-        media, *params = (p.strip() for p in part.split(";"))
-        q = 1.0
-        for param in params:
-            name, _, value = param.partition("=")
-            if name.strip().lower() == "q":
-                try:
-                    q = float(value)
-                except ValueError:
-                    q = 0.0
-        media = media.lower()
+    for media, q in media_ranges(request.headers.get("accept", "")):
         if media == MEDIA_TYPE:
             ld = max(ld, q)
         elif media == "application/json":
