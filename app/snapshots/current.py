@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from app.register import models as m
 from app.register.data_versions import controller_version
 from app.register.document import content_digest, document, register_content
+from app.snapshots.advancing import advanced, events_between
 from app.trail import log
 
 
@@ -44,8 +45,11 @@ class RecentSnapshots:
     controller's data version with the hash of its event (a database restored
     from a backup reaches the same number with another hash), so a kept
     snapshot is always the one the request would have built, and a write to
-    another controller leaves it in place. Shared read-only; bounded by
-    count. Thread-safe: sync routes run in the thread pool.
+    another controller leaves it in place. After a write to the controller,
+    its next snapshot is the kept one with the events in between applied
+    (``app.snapshots.advancing``), not the tables read again. Shared
+    read-only; bounded by count. Thread-safe: sync routes run in the thread
+    pool.
     """
 
     def __init__(self, max_entries: int = 16) -> None:
@@ -62,7 +66,14 @@ class RecentSnapshots:
             if snapshot is not None:
                 self._entries.move_to_end(key)
                 return snapshot
-        snapshot = current(session, controller, seq)
+            earlier = [k for k in self._entries if k[0] == controller.id and k[1] < seq]
+            base = max(earlier, default=None)
+            previous = None if base is None else self._entries[base]
+        snapshot = None
+        if base is not None and previous is not None:
+            snapshot = _advanced(session, previous, (base[1], base[2]), seq)
+        if snapshot is None:
+            snapshot = current(session, controller, seq)
         _ = snapshot.digest  # computed once, outside the lock
         with self._lock:
             self._entries[key] = snapshot
@@ -71,13 +82,27 @@ class RecentSnapshots:
         return snapshot
 
 
+def _advanced(
+    session: Session, previous: Snapshot, old: tuple[int, str], seq: int
+) -> Snapshot | None:
+    """The snapshot at ``seq`` built from an earlier one of the same
+    controller (``app.snapshots.advancing``), or ``None`` to read the tables."""
+    events = events_between(session, previous.controller, old, seq)
+    content = None if events is None else advanced(previous.content, events)
+    return None if content is None else _stamped(session, previous.controller, content, seq)
+
+
 def current(session: Session, controller: m.Controller, seq: int | None = None) -> Snapshot:
     """The controller's register now, stamped with its data version (the
     last change to it or to reference data): the same content keeps the same
     stamps, whatever happens to other controllers."""
     version = controller_version(session, controller.slug).seq if seq is None else seq
+    return _stamped(session, controller.slug, register_content(session, controller), version)
+
+
+def _stamped(session: Session, controller: str, content: dict[str, Any], seq: int) -> Snapshot:
     return Snapshot(
-        controller=controller.slug,
-        content=register_content(session, controller),
-        stamps={"data_version": version, "checkpoint": log.checkpoint(session, version)},
+        controller=controller,
+        content=content,
+        stamps={"data_version": seq, "checkpoint": log.checkpoint(session, seq)},
     )
