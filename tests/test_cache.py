@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Iterator
 from typing import Any
 
+import anyio
 import brotli
 import pytest
 from fastapi import FastAPI
@@ -17,6 +19,7 @@ from app.api.services import services_of
 from app.cache import CacheState
 from app.cache.entry import normalise_query
 from app.cache.lru import ByteLRU
+from app.cache.version import Reading, VersionWatcher
 from app.db import make_engine, make_sessionmaker
 from app.main import create_app
 from app.register import entities as e
@@ -261,6 +264,57 @@ def test_every_instance_sees_a_write_within_a_second(seeded_db: str) -> None:
         for _ in range(20):  # and never stale again
             assert "across" in service_slugs(reader)
     assert cache_of(reader_app).watcher.queries < 50  # polling, not a query per request
+
+
+def test_a_due_reading_is_renewed_in_the_background_without_waiting(seeded_db: str) -> None:
+    """Past ``interval`` the last reading is still served (it is within
+    ``max_age``) while one re-reading runs in a thread; nothing waits for it."""
+    watcher = VersionWatcher(seeded_db, interval=0.01, max_age=60.0)
+    engine = make_engine(seeded_db, pool_size=1, max_overflow=0)
+    try:
+        first = anyio.run(watcher.current)
+        assert first is not None
+        started, release = threading.Event(), threading.Event()
+        reads = 0
+        read = watcher._read
+
+        def held_read(upto: int | None) -> Reading:
+            nonlocal reads
+            reads += 1
+            started.set()
+            assert release.wait(30)
+            return read(upto)
+
+        watcher._read = held_read  # type: ignore[method-assign]
+        with make_sessionmaker(engine)() as other:
+            new_service(other, "elsewhere")
+        time.sleep(0.02)  # the reading is now due
+        assert watcher.fresh() == first  # answered while the re-reading is held
+        assert started.wait(30)
+        assert watcher.fresh() == first
+        assert reads == 1  # one re-reading at a time
+        release.set()
+        deadline = time.monotonic() + 30
+        while watcher.version == first:
+            assert time.monotonic() < deadline
+            time.sleep(0.01)
+        assert watcher.version is not None
+        assert watcher.version > first
+    finally:
+        release.set()
+        watcher.close()
+        engine.dispose()
+
+
+def test_a_reading_older_than_its_max_age_is_not_served(seeded_db: str) -> None:
+    watcher = VersionWatcher(seeded_db, interval=0.01, max_age=0.02)
+    try:
+        assert anyio.run(watcher.current) is not None
+        time.sleep(0.05)
+        assert watcher.fresh() is None
+        assert anyio.run(watcher.current) is not None  # re-read, waited for
+    finally:
+        watcher.close()
 
 
 def test_the_cache_stays_within_its_byte_budget(shared_db: str) -> None:

@@ -9,12 +9,13 @@ controller -> version, learnt incrementally:
 * a write committed through this process's sessions reports its events at
   once (``note_write``), so a client reads its own writes;
 * otherwise the worker re-reads the chain-head row (primary-key lookup) when
-  its last reading is older than ``interval`` (0.5 s) and, only when the head
+  its last reading is older than ``interval`` (0.5 s), in the background while
+  the reading is within ``max_age``, and, only when the head
   moved, the controllers named by the events since the last reading (one
   grouped range scan). Writes from other workers or processes show within
-  that interval plus two queries. A reading older than ``max_age`` is never
-  trusted: if the database is slow or down, responses come from the routed
-  path instead of the cache.
+  that interval plus two queries, never later than ``max_age``. A reading
+  older than ``max_age`` is never trusted: if the database is slow or down,
+  responses come from the routed path instead of the cache.
 
 The map is seeded empty at the first reading: ``floor`` (that reading's head,
 raised by every change to reference data) stands for every controller not
@@ -30,6 +31,7 @@ import logging
 import math
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import anyio
@@ -72,12 +74,45 @@ class VersionWatcher:
         self._engine_lock = threading.Lock()
         self._lock = threading.Lock()
         self._refreshing: anyio.Event | None = None
+        self._background: ThreadPoolExecutor | None = None
+        self._background_pending = False
+        self._closed = False
 
     def fresh(self) -> int | None:
-        """The global version if the last reading is recent enough to serve from; no I/O."""
-        if time.monotonic() - self.checked_at < self.interval:
+        """The global version if the last reading may be served from; never waits.
+
+        A reading older than ``interval`` but within ``max_age`` is still
+        served while a re-reading runs in the background: requests never queue
+        behind the version query, which on a busy worker waits for a thread,
+        the GIL and the database behind the routed requests (at 20,000
+        controllers with a write a second, that wait was the p99 of hits)."""
+        age = time.monotonic() - self.checked_at
+        if age < self.interval:
+            return self.version
+        if age < self.max_age and self.version is not None:
+            self._read_in_background()
             return self.version
         return None
+
+    def _read_in_background(self) -> None:
+        with self._lock:
+            if self._closed:
+                return
+            if self._background is None:
+                self._background = ThreadPoolExecutor(1, thread_name_prefix="version-watcher")
+            elif self._background_pending:
+                return
+            self._background_pending = True
+            self._background.submit(self._background_read)
+
+    def _background_read(self) -> None:
+        try:
+            started = time.monotonic()
+            self._observe(self._read(self.read_upto), started)
+        except Exception:  # requests re-read it themselves once the reading is too old
+            logger.warning("could not read the data version", exc_info=True)
+        finally:
+            self._background_pending = False
 
     def version_of(self, controller: str | None) -> int:
         """The version an answer about ``controller`` depends on (None: the
@@ -165,6 +200,11 @@ class VersionWatcher:
             return Reading(seq, changes_since(connection, upto))
 
     def close(self) -> None:
+        with self._lock:
+            self._closed = True
+        if self._background is not None:
+            self._background.shutdown(wait=True)
+            self._background = None
         if self._engine is not None:
             self._engine.dispose()
             self._engine = None
