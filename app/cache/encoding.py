@@ -6,6 +6,8 @@ import gzip
 
 import brotli
 
+from app.accept import weighted
+
 IDENTITY = "identity"
 GZIP = "gzip"
 BR = "br"
@@ -28,21 +30,7 @@ def negotiate(accept_encoding: bytes) -> str:
 
 
 def _negotiate(accept_encoding: bytes) -> str:
-    weights: dict[str, float] = {}
-    for part in accept_encoding.decode("latin-1").lower().split(","):
-        coding, _, params = part.partition(";")
-        coding = coding.strip()
-        if not coding:
-            continue
-        weight = 1.0
-        for param in params.split(";"):
-            name, _, value = param.partition("=")
-            if name.strip() == "q":
-                try:
-                    weight = float(value.strip())
-                except ValueError:
-                    weight = 0.0
-        weights[coding] = weight
+    weights = dict(weighted(accept_encoding.decode("latin-1")))
     best, best_weight = IDENTITY, 0.0
     for coding in CODINGS:
         weight = weights.get(coding, weights.get("*", 0.0))

@@ -13,8 +13,8 @@ from __future__ import annotations
 from fastapi import Request
 from fastapi.routing import APIRoute
 
+from app.accept import weighted
 from app.errors import ProblemError, Problems
-from app.media import media_ranges
 
 API_PREFIX = "/api/"
 _served: dict[int, tuple[APIRoute, frozenset[str]]] = {}
@@ -47,7 +47,7 @@ def ranges(accept: str) -> list[str]:
     what it does not want takes the rest."""
     admitted = []
     excluded = False
-    for media_range, quality in media_ranges(accept):
+    for media_range, quality in weighted(accept):
         if quality > 0:
             admitted.append(media_range)
         else:

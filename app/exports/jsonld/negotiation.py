@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from starlette.requests import Request
 
+from app.accept import weighted
 from app.exports.jsonld.document import MEDIA_TYPE
-from app.media import media_ranges
 
 
 def _quality(request: Request) -> tuple[float, float]:
     """q of application/ld+json and of plain JSON in the Accept header."""
     ld = json = 0.0
-    for media, q in media_ranges(request.headers.get("accept", "")):
+    for media, q in weighted(request.headers.get("accept", "")):
         if media == MEDIA_TYPE:
             ld = max(ld, q)
         elif media == "application/json":

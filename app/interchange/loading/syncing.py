@@ -31,10 +31,10 @@ def _sync_type(
 ) -> list[tuple[Any, dict[str, Any] | None, dict[str, Any]]]:
     """First pass: create or fetch every object and set its plain columns."""
     model = entity_type.model
+    assert controller is not None or not entity_type.scoped
+    controller_id = None if controller is None else controller.id
     query = select(model).options(*load_options(entity_type.shape))
-    if entity_type.scoped:
-        assert controller is not None
-        query = query.where(model.controller_id == controller.id)
+    query = query.where(*entity_type.of_controller(controller_id))
     existing = {obj.slug: obj for obj in session.scalars(query)}
     for obj in existing.values():
         resolver.remember(entity_type.name, obj)
