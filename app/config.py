@@ -41,8 +41,9 @@ class Settings(BaseSettings):
     compress_min_bytes: int = 1024
     # Per-controller in-memory indexes for filtered /sharing (app/sharing/index.py).
     sharing_index_max_bytes: int = Field(default=64 * 1024 * 1024, ge=0)
-    recent_snapshots: int = Field(default=16, ge=0)
-    """Current registers kept per process (``RecentSnapshots``); 0 keeps none."""
+    recent_snapshots_max_bytes: int = Field(default=128 * 1024 * 1024, ge=0)
+    """Memory for the current registers kept per process (``RecentSnapshots``,
+    one per controller read since its last write); 0 keeps none."""
     max_page_size: int = 500
     default_page_size: int = 50
     public_max_age: int = 5

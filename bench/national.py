@@ -24,8 +24,9 @@ reads to controllers not written in the last second, with their hit ratio.
     [--seconds 20] [--concurrency 8] [--hot N] [--postgres URL] [--keep]
 
 ``--hot N`` limits reads and writes to N random controllers (default 200), so
-that every warmed answer fits in one worker's cache budget (1 GB here) and a
-miss means an invalidation, not an eviction. Writes go to the same N: each
+that every warmed answer, register snapshot and ``/sharing`` index fits in one
+worker's budgets (1 GB, 1 GB and 512 MB here) and a miss means an
+invalidation, not an eviction. Writes go to the same N: each
 write invalidates answers that are read (the hardest case for per-controller
 validity; writes to controllers nobody reads would cost it nothing).
 """
@@ -118,6 +119,7 @@ def build_app(url: str) -> FastAPI:
         database_url=url,
         response_cache_max_bytes=1024**3,
         sharing_index_max_bytes=512 * 1024**2,
+        recent_snapshots_max_bytes=1024**3,
     )
     app = create_app(settings)
     app.middleware_stack = app.build_middleware_stack()

@@ -327,7 +327,10 @@ def test_query_count_does_not_grow_with_rows(shared_db: str) -> None:
     """Measured with every cache off (response cache, recent snapshots,
     ``/sharing`` indexes): each request runs its own statements."""
     settings = make_settings(
-        shared_db, response_cache_enabled=False, recent_snapshots=0, sharing_index_max_bytes=0
+        shared_db,
+        response_cache_enabled=False,
+        recent_snapshots_max_bytes=0,
+        sharing_index_max_bytes=0,
     )
     uncached = create_app(settings)
     engine = services_of(uncached).engine

@@ -5,7 +5,7 @@ fresh process builds from the tables, without reading the tables again."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -18,12 +18,13 @@ import app.snapshots.current as snapshots_current
 from app.api.services import services_of
 from app.main import create_app
 from app.register import models as m
+from app.register.document import canonical_content
 from app.snapshots.advancing import MAX_EVENTS, events_between
+from app.snapshots.current import RecentSnapshots
 from app.trail.models import AuditEvent
 from tests.conftest import make_settings
+from tests.register_writes import API, CONTROLLER, SOURCES, WRITES, write
 
-API = "/api/v1"
-CONTROLLER = "cambridgeshire-county-council"
 IDENTITY = {"Accept-Encoding": "identity"}
 
 
@@ -56,40 +57,6 @@ def built_from_tables(database_url: str) -> bytes:
             return timeless(response.content)
     finally:
         services_of(fresh).engine.dispose()
-
-
-def write(
-    method: str, path: str, body: dict[str, Any] | None = None, *, guard: str | None = None
-) -> Callable[[TestClient, dict[str, str]], None]:
-    """A write through the API; ``guard``: the entity whose ETag it must match
-    (the path itself unless given)."""
-
-    def run(client: TestClient, auth: dict[str, str]) -> None:
-        headers = dict(auth)
-        if method == "POST":
-            headers["Idempotency-Key"] = f"{path} {body}"
-        else:
-            headers["If-Match"] = client.get(f"{API}/{guard or path}").headers["etag"]
-        response = client.request(method, f"{API}/{path}", json=body, headers=headers)
-        assert response.status_code in {200, 201, 204}, response.text
-
-    return run
-
-
-SOURCES = [{"kind": "notice", "quote": "test"}]
-CATEGORY = "attainment-education-and-training-history"
-WRITES = [
-    ("create", write("POST", "services", {"slug": "new", "name": "New", "sources": SOURCES})),
-    ("update", write("PATCH", "recipients/nexus", {"name": "Nexus, renamed"})),
-    ("update the controller", write("PATCH", f"controllers/{CONTROLLER}", {"website": None})),
-    (
-        "add a link",
-        write("PUT", f"sharing/nexus/data-categories/{CATEGORY}", guard="sharing/nexus"),
-    ),
-    ("delete", write("DELETE", "sharing/welfare-call")),
-    ("delete what it referenced", write("DELETE", "recipients/welfare-call")),
-    ("delete what was created", write("DELETE", "services/new")),
-]
 
 
 @pytest.fixture
@@ -168,3 +135,22 @@ def test_a_trail_that_no_longer_holds_the_kept_event_is_read_from_the_tables(
     events = events_between(session, CONTROLLER, (1, event_hash), 2)
     assert events is not None
     assert len(events) <= 1
+
+
+def test_snapshots_are_kept_within_their_byte_budget(
+    session: Session, table_reads: list[str]
+) -> None:
+    """One snapshot per controller is kept while the budget holds it: asked
+    again at the same version, it is served without reading the tables; a
+    budget smaller than it keeps nothing."""
+    controller = session.scalars(select(m.Controller).where(m.Controller.slug == CONTROLLER)).one()
+    roomy = RecentSnapshots(max_bytes=1024**3)
+    first = roomy.current(session, controller)
+    assert roomy.current(session, controller) is first
+    assert table_reads == [CONTROLLER]
+    assert first.size >= len(canonical_content(first.content))
+    tight = RecentSnapshots(max_bytes=first.size - 1)
+    tight.current(session, controller)
+    tight.current(session, controller)
+    assert table_reads == [CONTROLLER] * 3
+    assert len(tight.lru) == 0

@@ -72,7 +72,7 @@ class Services:
             engine=engine,
             sessions=sessions,
             cache=cache,
-            snapshots=RecentSnapshots(settings.recent_snapshots),
+            snapshots=RecentSnapshots(settings.recent_snapshots_max_bytes),
             verification=VerificationCache(
                 settings.verify_cache_seconds,
                 sweep_events=settings.verify_sweep_events,

@@ -62,11 +62,13 @@ class SharingIndexes:
         return None
 
     def load(self, controller_id: int, controller_slug: str) -> ControllerSharing:
-        """Build in a read-only snapshot (runs in a worker thread)."""
+        """Build in a read-only snapshot (runs in a worker thread), from the
+        kept index of the controller when there is one."""
+        kept: ControllerSharing | None = self.lru.get(controller_id)
         with self.factory() as session:
             if session.get_bind().dialect.name == "postgresql":
                 session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
-            index = build(session, controller_id, controller_slug)
+            index = build(session, controller_id, controller_slug, kept)
         self.lru.put(controller_id, index, index.size)
         return index
 

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from app.register.cursors import Cursor
 from app.register.service import Page
+from app.sharing.advancing import advanced
 from app.sharing.declarations import (
     NAMED,
     SharingFilters,
@@ -22,8 +23,19 @@ from app.sharing.declarations import (
 from app.sharing.snapshot import ControllerSharing, read
 
 
-def build(session: Session, controller_id: int, controller_slug: str) -> ControllerSharing:
-    """Everything a controller's ``/sharing`` queries need, read in one snapshot."""
+def build(
+    session: Session,
+    controller_id: int,
+    controller_slug: str,
+    kept: ControllerSharing | None = None,
+) -> ControllerSharing:
+    """Everything a controller's ``/sharing`` queries need, read in one
+    snapshot: ``kept`` (an earlier index of the controller) brought up to
+    date when it can be (``app.sharing.advancing``), else read whole."""
+    if kept is not None:
+        index = advanced(session, kept, controller_slug, NAMED)
+        if index is not None:
+            return index
     return read(session, controller_id, controller_slug, NAMED)
 
 

@@ -22,11 +22,11 @@ from sqlalchemy.orm import Session
 from app.errors import unknown_references
 from app.register import entities as e
 from app.register import models as m
+from app.register.data_versions import Head, head
 from app.register.entities import EntityType
 from app.register.scope import ControllerScope
 from app.register.service import list_entities
 from app.register.trees import Tree
-from app.trail.models import ChainHead
 
 UNLIMITED = 1_000_000_000
 
@@ -44,17 +44,14 @@ class ControllerSharing:
     special: frozenset[str]
     laws: Tree[str]
     size: int = field(default=0, compare=False)
+    hash: str = field(default="", compare=False)
+    """The hash of the event at ``version``: which history it belongs to
+    (``app.sharing.advancing`` continues it only along the same one)."""
 
     def check_known(self, param: str, label: str, slugs: Sequence[str]) -> None:
         unknown = [slug for slug in slugs if slug not in self.known[param]]
         if unknown:
             raise unknown_references(param, label, unknown)
-
-
-def _slugs(session: Session, entity_type: EntityType, controller_id: int) -> frozenset[str]:
-    model = entity_type.model
-    query = select(model.slug).where(*entity_type.of_controller(controller_id))
-    return frozenset(session.scalars(query))
 
 
 def read(
@@ -65,7 +62,7 @@ def read(
 ) -> ControllerSharing:
     """Everything a controller's ``/sharing`` queries need, read in one
     snapshot; ``named``: the entity type each filter naming entities names."""
-    version = session.scalar(select(ChainHead.seq)) or 0
+    version = head(session)
     page = list_entities(
         session,
         e.SHARING,
@@ -73,25 +70,65 @@ def read(
         limit=UNLIMITED,
         offset=0,
     )
-    dc, law = m.DataCategory, m.Legislation
-    categories = session.execute(
+    categories, special = category_facts(session, controller_id)
+    return assembled(
+        controller_id,
+        version,
+        tuple(page.items),
+        known={param: known_slugs(session, et, controller_id) for param, et in named.items()},
+        categories=categories,
+        special=special,
+        laws=law_tree(session, controller_id),
+    )
+
+
+def assembled(
+    controller_id: int,
+    version: Head,
+    items: tuple[dict[str, Any], ...],
+    *,
+    known: dict[str, frozenset[str]],
+    categories: Tree[str],
+    special: frozenset[str],
+    laws: Tree[str],
+) -> ControllerSharing:
+    return ControllerSharing(
+        controller_id=controller_id,
+        version=version.seq,
+        items=items,
+        known=known,
+        categories=categories,
+        special=special,
+        laws=laws,
+        size=len(orjson.dumps(items)) * 2 + 10_000,
+        hash=version.hash,
+    )
+
+
+def known_slugs(session: Session, entity_type: EntityType, controller_id: int) -> frozenset[str]:
+    model = entity_type.model
+    query = select(model.slug).where(*entity_type.of_controller(controller_id))
+    return frozenset(session.scalars(query))
+
+
+def category_facts(session: Session, controller_id: int) -> tuple[Tree[str], frozenset[str]]:
+    """The data categories' groups, and the special categories."""
+    dc = m.DataCategory
+    rows = session.execute(
         select(dc.slug, dc.group_id, dc.special_category, dc.id).where(
             dc.controller_id == controller_id
         )
     ).all()
-    category_slug = {row.id: row.slug for row in categories}
-    laws = session.execute(
+    slug = {row.id: row.slug for row in rows}
+    tree = Tree.of((r.slug, slug.get(r.group_id)) for r in rows)
+    return tree, frozenset(r.slug for r in rows if r.special_category)
+
+
+def law_tree(session: Session, controller_id: int) -> Tree[str]:
+    """Acts and the sections and regulations that are part of them."""
+    law = m.Legislation
+    rows = session.execute(
         select(law.id, law.slug, law.part_of_id).where(law.controller_id == controller_id)
     ).all()
-    law_slug = {row.id: row.slug for row in laws}
-    items = tuple(page.items)
-    return ControllerSharing(
-        controller_id=controller_id,
-        version=version,
-        items=items,
-        known={param: _slugs(session, et, controller_id) for param, et in named.items()},
-        categories=Tree.of((r.slug, category_slug.get(r.group_id)) for r in categories),
-        special=frozenset(r.slug for r in categories if r.special_category),
-        laws=Tree.of((r.slug, law_slug.get(r.part_of_id)) for r in laws),
-        size=len(orjson.dumps(items)) * 2 + 10_000,
-    )
+    slug = {row.id: row.slug for row in rows}
+    return Tree.of((r.slug, slug.get(r.part_of_id)) for r in rows)

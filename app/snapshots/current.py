@@ -4,17 +4,16 @@ from a ``Snapshot`` so that all of them show exactly the same facts."""
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
 from sqlalchemy.orm import Session
 
+from app.cache.lru import ByteLRU
 from app.register import models as m
 from app.register.data_versions import controller_version
-from app.register.document import content_digest, document, register_content
+from app.register.document import canonical_content, digest_of, document, register_content
 from app.snapshots.advancing import advanced, events_between
 from app.trail import log
 
@@ -27,8 +26,20 @@ class Snapshot:
     """What the content is: ``data_version`` (current), ``as_of`` or ``version``."""
 
     @cached_property
+    def _canonical(self) -> tuple[str, int]:
+        canonical = canonical_content(self.content)
+        return digest_of(canonical), len(canonical)
+
+    @property
     def digest(self) -> str:
-        return content_digest(self.content)
+        return self._canonical[0]
+
+    @property
+    def size(self) -> int:
+        """The bytes it holds, estimated: its decoded JSON takes about 2.5
+        times the canonical text (``tracemalloc`` on a synthetic register of
+        200 arrangements: 3.2 MB for 1.3 MB of JSON)."""
+        return self._canonical[1] * 5 // 2
 
     def document(self) -> dict[str, Any]:
         return document(self.content, digest=self.digest, **self.stamps)
@@ -47,38 +58,29 @@ class RecentSnapshots:
     snapshot is always the one the request would have built, and a write to
     another controller leaves it in place. After a write to the controller,
     its next snapshot is the kept one with the events in between applied
-    (``app.snapshots.advancing``), not the tables read again. Shared
-    read-only; bounded by count. Thread-safe: sync routes run in the thread
-    pool.
+    (``app.snapshots.advancing``), not the tables read again: so every
+    controller read since its last write should stay kept, which is why the
+    bound is bytes (``Snapshot.size``), not a count. One snapshot per
+    controller, the latest seen; shared read-only. Thread-safe: sync routes
+    run in the thread pool.
     """
 
-    def __init__(self, max_entries: int = 16) -> None:
-        self.max_entries = max_entries
-        self._entries: OrderedDict[tuple[int, int, str], Snapshot] = OrderedDict()
-        self._lock = threading.Lock()
+    def __init__(self, max_bytes: int) -> None:
+        self.lru = ByteLRU(max_bytes)
 
     def current(self, session: Session, controller: m.Controller) -> Snapshot:
         version = controller_version(session, controller.slug)
         seq = version.seq
-        key = (controller.id, seq, version.hash)
-        with self._lock:
-            snapshot = self._entries.get(key)
-            if snapshot is not None:
-                self._entries.move_to_end(key)
-                return snapshot
-            earlier = [k for k in self._entries if k[0] == controller.id and k[1] < seq]
-            base = max(earlier, default=None)
-            previous = None if base is None else self._entries[base]
+        kept: tuple[int, str, Snapshot] | None = self.lru.get(controller.id)
+        if kept is not None and (kept[0], kept[1]) == (seq, version.hash):
+            return kept[2]
         snapshot = None
-        if base is not None and previous is not None:
-            snapshot = _advanced(session, previous, (base[1], base[2]), seq)
+        if kept is not None and kept[0] < seq:
+            snapshot = _advanced(session, kept[2], (kept[0], kept[1]), seq)
         if snapshot is None:
             snapshot = current(session, controller, seq)
-        _ = snapshot.digest  # computed once, outside the lock
-        with self._lock:
-            self._entries[key] = snapshot
-            while len(self._entries) > self.max_entries:
-                self._entries.popitem(last=False)
+        if kept is None or kept[0] <= seq:  # never replace a later one with an earlier
+            self.lru.put(controller.id, (seq, version.hash, snapshot), snapshot.size)
         return snapshot
 
 

@@ -28,12 +28,20 @@ def sort_states(states: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return sorted(states, key=lambda s: (s["position"], s["slug"]))
 
 
-def content_digest(content: dict[str, Any]) -> str:
-    canonical = orjson.dumps(
+def canonical_content(content: dict[str, Any]) -> bytes:
+    """What the digest is taken of: the content with sorted keys."""
+    return orjson.dumps(
         {"schema_version": SCHEMA_VERSION, **{k: content[k] for k in CONTENT_KEYS}},
         option=orjson.OPT_SORT_KEYS,
     )
+
+
+def digest_of(canonical: bytes) -> str:
     return "sha256:" + hashlib.sha256(canonical).hexdigest()
+
+
+def content_digest(content: dict[str, Any]) -> str:
+    return digest_of(canonical_content(content))
 
 
 def document(
