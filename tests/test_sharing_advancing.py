@@ -6,6 +6,7 @@ the whole list again."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -14,8 +15,11 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
 import app.sharing.memory as sharing_memory
+import app.snapshots.advancing as snapshots_advancing
 from app.api.services import services_of
 from app.main import create_app
+from app.sharing.advancing import advanced
+from app.sharing.declarations import NAMED
 from app.sharing.snapshot import ControllerSharing
 from tests.conftest import make_settings
 from tests.register_writes import API, CATEGORY, CONTROLLER, SOURCES, WRITES, Write, write
@@ -159,16 +163,13 @@ def test_another_controllers_writes_leave_the_index_unread(
     assert "Renamed" in names
 
 
-def test_a_restored_history_or_too_many_events_read_the_list_again(
+def test_too_many_events_read_the_list_again(
     sharing_client: TestClient,
     auth: dict[str, str],
     full_reads: list[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """The kept index continues only along the history it was read from,
-    and only over a bounded number of events."""
-    import app.snapshots.advancing as snapshots_advancing
-
+    """The kept index is continued over a bounded number of events only."""
     monkeypatch.setattr(snapshots_advancing, "MAX_EVENTS", 1)
     write("POST", "services", {"slug": "one", "name": "One", "sources": SOURCES})(
         sharing_client, auth
@@ -178,3 +179,24 @@ def test_a_restored_history_or_too_many_events_read_the_list_again(
     )
     assert sharing_client.get(f"{API}/sharing?service=two").status_code == 200
     assert full_reads == [CONTROLLER]
+
+
+def test_an_index_of_another_history_is_read_again(
+    app: FastAPI, sharing_client: TestClient, auth: dict[str, str], full_reads: list[str]
+) -> None:
+    """A kept index whose event hash the trail does not hold (a database
+    restored from a backup reaching the same sequence number) is not
+    continued, nor is one later than what the transaction sees."""
+    indexes = services_of(app).sharing
+    assert indexes.controllers is not None
+    ((controller_id, _slug),) = indexes.controllers.by_id.items()
+    kept = indexes.lru.get(controller_id)
+    indexes.lru.put(controller_id, replace(kept, hash="another history"), kept.size)
+    write("POST", "services", {"slug": "one", "name": "One", "sources": SOURCES})(
+        sharing_client, auth
+    )
+    assert sharing_client.get(f"{API}/sharing?service=one").status_code == 200
+    assert full_reads == [CONTROLLER]
+    with indexes.factory() as session:
+        later = replace(indexes.lru.get(controller_id), version=10**9)
+        assert advanced(session, later, CONTROLLER, NAMED) is None

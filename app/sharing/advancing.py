@@ -49,6 +49,8 @@ def advanced(
     when it must be built again (another history, too many events, the
     controller's own entry changed)."""
     now = head(session)
+    if now.seq < index.version:  # kept by a later transaction than this one
+        return None
     events = events_between(session, controller_slug, (index.version, index.hash), now.seq)
     if events is None:
         return None
