@@ -47,10 +47,9 @@ def advanced(
 ) -> ControllerSharing | None:
     """``index`` brought to the data version ``session`` sees, or ``None``
     when it must be built again (another history, too many events, the
-    controller's own entry changed)."""
+    controller's own entry changed). An index later than what the session
+    sees is of another history too: its event is not there to be found."""
     now = head(session)
-    if now.seq < index.version:  # kept by a later transaction than this one
-        return None
     events = events_between(session, controller_slug, (index.version, index.hash), now.seq)
     if events is None:
         return None
