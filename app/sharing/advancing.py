@@ -18,7 +18,7 @@ at most ``MAX_EVENTS`` of them, else the index is built again.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping, Set
+from collections.abc import Mapping, Sequence, Set
 from typing import Any
 
 from sqlalchemy import select
@@ -94,7 +94,6 @@ def _items(
     changed.update(item["slug"] for item in index.items if references(shape, item, touched))
     if not changed:
         return index.items
-    kept = {item["slug"]: item for item in index.items}
     if e.SHARING.name not in touched:  # the same arrangements in the same order
         ids = _ids(session, index.controller_id, changed)
         fresh = _by_slug(listed_items(session, e.SHARING, ids, scope))
@@ -110,6 +109,7 @@ def _items(
     ).all()
     ids = [row.id for row in order if row.slug in changed]
     fresh = _by_slug(listed_items(session, e.SHARING, ids, scope))
+    kept = _by_slug(index.items)
     items = []
     for row in order:
         item = fresh.get(row.slug) if row.slug in changed else kept.get(row.slug)
@@ -127,7 +127,7 @@ def _ids(session: Session, controller_id: int, slugs: Set[str]) -> list[int]:
     return list(session.scalars(query))
 
 
-def _by_slug(items: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+def _by_slug(items: Sequence[dict[str, Any]]) -> dict[str, dict[str, Any]]:
     return {item["slug"]: item for item in items}
 
 
