@@ -7,7 +7,7 @@ JSON-ready dicts built from the entities' canonical states.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -145,23 +145,38 @@ def get_entity(
     return rows[0]
 
 
+KeptArrangements = Callable[[Session, m.Recipient, str], list[dict[str, Any]] | None]
+"""A recipient's arrangements as listed, given the recipient and its
+controller's slug, from what a process keeps (its controller's ``/sharing``
+index); ``None`` when what is kept cannot vouch for the session's reading,
+and the tables are read instead."""
+
+
 def read_detail(
-    session: Session, entity_type: EntityType, slug: str, scope: ControllerScope
+    session: Session,
+    entity_type: EntityType,
+    slug: str,
+    scope: ControllerScope,
+    kept: KeptArrangements | None = None,
 ) -> dict[str, Any]:
     """``detail`` of the entity with this slug. An arrangement is served from
     rows, as listed: its object's links are not loaded as well (12 statements
     for an uncached arrangement, 20 with them)."""
     loaded = entity_type is not e.SHARING
     obj = get_entity(session, entity_type, slug, scope, loaded=loaded)
-    return detail(session, entity_type, obj, scope)
+    return detail(session, entity_type, obj, scope, kept)
 
 
 def detail(
-    session: Session, entity_type: EntityType, obj: Any, scope: ControllerScope
+    session: Session,
+    entity_type: EntityType,
+    obj: Any,
+    scope: ControllerScope,
+    kept: KeptArrangements | None = None,
 ) -> dict[str, Any]:
     """What ``GET /api/v1/<type>/<slug>`` serves; its bytes give the entity's ETag."""
     if entity_type is e.RECIPIENTS:
-        return recipient_detail(session, obj, scope)
+        return recipient_detail(session, obj, scope, kept)
     if entity_type is e.DATA_CATEGORIES:
         return data_category_detail(session, obj, scope)
     if entity_type is e.SHARING:
@@ -172,10 +187,16 @@ def detail(
 
 
 def recipient_detail(
-    session: Session, recipient: m.Recipient, scope: ControllerScope
+    session: Session,
+    recipient: m.Recipient,
+    scope: ControllerScope,
+    kept: KeptArrangements | None = None,
 ) -> dict[str, Any]:
     detail = item(session, e.RECIPIENTS, recipient, scope)
-    detail["sharing"] = arrangements_for_recipient(session, recipient, scope)
+    sharing = None if kept is None else kept(session, recipient, detail["controller"])
+    if sharing is None:
+        sharing = arrangements_for_recipient(session, recipient, scope)
+    detail["sharing"] = sharing
     collections = session.scalars(
         select(m.DataCollection)
         .where(m.DataCollection.owner_id == recipient.id)

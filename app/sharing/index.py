@@ -100,26 +100,48 @@ async def sharing_page(
 ) -> SharingAnswer:
     """One page of arrangements: from memory when the query is about one
     controller and the data version is trusted, else from SQL."""
-    version = watcher.fresh()
-    if version is None:
-        version = await watcher.current()
-    if version is not None:
-        controllers = indexes.controllers
-        registry = watcher.registry  # the set of controllers moves only with their own entries
-        if controllers is None or controllers.version < registry:
-            by_id = await run_in_threadpool(_controller_map, indexes.factory)
-            controllers = indexes.controllers = _Controllers(registry, by_id)
-        target = _single_target(controllers.by_id, named)
-        if target is not None:
-            index = indexes.get(target[0], watcher.version_of(target[1]))
-            if index is None:
-                index = await run_in_threadpool(indexes.load, *target)
-            page = page_of(index, filters, limit=limit, offset=offset, cursor=cursor)
-            if page is not None:
-                return SharingAnswer(page, memory_silences(index, filters))
+    index = await current_index(indexes, watcher, named)
+    if index is not None:
+        page = page_of(index, filters, limit=limit, offset=offset, cursor=cursor)
+        if page is not None:
+            return SharingAnswer(page, memory_silences(index, filters))
     return await run_in_threadpool(
         _sql_page, indexes.factory, named, filters, limit, offset, cursor
     )
+
+
+async def current_index(
+    indexes: SharingIndexes,
+    watcher: VersionWatcher,
+    named: Sequence[str],
+    *,
+    kept_only: bool = False,
+) -> ControllerSharing | None:
+    """The index of the one controller ``named`` designates (a named one, or
+    the register's only one), at the data version this process trusts for
+    it, built or brought up to date in a worker thread when behind; ``None``
+    when the query is not about exactly one controller or no version is
+    trusted (the database unreachable), or, ``kept_only``, when this process
+    keeps no index of the controller to bring up to date."""
+    version = watcher.fresh()
+    if version is None:
+        version = await watcher.current()
+    if version is None:
+        return None
+    controllers = indexes.controllers
+    registry = watcher.registry  # the set of controllers moves only with their own entries
+    if controllers is None or controllers.version < registry:
+        by_id = await run_in_threadpool(_controller_map, indexes.factory)
+        controllers = indexes.controllers = _Controllers(registry, by_id)
+    target = _single_target(controllers.by_id, named)
+    if target is None:
+        return None
+    index = indexes.get(target[0], watcher.version_of(target[1]))
+    if index is None:
+        if kept_only and indexes.lru.get(target[0]) is None:
+            return None
+        index = await run_in_threadpool(indexes.load, *target)
+    return index
 
 
 def _controller_map(factory: sessionmaker[Session]) -> dict[int, str]:

@@ -22,11 +22,12 @@ from sqlalchemy.orm import Session
 from app.errors import unknown_references
 from app.register import entities as e
 from app.register import models as m
-from app.register.data_versions import Head, head
+from app.register.data_versions import Head, controller_version, head
 from app.register.entities import EntityType
 from app.register.scope import ControllerScope
 from app.register.service import list_entities
 from app.register.trees import Tree
+from app.trail.models import AuditEvent
 
 UNLIMITED = 1_000_000_000
 
@@ -52,6 +53,31 @@ class ControllerSharing:
         unknown = [slug for slug in slugs if slug not in self.known[param]]
         if unknown:
             raise unknown_references(param, label, unknown)
+
+
+def holds(session: Session, index: ControllerSharing, controller_slug: str) -> bool:
+    """Whether ``index`` holds what ``session`` reads of its controller: the
+    session sees the event the index was built at, along the same history
+    (its hash), and no event of the controller or of reference data after it.
+    Two lookups by key, where reading a recipient's arrangements from the
+    tables decodes each of them again."""
+    at = session.scalar(select(AuditEvent.hash).where(AuditEvent.seq == index.version))
+    if at is None or at != index.hash:
+        return False
+    return controller_version(session, controller_slug).seq <= index.version
+
+
+def recipient_arrangements(
+    index: ControllerSharing, session: Session, recipient: m.Recipient, controller_slug: str
+) -> list[dict[str, Any]] | None:
+    """A recipient's arrangements as listed, from its controller's index when
+    that index ``holds`` what ``session`` reads; else ``None`` (the caller reads
+    the tables). The items are the index's own: read-only."""
+    if index.controller_id != recipient.controller_id:
+        return None
+    if not holds(session, index, controller_slug):
+        return None
+    return [item for item in index.items if item["recipient"] == recipient.slug]
 
 
 def read(
