@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import partial
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query, Request
@@ -18,6 +17,7 @@ from app.api.deps import (
     query_model,
     query_model_openapi,
 )
+from app.api.kept import KeptDep, KeptWithIndexDep
 from app.api.responses import json_response, weak_etag
 from app.api.services import ServicesDep
 from app.cache.scope import depends_on
@@ -31,9 +31,8 @@ from app.register import outputs, service
 from app.register.entities import EntityType
 from app.register.paging import split_values
 from app.register.schemas import SLUG_PATTERN
-from app.sharing.index import current_index, sharing_page
+from app.sharing.index import sharing_page
 from app.sharing.query import SharingQuery, unstated_query
-from app.sharing.snapshot import recipient_arrangements
 
 router = APIRouter(prefix="/api/v1")
 
@@ -74,32 +73,18 @@ def _detail_route(entity_type: EntityType) -> Callable[..., Response]:
         return recipient_detail_route
 
     def detail_route(
-        request: Request, slug: SlugPath, session: ReadSession, scope: ScopeDep
+        request: Request, slug: SlugPath, kept: KeptDep, session: ReadSession, scope: ScopeDep
     ) -> Response:
-        return json_response(request, service.read_detail(session, entity_type, slug, scope))
+        found = service.read_detail(session, entity_type, slug, scope, kept)
+        return json_response(request, found)
 
     return detail_route
-
-
-async def kept_arrangements(
-    services: ServicesDep, controller: ControllerParam = ()
-) -> service.KeptArrangements | None:
-    """Where a recipient's details may take its arrangements from: its
-    controller's kept ``/sharing`` index, brought up to date here by events,
-    before the request takes its connection (one connection a request:
-    ``app.cache.admission``), where the tables would decode every arrangement
-    of the recipient again. No index is built whole for a detail: for a
-    recipient of a few arrangements that costs more than the tables."""
-    named = split_values(controller)
-    watcher = services.cache.watcher
-    index = await current_index(services.sharing, watcher, named, kept_only=True)
-    return None if index is None else partial(recipient_arrangements, index)
 
 
 def recipient_detail_route(
     request: Request,
     slug: SlugPath,
-    kept: Annotated[service.KeptArrangements | None, Depends(kept_arrangements)],
+    kept: KeptWithIndexDep,
     session: ReadSession,
     scope: ScopeDep,
 ) -> Response:

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from app.cache.lru import ByteLRU
 from app.register import models as m
-from app.register.data_versions import controller_version
+from app.register.data_versions import Head, controller_version
 from app.register.document import canonical_content, digest_of, document, register_content
 from app.snapshots.advancing import advanced, events_between
 from app.trail import log
@@ -44,6 +44,18 @@ class Snapshot:
     def document(self) -> dict[str, Any]:
         return document(self.content, digest=self.digest, **self.stamps)
 
+    def state(self, section: str, slug: str) -> dict[str, Any] | None:
+        """The state of the entity with this slug in this section, if any."""
+        return self._by_slug.get(section, {}).get(slug)
+
+    @cached_property
+    def _by_slug(self) -> dict[str, dict[str, dict[str, Any]]]:
+        return {
+            key: {state["slug"]: state for state in states}
+            for key, states in self.content.items()
+            if isinstance(states, list)
+        }
+
 
 class RecentSnapshots:
     """The current register of the most recently asked controllers.
@@ -69,19 +81,36 @@ class RecentSnapshots:
         self.lru = ByteLRU(max_bytes)
 
     def current(self, session: Session, controller: m.Controller) -> Snapshot:
-        version = controller_version(session, controller.slug)
-        seq = version.seq
-        kept: tuple[int, str, Snapshot] | None = self.lru.get(controller.id)
-        if kept is not None and (kept[0], kept[1]) == (seq, version.hash):
-            return kept[2]
-        snapshot = None
-        if kept is not None and kept[0] < seq:
-            snapshot = _advanced(session, kept[2], (kept[0], kept[1]), seq)
+        version, snapshot = self._kept(session, controller)
         if snapshot is None:
-            snapshot = current(session, controller, seq)
-        if kept is None or kept[0] <= seq:  # never replace a later one with an earlier
-            self.lru.put(controller.id, (seq, version.hash, snapshot), snapshot.size)
+            snapshot = current(session, controller, version.seq)
+            self._keep(controller.id, version, snapshot)
         return snapshot
+
+    def kept(self, session: Session, controller: m.Controller) -> Snapshot | None:
+        """The current snapshot if the controller's kept one is current or can
+        be advanced to it; never the whole register read (a detail's lookup
+        is worth that only when it is kept already)."""
+        return self._kept(session, controller)[1]
+
+    def _kept(self, session: Session, controller: m.Controller) -> tuple[Head, Snapshot | None]:
+        version = controller_version(session, controller.slug)
+        kept: tuple[int, str, Snapshot] | None = self.lru.get(controller.id)
+        if kept is None:
+            return version, None
+        if (kept[0], kept[1]) == (version.seq, version.hash):
+            return version, kept[2]
+        if kept[0] < version.seq:
+            snapshot = _advanced(session, kept[2], (kept[0], kept[1]), version.seq)
+            if snapshot is not None:
+                self._keep(controller.id, version, snapshot)
+                return version, snapshot
+        return version, None
+
+    def _keep(self, controller_id: int, version: Head, snapshot: Snapshot) -> None:
+        kept: tuple[int, str, Snapshot] | None = self.lru.get(controller_id)
+        if kept is None or kept[0] <= version.seq:  # never replace a later one with an earlier
+            self.lru.put(controller_id, (version.seq, version.hash, snapshot), snapshot.size)
 
 
 def _advanced(
