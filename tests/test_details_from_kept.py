@@ -231,8 +231,10 @@ def responses(client: TestClient, paths: list[str]) -> list[tuple[int, bytes, st
     return found
 
 
-def fresh_responses(database_url: str, paths: list[str]) -> list[tuple[int, bytes, str | None]]:
-    fresh = create_app(make_settings(database_url))
+def fresh_responses(
+    database_url: str, paths: list[str], **settings: Any
+) -> list[tuple[int, bytes, str | None]]:
+    fresh = create_app(make_settings(database_url, **settings))
     try:
         with TestClient(fresh) as client:
             return responses(client, paths)
@@ -240,41 +242,48 @@ def fresh_responses(database_url: str, paths: list[str]) -> list[tuple[int, byte
         services_of(fresh).engine.dispose()
 
 
+UNCACHED = {"response_cache_enabled": False}
+
+
 @pytest.fixture
-def snapshot_client(app: FastAPI) -> Iterator[TestClient]:
-    """A client of a process that keeps the controller's register snapshot."""
-    with TestClient(app) as client:
-        assert client.get(f"{API}/register").status_code == 200
-        yield client
+def snapshot_client(seeded_db: str) -> Iterator[TestClient]:
+    """A client of a process that keeps the controller's register snapshot,
+    its response cache off: every detail asked for runs the route."""
+    uncached = create_app(make_settings(seeded_db, **UNCACHED))
+    try:
+        with TestClient(uncached) as client:
+            assert client.get(f"{API}/register").status_code == 200
+            yield client
+    finally:
+        services_of(uncached).engine.dispose()
 
 
 @pytest.mark.parametrize("count", [1, len(WRITES)], ids=["one write", "every write at once"])
-def test_after_writes_items_come_from_the_snapshot_as_from_the_tables(
+def test_after_writes_items_come_from_the_current_snapshot_as_from_the_tables(
     snapshot_client: TestClient,
     auth: dict[str, str],
     seeded_db: str,
     entity_reads: list[str],
     count: int,
 ) -> None:
-    """After each step every item detail (body and ETag, a missing one's 404
-    too) is a fresh process's, and only missing slugs were looked for in the
-    tables here (the kept snapshot was advanced, not read whole)."""
-    paths = item_paths(snapshot_client)
+    """After each step, the kept snapshot possibly behind, every item detail
+    (body and ETag, a missing one's 404 too) is a fresh process's; once the
+    register is asked for (its snapshot advanced), the same, and only missing
+    slugs were looked for in the tables."""
+    paths = [*item_paths(snapshot_client), "services/new"]
     steps = [WRITES[i : i + count] for i in range(0, len(WRITES), count)]
     for step in steps:
+        names = [name for name, _ in step]
         for _name, action in step:
             action(snapshot_client, auth)
+        behind = responses(snapshot_client, paths)
+        assert behind == fresh_responses(seeded_db, paths, **UNCACHED), names
+        assert snapshot_client.get(f"{API}/register").status_code == 200
         del entity_reads[:]  # a write's own answer and ETag check read its transaction
-        served = responses(snapshot_client, [*paths, "services/new"])
-        missing = [
-            p
-            for p, (status, _, _) in zip([*paths, "services/new"], served, strict=True)
-            if status == 404
-        ]
-        assert entity_reads == missing, [name for name, _ in step]
-        assert served == fresh_responses(seeded_db, [*paths, "services/new"]), [
-            name for name, _ in step
-        ]
+        served = responses(snapshot_client, paths)
+        missing = [p for p, (status, _, _) in zip(paths, served, strict=True) if status == 404]
+        assert entity_reads == missing, names
+        assert served == behind, names
 
 
 def test_with_no_snapshot_kept_items_read_the_tables_and_build_none(
@@ -302,6 +311,8 @@ def test_with_several_controllers_an_unnamed_one_is_the_tables_answer(
     write("POST", "services?controller=other-council", service)(snapshot_client, auth)
     ours_body = {**service, "name": "Ours"}
     write("POST", f"services?controller={CONTROLLER}", ours_body)(snapshot_client, auth)
+    register = snapshot_client.get(f"{API}/register?controller={CONTROLLER}")
+    assert register.status_code == 200  # its kept snapshot advanced
     del entity_reads[:]
     assert snapshot_client.get(f"{API}/services/shared-name").status_code == 409
     assert entity_reads == ["services/shared-name"]

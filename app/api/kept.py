@@ -1,16 +1,16 @@
 """Details served from what a process keeps: the controller's register
 snapshot (``app.snapshots.current``) and ``/sharing`` index
-(``app.sharing.index``), both brought up to date by the events after a write.
+(``app.sharing.index``).
 
-After a write to a controller whose snapshot is kept (its register, exports or
-pages were asked for), the snapshot is advanced once, by whichever of them or
-of its details comes first, and every detail is then a lookup, where the tables
-would be read again for each (a snapshot is never built whole for a detail); a recipient's
-arrangements are the index's items with that recipient, where the tables would
-decode each of them again. What is kept answers only when it holds exactly what
-the request's transaction reads (``RecentSnapshots.current`` keys on the
-controller's version read in it; ``app.sharing.snapshot.holds``), so a detail's
-bytes and ETag are those of the tables either way.
+An item is a lookup in the controller's kept snapshot when that snapshot is
+the current one (the register, exports and pages keep it current, advancing it
+by the events after a write); a recipient's arrangements are the items of the
+controller's kept index with that recipient, the index brought up to date by
+events first, where the tables would decode each of them again. Neither is
+ever built whole for a detail. What is kept answers only when it holds exactly
+what the request's transaction reads (``RecentSnapshots.kept`` compares the
+controller's version read in it; ``app.sharing.snapshot.holds``), so a
+detail's bytes and ETag are those of the tables either way.
 """
 
 from __future__ import annotations

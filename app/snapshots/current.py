@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from app.cache.lru import ByteLRU
 from app.register import models as m
-from app.register.data_versions import Head, controller_version
+from app.register.data_versions import controller_version
 from app.register.document import canonical_content, digest_of, document, register_content
 from app.snapshots.advancing import advanced, events_between
 from app.trail import log
@@ -81,36 +81,32 @@ class RecentSnapshots:
         self.lru = ByteLRU(max_bytes)
 
     def current(self, session: Session, controller: m.Controller) -> Snapshot:
-        version, snapshot = self._kept(session, controller)
+        version = controller_version(session, controller.slug)
+        seq = version.seq
+        kept: tuple[int, str, Snapshot] | None = self.lru.get(controller.id)
+        if kept is not None and (kept[0], kept[1]) == (seq, version.hash):
+            return kept[2]
+        snapshot = None
+        if kept is not None and kept[0] < seq:
+            snapshot = _advanced(session, kept[2], (kept[0], kept[1]), seq)
         if snapshot is None:
-            snapshot = current(session, controller, version.seq)
-            self._keep(controller.id, version, snapshot)
+            snapshot = current(session, controller, seq)
+        if kept is None or kept[0] <= seq:  # never replace a later one with an earlier
+            self.lru.put(controller.id, (seq, version.hash, snapshot), snapshot.size)
         return snapshot
 
     def kept(self, session: Session, controller: m.Controller) -> Snapshot | None:
-        """The current snapshot if the controller's kept one is current or can
-        be advanced to it; never the whole register read (a detail's lookup
-        is worth that only when it is kept already)."""
-        return self._kept(session, controller)[1]
-
-    def _kept(self, session: Session, controller: m.Controller) -> tuple[Head, Snapshot | None]:
-        version = controller_version(session, controller.slug)
+        """The kept snapshot if it is the controller's current one. Neither
+        read whole nor advanced here: a detail's lookup is worth neither
+        (advancing stamps the snapshot with its checkpoint and sizes it by its
+        canonical text; in a mix of 20% writes to one controller, details
+        advancing it after each write cost more than they saved). The
+        register, exports and pages advance it."""
         kept: tuple[int, str, Snapshot] | None = self.lru.get(controller.id)
         if kept is None:
-            return version, None
-        if (kept[0], kept[1]) == (version.seq, version.hash):
-            return version, kept[2]
-        if kept[0] < version.seq:
-            snapshot = _advanced(session, kept[2], (kept[0], kept[1]), version.seq)
-            if snapshot is not None:
-                self._keep(controller.id, version, snapshot)
-                return version, snapshot
-        return version, None
-
-    def _keep(self, controller_id: int, version: Head, snapshot: Snapshot) -> None:
-        kept: tuple[int, str, Snapshot] | None = self.lru.get(controller_id)
-        if kept is None or kept[0] <= version.seq:  # never replace a later one with an earlier
-            self.lru.put(controller_id, (version.seq, version.hash, snapshot), snapshot.size)
+            return None  # not even the version read
+        version = controller_version(session, controller.slug)
+        return kept[2] if (kept[0], kept[1]) == (version.seq, version.hash) else None
 
 
 def _advanced(
