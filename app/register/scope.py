@@ -106,15 +106,6 @@ def resolve_controllers(session: Session, slugs: Sequence[str]) -> ControllerSco
     return ControllerScope.of({by_slug[slug]: slug for slug in slugs})
 
 
-def only_controller(session: Session, scope: ControllerScope) -> m.Controller | None:
-    """The controller a scope is about when it is about exactly one (the one
-    named, or the register's only one); ``None`` otherwise."""
-    if scope.ids is not None:
-        return session.get(m.Controller, scope.ids[0]) if len(scope.ids) == 1 else None
-    found = session.scalars(select(m.Controller).limit(2)).all()
-    return found[0] if len(found) == 1 else None
-
-
 def single_controller(session: Session, slug: str | None) -> m.Controller:
     """The one controller a whole-register request is about."""
     if slug is not None:

@@ -7,9 +7,9 @@ JSON-ready dicts built from the entities' canonical states.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any
 
 from sqlalchemy import Select, func, select, text
 from sqlalchemy.orm import Session
@@ -145,29 +145,11 @@ def get_entity(
     return rows[0]
 
 
-class Kept(Protocol):
-    """What a process keeps of the register that a detail may be served from
-    instead of the tables: the controller's register snapshot and
-    ``/sharing`` index, each brought up to date by events. Either answer is
-    ``None`` when what is kept cannot vouch for the session's reading; the
-    tables answer then."""
-
-    def state(
-        self, session: Session, entity_type: EntityType, slug: str, scope: ControllerScope
-    ) -> dict[str, Any] | None:
-        """The item of the entity with this slug, when the scope is one controller."""
-
-    def arrangements(
-        self, session: Session, recipient: m.Recipient, controller_slug: str
-    ) -> list[dict[str, Any]] | None:
-        """A recipient's arrangements, as listed."""
-
-
-ITEM_DETAILS = frozenset(
-    t for t in e.SCOPED_TYPES if t not in {e.RECIPIENTS, e.DATA_CATEGORIES, e.SHARING}
-)
-"""The types whose detail is their item (as in the register document, with
-the controller's slug)."""
+KeptArrangements = Callable[[Session, m.Recipient, str], list[dict[str, Any]] | None]
+"""A recipient's arrangements as listed, given the recipient and its
+controller's slug, from what a process keeps (its controller's ``/sharing``
+index); ``None`` when what is kept cannot vouch for the session's reading,
+and the tables are read instead."""
 
 
 def read_detail(
@@ -175,16 +157,11 @@ def read_detail(
     entity_type: EntityType,
     slug: str,
     scope: ControllerScope,
-    kept: Kept | None = None,
+    kept: KeptArrangements | None = None,
 ) -> dict[str, Any]:
     """``detail`` of the entity with this slug. An arrangement is served from
     rows, as listed: its object's links are not loaded as well (12 statements
-    for an uncached arrangement, 20 with them). Given ``kept``, an item is
-    taken from the controller's snapshot when it holds it."""
-    if kept is not None and entity_type in ITEM_DETAILS:
-        found = kept.state(session, entity_type, slug, scope)
-        if found is not None:
-            return found
+    for an uncached arrangement, 20 with them)."""
     loaded = entity_type is not e.SHARING
     obj = get_entity(session, entity_type, slug, scope, loaded=loaded)
     return detail(session, entity_type, obj, scope, kept)
@@ -195,7 +172,7 @@ def detail(
     entity_type: EntityType,
     obj: Any,
     scope: ControllerScope,
-    kept: Kept | None = None,
+    kept: KeptArrangements | None = None,
 ) -> dict[str, Any]:
     """What ``GET /api/v1/<type>/<slug>`` serves; its bytes give the entity's ETag."""
     if entity_type is e.RECIPIENTS:
@@ -213,10 +190,10 @@ def recipient_detail(
     session: Session,
     recipient: m.Recipient,
     scope: ControllerScope,
-    kept: Kept | None = None,
+    kept: KeptArrangements | None = None,
 ) -> dict[str, Any]:
     detail = item(session, e.RECIPIENTS, recipient, scope)
-    sharing = None if kept is None else kept.arrangements(session, recipient, detail["controller"])
+    sharing = None if kept is None else kept(session, recipient, detail["controller"])
     if sharing is None:
         sharing = arrangements_for_recipient(session, recipient, scope)
     detail["sharing"] = sharing

@@ -17,7 +17,7 @@ from app.api.deps import (
     query_model,
     query_model_openapi,
 )
-from app.api.kept import KeptDep, KeptWithIndexDep
+from app.api.kept import KeptArrangementsDep
 from app.api.responses import json_response, weak_etag
 from app.api.services import ServicesDep
 from app.cache.scope import depends_on
@@ -73,10 +73,9 @@ def _detail_route(entity_type: EntityType) -> Callable[..., Response]:
         return recipient_detail_route
 
     def detail_route(
-        request: Request, slug: SlugPath, kept: KeptDep, session: ReadSession, scope: ScopeDep
+        request: Request, slug: SlugPath, session: ReadSession, scope: ScopeDep
     ) -> Response:
-        found = service.read_detail(session, entity_type, slug, scope, kept)
-        return json_response(request, found)
+        return json_response(request, service.read_detail(session, entity_type, slug, scope))
 
     return detail_route
 
@@ -84,7 +83,7 @@ def _detail_route(entity_type: EntityType) -> Callable[..., Response]:
 def recipient_detail_route(
     request: Request,
     slug: SlugPath,
-    kept: KeptWithIndexDep,
+    kept: KeptArrangementsDep,
     session: ReadSession,
     scope: ScopeDep,
 ) -> Response:

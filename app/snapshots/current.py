@@ -44,18 +44,6 @@ class Snapshot:
     def document(self) -> dict[str, Any]:
         return document(self.content, digest=self.digest, **self.stamps)
 
-    def state(self, section: str, slug: str) -> dict[str, Any] | None:
-        """The state of the entity with this slug in this section, if any."""
-        return self._by_slug.get(section, {}).get(slug)
-
-    @cached_property
-    def _by_slug(self) -> dict[str, dict[str, dict[str, Any]]]:
-        return {
-            key: {state["slug"]: state for state in states}
-            for key, states in self.content.items()
-            if isinstance(states, list)
-        }
-
 
 class RecentSnapshots:
     """The current register of the most recently asked controllers.
@@ -94,19 +82,6 @@ class RecentSnapshots:
         if kept is None or kept[0] <= seq:  # never replace a later one with an earlier
             self.lru.put(controller.id, (seq, version.hash, snapshot), snapshot.size)
         return snapshot
-
-    def kept(self, session: Session, controller: m.Controller) -> Snapshot | None:
-        """The kept snapshot if it is the controller's current one. Neither
-        read whole nor advanced here: a detail's lookup is worth neither
-        (advancing stamps the snapshot with its checkpoint and sizes it by its
-        canonical text; in a mix of 20% writes to one controller, details
-        advancing it after each write cost more than they saved). The
-        register, exports and pages advance it."""
-        kept: tuple[int, str, Snapshot] | None = self.lru.get(controller.id)
-        if kept is None:
-            return None  # not even the version read
-        version = controller_version(session, controller.slug)
-        return kept[2] if (kept[0], kept[1]) == (version.seq, version.hash) else None
 
 
 def _advanced(

@@ -1,8 +1,7 @@
-"""Details from what a process keeps (``app.api.kept``): an entity's item
-from its controller's register snapshot, a recipient's arrangements from the
-controller's ``/sharing`` index, each brought up to date by events, when it
-holds what the request's transaction reads; else from the tables. Either way
-the same bytes and ETag as a process that kept nothing."""
+"""A recipient's details list its arrangements from its controller's kept
+``/sharing`` index, brought up to date by events, when that index holds what
+the request's transaction reads; else from the tables. Either way the same
+bytes as a process that kept nothing."""
 
 from __future__ import annotations
 
@@ -20,12 +19,10 @@ import app.sharing.memory as sharing_memory
 from app.api.services import services_of
 from app.main import create_app
 from app.register import models as m
-from app.register.entities import EntityType
 from app.register.scope import ControllerScope
-from app.register.service import ITEM_DETAILS
 from app.sharing.snapshot import ControllerSharing
 from tests.conftest import make_key, make_settings
-from tests.register_writes import API, CONTROLLER, SOURCES, WRITES, write
+from tests.register_writes import API, CONTROLLER, SOURCES, write
 from tests.test_sharing_advancing import SHARING_WRITES
 
 
@@ -195,127 +192,3 @@ def test_an_index_behind_the_transaction_gives_way_to_the_tables(
     finally:
         services_of(reader).engine.dispose()
         services_of(writer).engine.dispose()
-
-
-@pytest.fixture
-def entity_reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Entities read from the tables for a detail, as ``type/slug``."""
-    reads: list[str] = []
-    original = register_service.get_entity
-
-    def counted(
-        session: Session, entity_type: EntityType, slug: str, scope: ControllerScope, **kw: Any
-    ) -> Any:
-        reads.append(f"{entity_type.name}/{slug}")
-        return original(session, entity_type, slug, scope, **kw)
-
-    monkeypatch.setattr(register_service, "get_entity", counted)
-    return reads
-
-
-def item_paths(client: TestClient) -> list[str]:
-    """Every entity of the types whose detail is their item, with a slug
-    that names nothing."""
-    paths = []
-    for entity_type in sorted(ITEM_DETAILS, key=lambda t: t.name):
-        listed = client.get(f"{API}/{entity_type.name}?limit=200").json()["items"]
-        paths += [f"{entity_type.name}/{item['slug']}" for item in listed]
-    return [*paths, "services/no-such-service"]
-
-
-def responses(client: TestClient, paths: list[str]) -> list[tuple[int, bytes, str | None]]:
-    found = []
-    for path in paths:
-        response = client.get(f"{API}/{path}")
-        found.append((response.status_code, response.content, response.headers.get("etag")))
-    return found
-
-
-def fresh_responses(
-    database_url: str, paths: list[str], **settings: Any
-) -> list[tuple[int, bytes, str | None]]:
-    fresh = create_app(make_settings(database_url, **settings))
-    try:
-        with TestClient(fresh) as client:
-            return responses(client, paths)
-    finally:
-        services_of(fresh).engine.dispose()
-
-
-UNCACHED = {"response_cache_enabled": False}
-
-
-@pytest.fixture
-def snapshot_client(seeded_db: str) -> Iterator[TestClient]:
-    """A client of a process that keeps the controller's register snapshot,
-    its response cache off: every detail asked for runs the route."""
-    uncached = create_app(make_settings(seeded_db, **UNCACHED))
-    try:
-        with TestClient(uncached) as client:
-            assert client.get(f"{API}/register").status_code == 200
-            yield client
-    finally:
-        services_of(uncached).engine.dispose()
-
-
-@pytest.mark.parametrize("count", [1, len(WRITES)], ids=["one write", "every write at once"])
-def test_after_writes_items_come_from_the_current_snapshot_as_from_the_tables(
-    snapshot_client: TestClient,
-    auth: dict[str, str],
-    seeded_db: str,
-    entity_reads: list[str],
-    count: int,
-) -> None:
-    """After each step, the kept snapshot possibly behind, every item detail
-    (body and ETag, a missing one's 404 too) is a fresh process's; once the
-    register is asked for (its snapshot advanced), the same, and only missing
-    slugs were looked for in the tables."""
-    paths = [*item_paths(snapshot_client), "services/new"]
-    steps = [WRITES[i : i + count] for i in range(0, len(WRITES), count)]
-    for step in steps:
-        names = [name for name, _ in step]
-        for _name, action in step:
-            action(snapshot_client, auth)
-        behind = responses(snapshot_client, paths)
-        assert behind == fresh_responses(seeded_db, paths, **UNCACHED), names
-        assert snapshot_client.get(f"{API}/register").status_code == 200
-        del entity_reads[:]  # a write's own answer and ETag check read its transaction
-        served = responses(snapshot_client, paths)
-        missing = [p for p, (status, _, _) in zip(paths, served, strict=True) if status == 404]
-        assert entity_reads == missing, names
-        assert served == behind, names
-
-
-def test_with_no_snapshot_kept_items_read_the_tables_and_build_none(
-    app: FastAPI, entity_reads: list[str]
-) -> None:
-    """A detail does not build a controller's whole register."""
-    with TestClient(app) as client:
-        assert client.get(f"{API}/purposes").status_code == 200
-        slug = client.get(f"{API}/purposes").json()["items"][0]["slug"]
-        del entity_reads[:]
-        assert client.get(f"{API}/purposes/{slug}").status_code == 200
-    assert entity_reads == [f"purposes/{slug}"]
-    assert len(services_of(app).snapshots.lru) == 0
-
-
-def test_with_several_controllers_an_unnamed_one_is_the_tables_answer(
-    snapshot_client: TestClient, auth: dict[str, str], entity_reads: list[str]
-) -> None:
-    """Without ``?controller=`` across several registers, which one owns a
-    slug (or that several do: 409) is for the tables to say."""
-    body = {"slug": "other-council", "name": "Other Council", "sources": SOURCES}
-    headers = {**auth, "Idempotency-Key": "other"}
-    assert snapshot_client.post(f"{API}/controllers", json=body, headers=headers).status_code == 201
-    service = {"slug": "shared-name", "name": "Theirs", "sources": SOURCES}
-    write("POST", "services?controller=other-council", service)(snapshot_client, auth)
-    ours_body = {**service, "name": "Ours"}
-    write("POST", f"services?controller={CONTROLLER}", ours_body)(snapshot_client, auth)
-    register = snapshot_client.get(f"{API}/register?controller={CONTROLLER}")
-    assert register.status_code == 200  # its kept snapshot advanced
-    del entity_reads[:]
-    assert snapshot_client.get(f"{API}/services/shared-name").status_code == 409
-    assert entity_reads == ["services/shared-name"]
-    ours = snapshot_client.get(f"{API}/services/shared-name?controller={CONTROLLER}")
-    assert ours.json()["name"] == "Ours"
-    assert entity_reads == ["services/shared-name"]  # from the kept snapshot
