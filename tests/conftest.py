@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi import FastAPI
@@ -14,12 +16,14 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
+import app.sharing.memory as sharing_memory
 from app.api.services import services_of
 from app.config import PROJECT_ROOT, Settings
 from app.db import make_engine, make_sessionmaker, session_scope
 from app.interchange.seed import load_seed
 from app.main import create_app
 from app.migrate import upgrade
+from app.sharing.snapshot import ControllerSharing
 from tests.databases import DatabaseFactory, postgres_server_url
 
 SEED_DIR = PROJECT_ROOT / "seed_data"
@@ -162,6 +166,18 @@ def session(app: FastAPI) -> Iterator[Session]:
         yield db_session
 
 
+@contextmanager
+def fresh_client(database_url: str, **overrides: object) -> Iterator[TestClient]:
+    """A client of a new process over the same database: it keeps nothing, so
+    it answers from the tables (what kept state must match)."""
+    fresh = create_app(make_settings(database_url, **overrides))
+    try:
+        with TestClient(fresh) as client:
+            yield client
+    finally:
+        services_of(fresh).engine.dispose()
+
+
 def make_key(app: FastAPI, *scopes: str, controller: str | None = None, name: str = "test") -> str:
     from app.auth.keys import create_key
 
@@ -179,3 +195,26 @@ def writer_key(app: FastAPI) -> str:
 @pytest.fixture
 def auth(writer_key: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {writer_key}"}
+
+
+@pytest.fixture
+def sharing_client(app: FastAPI) -> Iterator[TestClient]:
+    """A client of a process that keeps the controller's ``/sharing`` index."""
+    with TestClient(app) as client:
+        assert client.get("/api/v1/sharing").status_code == 200
+        yield client
+
+
+@pytest.fixture
+def full_reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Controllers whose whole arrangement list was read from the tables for
+    a ``/sharing`` index."""
+    reads: list[str] = []
+    original = sharing_memory.read
+
+    def counted(session: Session, controller_id: int, slug: str, named: Any) -> ControllerSharing:
+        reads.append(slug)
+        return original(session, controller_id, slug, named)
+
+    monkeypatch.setattr(sharing_memory, "read", counted)
+    return reads

@@ -7,6 +7,7 @@ import hashlib
 from collections.abc import Callable
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 
 API = "/api/v1"
@@ -47,3 +48,11 @@ WRITES: list[tuple[str, Write]] = [
     ("delete what it referenced", write("DELETE", "recipients/welfare-call")),
     ("delete what was created", write("DELETE", "services/new")),
 ]
+
+
+def in_steps(writes: list[tuple[str, Write]]) -> pytest.MarkDecorator:
+    """Parametrize a test's ``steps`` with these writes one at a time, then all
+    at once (between two reads): what kept state must follow either way."""
+    return pytest.mark.parametrize(
+        "steps", [[[w] for w in writes], [writes]], ids=["one write", "every write at once"]
+    )

@@ -5,7 +5,6 @@ bytes as a process that kept nothing."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import replace
 from typing import Any
 
@@ -15,14 +14,11 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
 import app.register.service as register_service
-import app.sharing.memory as sharing_memory
 from app.api.services import services_of
-from app.main import create_app
 from app.register import models as m
 from app.register.scope import ControllerScope
-from app.sharing.snapshot import ControllerSharing
-from tests.conftest import make_key, make_settings
-from tests.register_writes import API, CONTROLLER, SOURCES, write
+from tests.conftest import fresh_client, make_key
+from tests.register_writes import API, CONTROLLER, SOURCES, Write, in_steps, write
 from tests.test_sharing_advancing import SHARING_WRITES
 
 
@@ -42,20 +38,6 @@ def table_reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return reads
 
 
-@pytest.fixture
-def whole_index_reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Controllers whose whole arrangement list was read for an index."""
-    reads: list[str] = []
-    original = sharing_memory.read
-
-    def counted(session: Session, controller_id: int, slug: str, named: Any) -> ControllerSharing:
-        reads.append(slug)
-        return original(session, controller_id, slug, named)
-
-    monkeypatch.setattr(sharing_memory, "read", counted)
-    return reads
-
-
 def recipient_slugs(client: TestClient) -> list[str]:
     return [item["slug"] for item in client.get(f"{API}/recipients?limit=200").json()["items"]]
 
@@ -69,66 +51,51 @@ def details(client: TestClient, slugs: list[str]) -> list[tuple[int, bytes, str 
 
 
 def fresh_details(database_url: str, slugs: list[str]) -> list[tuple[int, bytes, str | None]]:
-    fresh = create_app(make_settings(database_url))
-    try:
-        with TestClient(fresh) as client:
-            return details(client, slugs)
-    finally:
-        services_of(fresh).engine.dispose()
+    with fresh_client(database_url) as client:
+        return details(client, slugs)
 
 
-@pytest.fixture
-def indexed_client(app: FastAPI) -> Iterator[TestClient]:
-    """A client of a process that keeps the controller's ``/sharing`` index."""
-    with TestClient(app) as client:
-        assert client.get(f"{API}/sharing").status_code == 200
-        yield client
-
-
-@pytest.mark.parametrize(
-    "count", [1, len(SHARING_WRITES)], ids=["one write", "every write at once"]
-)
+@in_steps(SHARING_WRITES)
 def test_after_writes_details_come_from_the_index_as_from_the_tables(
-    indexed_client: TestClient,
+    sharing_client: TestClient,
     auth: dict[str, str],
     seeded_db: str,
     table_reads: list[str],
-    whole_index_reads: list[str],
-    count: int,
+    full_reads: list[str],
+    steps: list[list[tuple[str, Write]]],
 ) -> None:
     """After each step every recipient's details (body and ETag) are those of
     a process that read the tables, and no recipient's arrangements, nor the
     whole list, were read from the tables here."""
-    slugs = recipient_slugs(indexed_client)
+    slugs = recipient_slugs(sharing_client)
     assert "nexus" in slugs
     assert "welfare-call" in slugs
-    steps = [SHARING_WRITES[i : i + count] for i in range(0, len(SHARING_WRITES), count)]
     for step in steps:
         for _name, action in step:
-            action(indexed_client, auth)
+            action(sharing_client, auth)
         del table_reads[:]  # a write's own answer and ETag check read its transaction
-        served = details(indexed_client, slugs)
+        served = details(sharing_client, slugs)
         assert table_reads == [], [name for name, _ in step]
-        assert whole_index_reads == [], [name for name, _ in step]
+        assert full_reads == [], [name for name, _ in step]
         assert served == fresh_details(seeded_db, slugs), [name for name, _ in step]
     assert 404 in {status for status, _, _ in served}  # welfare-call was deleted
 
 
 def test_with_no_index_kept_details_read_the_tables_and_build_none(
-    app: FastAPI, table_reads: list[str], whole_index_reads: list[str]
+    app: FastAPI, table_reads: list[str], full_reads: list[str]
 ) -> None:
     """A detail does not build a controller's index: for a recipient of a few
     arrangements the whole list costs more than its own rows."""
     with TestClient(app) as client:
         assert client.get(f"{API}/recipients/nexus").status_code == 200
     assert table_reads == ["nexus"]
-    assert whole_index_reads == []
+    assert full_reads == []
     assert len(services_of(app).sharing.lru) == 0
 
 
 def test_an_index_that_does_not_hold_the_transactions_reading_is_not_used(
     app: FastAPI,
-    indexed_client: TestClient,
+    sharing_client: TestClient,
     seeded_db: str,
     table_reads: list[str],
 ) -> None:
@@ -140,28 +107,28 @@ def test_an_index_that_does_not_hold_the_transactions_reading_is_not_used(
     kept = indexes.lru.get(controller_id)
     doctored = replace(kept, hash="another history", items=())
     indexes.lru.put(controller_id, doctored, kept.size)
-    served = details(indexed_client, ["nexus"])
+    served = details(sharing_client, ["nexus"])
     assert table_reads == ["nexus"]
     assert served == fresh_details(seeded_db, ["nexus"])
 
 
 def test_a_recipient_of_another_controller_reads_its_own_controllers_index(
-    indexed_client: TestClient, auth: dict[str, str], table_reads: list[str]
+    sharing_client: TestClient, auth: dict[str, str], table_reads: list[str]
 ) -> None:
     """With two controllers a detail names its controller; the index of the
     other one is never consulted for it."""
     body = {"slug": "other-council", "name": "Other Council", "sources": SOURCES}
     headers = {**auth, "Idempotency-Key": "other"}
-    assert indexed_client.post(f"{API}/controllers", json=body, headers=headers).status_code == 201
+    assert sharing_client.post(f"{API}/controllers", json=body, headers=headers).status_code == 201
     recipient = {"slug": "nexus", "name": "Their Nexus", "sources": SOURCES}
-    write("POST", "recipients?controller=other-council", recipient)(indexed_client, auth)
+    write("POST", "recipients?controller=other-council", recipient)(sharing_client, auth)
     del table_reads[:]  # the write's own answer
-    theirs = indexed_client.get(f"{API}/recipients/nexus?controller=other-council")
+    theirs = sharing_client.get(f"{API}/recipients/nexus?controller=other-council")
     assert theirs.status_code == 200
     assert theirs.json()["name"] == "Their Nexus"
     assert theirs.json()["sharing"] == []
     assert table_reads == ["nexus"]  # no index of theirs is kept
-    ours = indexed_client.get(f"{API}/recipients/nexus?controller={CONTROLLER}")
+    ours = sharing_client.get(f"{API}/recipients/nexus?controller={CONTROLLER}")
     assert ours.status_code == 200
     assert ours.json()["sharing"]
     assert table_reads == ["nexus"]
@@ -175,20 +142,17 @@ def test_an_index_behind_the_transaction_gives_way_to_the_tables(
     reads it, the kept index is behind it, so the tables answer, and the
     details never mix the recipient as written with arrangements as they were."""
     hour = {"cache_version_interval": 3600, "cache_version_max_age": 3600}
-    reader = create_app(make_settings(seeded_db, response_cache_enabled=False, **hour))
-    writer = create_app(make_settings(seeded_db))
-    try:
-        with TestClient(reader) as ours, TestClient(writer) as theirs:
-            assert ours.get(f"{API}/sharing").status_code == 200
-            auth = {"Authorization": f"Bearer {make_key(writer)}"}
-            renamed = {"name": "Nexus, renamed elsewhere"}
-            write("PATCH", "recipients/nexus", renamed)(theirs, auth)
-            del table_reads[:]
-            served = ours.get(f"{API}/recipients/nexus").json()
-            assert table_reads == ["nexus"]
-            assert served["name"] == renamed["name"]
-            views = {item["expanded"]["recipient"]["name"] for item in served["sharing"]}
-            assert views == {renamed["name"]}
-    finally:
-        services_of(reader).engine.dispose()
-        services_of(writer).engine.dispose()
+    with (
+        fresh_client(seeded_db, response_cache_enabled=False, **hour) as ours,
+        fresh_client(seeded_db) as theirs,
+    ):
+        assert ours.get(f"{API}/sharing").status_code == 200
+        auth = {"Authorization": f"Bearer {make_key(theirs.app)}"}
+        renamed = {"name": "Nexus, renamed elsewhere"}
+        write("PATCH", "recipients/nexus", renamed)(theirs, auth)
+        del table_reads[:]
+        served = ours.get(f"{API}/recipients/nexus").json()
+        assert table_reads == ["nexus"]
+        assert served["name"] == renamed["name"]
+        views = {item["expanded"]["recipient"]["name"] for item in served["sharing"]}
+        assert views == {renamed["name"]}

@@ -5,24 +5,28 @@ the whole list again."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import replace
 from typing import Any
 
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sqlalchemy.orm import Session
 
-import app.sharing.memory as sharing_memory
 import app.snapshots.advancing as snapshots_advancing
 from app.api.services import services_of
-from app.main import create_app
 from app.sharing.advancing import advanced
 from app.sharing.declarations import NAMED
-from app.sharing.snapshot import ControllerSharing
-from tests.conftest import make_settings
-from tests.register_writes import API, CATEGORY, CONTROLLER, SOURCES, WRITES, Write, write
+from tests.conftest import fresh_client
+from tests.register_writes import (
+    API,
+    CATEGORY,
+    CONTROLLER,
+    SOURCES,
+    WRITES,
+    Write,
+    in_steps,
+    write,
+)
 
 PURPOSE = "anonymised-management-information-and-support-for-groups-of-children"
 QUERIES = [
@@ -63,20 +67,6 @@ SHARING_WRITES: list[tuple[str, Write]] = [
 ]
 
 
-@pytest.fixture
-def full_reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Controllers whose whole arrangement list was read from the tables."""
-    reads: list[str] = []
-    original = sharing_memory.read
-
-    def counted(session: Session, controller_id: int, slug: str, named: Any) -> ControllerSharing:
-        reads.append(slug)
-        return original(session, controller_id, slug, named)
-
-    monkeypatch.setattr(sharing_memory, "read", counted)
-    return reads
-
-
 def answers(client: TestClient) -> list[tuple[int, Any]]:
     found = []
     for query in QUERIES:
@@ -88,37 +78,25 @@ def answers(client: TestClient) -> list[tuple[int, Any]]:
 def built_from_tables(database_url: str, full_reads: list[str]) -> list[tuple[int, Any]]:
     """The answers of a process that kept nothing (its own reading of the
     list is not counted)."""
-    fresh = create_app(make_settings(database_url))
     counted = len(full_reads)
     try:
-        with TestClient(fresh) as client:
+        with fresh_client(database_url) as client:
             return answers(client)
     finally:
         del full_reads[counted:]
-        services_of(fresh).engine.dispose()
 
 
-@pytest.fixture
-def sharing_client(app: FastAPI) -> Iterator[TestClient]:
-    with TestClient(app) as client:
-        assert client.get(f"{API}/sharing").status_code == 200
-        yield client
-
-
-@pytest.mark.parametrize(
-    "count", [1, len(SHARING_WRITES)], ids=["one write", "every write at once"]
-)
+@in_steps(SHARING_WRITES)
 def test_after_writes_the_index_answers_as_one_built_from_the_tables(
     sharing_client: TestClient,
     auth: dict[str, str],
     seeded_db: str,
     full_reads: list[str],
-    count: int,
+    steps: list[list[tuple[str, Write]]],
 ) -> None:
     """After each step (one write, or all of them between two reads) the kept
     index is advanced, its list never read whole again, and every filter
     answers as a fresh process's index does."""
-    steps = [SHARING_WRITES[i : i + count] for i in range(0, len(SHARING_WRITES), count)]
     for step in steps:
         for _name, action in step:
             action(sharing_client, auth)

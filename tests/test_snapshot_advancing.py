@@ -15,15 +15,13 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 import app.snapshots.current as snapshots_current
-from app.api.services import services_of
-from app.main import create_app
 from app.register import models as m
 from app.register.document import canonical_content
 from app.snapshots.advancing import MAX_EVENTS, events_between
 from app.snapshots.current import RecentSnapshots
 from app.trail.models import AuditEvent
-from tests.conftest import make_settings
-from tests.register_writes import API, CONTROLLER, SOURCES, WRITES, write
+from tests.conftest import fresh_client
+from tests.register_writes import API, CONTROLLER, SOURCES, WRITES, Write, in_steps, write
 
 IDENTITY = {"Accept-Encoding": "identity"}
 
@@ -49,14 +47,10 @@ def timeless(document: bytes) -> bytes:
 
 def built_from_tables(database_url: str) -> bytes:
     """The register as a process that kept nothing serves it."""
-    fresh = create_app(make_settings(database_url))
-    try:
-        with TestClient(fresh) as client:
-            response = client.get(f"{API}/register", headers=IDENTITY)
-            assert response.status_code == 200, response.text
-            return timeless(response.content)
-    finally:
-        services_of(fresh).engine.dispose()
+    with fresh_client(database_url) as client:
+        response = client.get(f"{API}/register", headers=IDENTITY)
+        assert response.status_code == 200, response.text
+        return timeless(response.content)
 
 
 @pytest.fixture
@@ -66,18 +60,17 @@ def register_client(app: FastAPI) -> Iterator[TestClient]:
         yield client
 
 
-@pytest.mark.parametrize("count", [1, len(WRITES)], ids=["one write", "every write at once"])
+@in_steps(WRITES)
 def test_after_writes_the_register_equals_one_built_from_the_tables(
     register_client: TestClient,
     auth: dict[str, str],
     seeded_db: str,
     table_reads: list[str],
-    count: int,
+    steps: list[list[tuple[str, Write]]],
 ) -> None:
     """After each step (one write, or all of them between two reads) the kept
     snapshot is advanced, never re-read, and serves the bytes a fresh
     process reads from the tables."""
-    steps = [WRITES[i : i + count] for i in range(0, len(WRITES), count)]
     for step in steps:
         for _name, action in step:
             action(register_client, auth)
@@ -113,12 +106,8 @@ def test_other_controllers_events_are_not_applied(
     assert len(table_reads) == reads
     assert b'"slug":"ours"' in advanced
     assert b'"slug":"theirs"' not in advanced
-    fresh = create_app(make_settings(seeded_db))
-    try:
-        with TestClient(fresh) as client:
-            expected = client.get(path, headers=IDENTITY).content
-    finally:
-        services_of(fresh).engine.dispose()
+    with fresh_client(seeded_db) as client:
+        expected = client.get(path, headers=IDENTITY).content
     assert timeless(advanced) == timeless(expected)
 
 
