@@ -86,6 +86,14 @@ def changes_since(connection: Connection | Session, last: int) -> Changes:
     return changes
 
 
+def sees(session: Session, seq: int, event_hash: str) -> bool:
+    """Whether ``session`` sees the event ``seq`` with this hash: what was
+    built at that event (a kept snapshot or index) belongs to the history the
+    session reads (a database restored from a backup may reach the same
+    number with another hash), and the session reads at least that far."""
+    return session.scalar(select(AuditEvent.hash).where(AuditEvent.seq == seq)) == event_hash
+
+
 def controller_version(session: Session, controller: str) -> Head:
     """The controller's data version and the hash of that event (a database
     restored from a backup may reach the same number with another history).

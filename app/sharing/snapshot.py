@@ -22,12 +22,11 @@ from sqlalchemy.orm import Session
 from app.errors import unknown_references
 from app.register import entities as e
 from app.register import models as m
-from app.register.data_versions import Head, controller_version, head
+from app.register.data_versions import Head, controller_version, head, sees
 from app.register.entities import EntityType
 from app.register.scope import ControllerScope
 from app.register.service import list_entities
 from app.register.trees import Tree
-from app.trail.models import AuditEvent
 
 UNLIMITED = 1_000_000_000
 
@@ -61,8 +60,7 @@ def holds(session: Session, index: ControllerSharing, controller_slug: str) -> b
     (its hash), and no event of the controller or of reference data after it.
     Two lookups by key, where reading a recipient's arrangements from the
     tables decodes each of them again."""
-    at = session.scalar(select(AuditEvent.hash).where(AuditEvent.seq == index.version))
-    if at is None or at != index.hash:
+    if not sees(session, index.version, index.hash):
         return False
     return controller_version(session, controller_slug).seq <= index.version
 

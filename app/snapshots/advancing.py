@@ -22,6 +22,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from app.register import entities as e
+from app.register.data_versions import sees
 from app.register.document import section_key, sort_states
 from app.trail.models import AuditEvent
 
@@ -41,7 +42,7 @@ def events_between(
     are more than ``MAX_EVENTS``. Writers are serialised on the chain head, so
     every event up to ``new`` is committed once ``new`` is."""
     seq, event_hash = old
-    if session.scalar(select(AuditEvent.hash).where(AuditEvent.seq == seq)) != event_hash:
+    if not sees(session, seq, event_hash):
         return None
     rows = session.execute(
         select(AuditEvent.entity_type, AuditEvent.slug, AuditEvent.after)
