@@ -192,6 +192,24 @@ def test_xlsx_holds_the_same_sheet(client: TestClient, seed_csv: list[list[str]]
     assert sheet.cell(row=rows.index(HEADER) + 1, column=1).font.bold
 
 
+def test_xlsx_layout_and_properties(client: TestClient) -> None:
+    """The title stands out, the column names stay in view while scrolling
+    (with the first column), and the file says who made it and when: the
+    same moment as its "Generated at" row."""
+    rows, sheet = xlsx_rows(client)
+    start = rows.index(HEADER) + 1  # 1-based row of the column names
+    assert sheet.title == "Record of processing"
+    assert sheet["A1"].font.bold
+    assert sheet["A1"].font.size == 14
+    assert sheet.freeze_panes == f"B{start + 1}"
+    assert all(c.alignment.wrap_text for c in sheet[start] if c.value)
+    properties = sheet.parent.properties
+    assert properties.creator == "Data Sharing Register"
+    assert properties.title == "Record of processing activities (UK GDPR Article 30)"
+    (generated,) = [row[1] for row in rows if row and row[0] == "Generated at"]
+    assert properties.created.isoformat() == generated[:19]
+
+
 def test_text_never_becomes_a_formula(app: FastAPI, write_client: TestClient) -> None:
     payload = '=HYPERLINK("https://example.org","x")'
     change(app, "recipients", "nexus", {"name": payload})

@@ -4,6 +4,8 @@ leaves unstated."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from app.exports.content import DATA_COLLECTION, PURPOSE, SHARING, Activity, RegisterView
 from app.exports.ico.template import INFERRED_ROW, NOTHING_INFERRED
 from app.exports.readings import CONTROLLERS, Note, explained, fact_words, notes_of
@@ -33,10 +35,23 @@ RECIPIENT_COLUMNS: dict[str, tuple[int, ...]] = {
 Notes = dict[int, list[str]]
 
 
-def row_notes(view: RegisterView, activity: Activity) -> list[tuple[Note, str, tuple[int, ...]]]:
-    """The facts behind the row's values, each with its words and columns."""
+@dataclass(frozen=True)
+class RowFact:
+    """A fact behind one of a row's values."""
+
+    note: Note
+    words: str
+    """The fact named for people (for a recipient's fact, with the recipient)."""
+    columns: tuple[int, ...]
+    inferred: str | None
+    """For an inferred value, the line saying so, with its reasoning and quotes."""
+
+
+def row_facts(view: RegisterView, activity: Activity) -> list[RowFact]:
+    """The facts behind the row's values, each with its words and columns;
+    read once a row, for its register note and its cell notes alike."""
     found = [
-        (note, fact_words(view, note), FACT_COLUMNS.get(note.field, ()))
+        _fact(view, note, fact_words(view, note), FACT_COLUMNS.get(note.field, ()))
         for note in notes_of(ENTITY_TYPES[activity.kind], activity.state)
         if note.field not in CLASSIFICATIONS
         and (note.condition is None or note.basis is BasisKind.INFERRED)
@@ -48,34 +63,40 @@ def row_notes(view: RegisterView, activity: Activity) -> list[tuple[Note, str, t
                 continue  # the column is not applicable
             if note.field in RECIPIENT_COLUMNS:
                 words = f"{fact_words(view, note)} of the recipient {recipient['name']}"
-                found.append((note, words, RECIPIENT_COLUMNS[note.field]))
+                found.append(_fact(view, note, words, RECIPIENT_COLUMNS[note.field]))
     return found
 
 
-def row_note(view: RegisterView, activity: Activity) -> str:
+def _fact(view: RegisterView, note: Note, words: str, columns: tuple[int, ...]) -> RowFact:
+    inferred = None
+    if note.basis is BasisKind.INFERRED:
+        reasoning = explained(view, note).removeprefix(fact_words(view, note))
+        inferred = f"Inferred: {words}{reasoning}"
+    return RowFact(note, words, columns, inferred)
+
+
+def row_note(facts: list[RowFact]) -> str:
     """The row's register note (see the package's docstring)."""
     lines, unstated = [], []
-    for note, words, _columns in row_notes(view, activity):
-        if note.basis is BasisKind.INFERRED:
-            line = explained(view, note).removeprefix(fact_words(view, note))
-            lines.append(f"Inferred: {words}{line}")
-        elif note.basis is BasisKind.NOT_STATED:
-            unstated.append(words)
-        if note.exhaustive is False:
-            lines.append(f"Open list: {words}: the notice gives examples, not a complete list")
+    for fact in facts:
+        if fact.inferred is not None:
+            lines.append(fact.inferred)
+        elif fact.note.basis is BasisKind.NOT_STATED:
+            unstated.append(fact.words)
+        if fact.note.exhaustive is False:
+            lines.append(f"Open list: {fact.words}: the notice gives examples, not a complete list")
     if unstated:
         lines.append("Not stated in the notice: " + "; ".join(unstated))
     return "\n".join(lines) or NOTHING_INFERRED
 
 
-def cell_notes(view: RegisterView, activity: Activity) -> Notes:
+def cell_notes(facts: list[RowFact]) -> Notes:
     """Per column, the reasoning of the inferred values it holds."""
     notes: Notes = {}
-    for note, words, columns in row_notes(view, activity):
-        if note.basis is BasisKind.INFERRED:
-            line = explained(view, note).removeprefix(fact_words(view, note))
-            for column in columns:
-                notes.setdefault(column, []).append(f"Inferred: {words}{line}")
+    for fact in facts:
+        if fact.inferred is not None:
+            for column in fact.columns:
+                notes.setdefault(column, []).append(fact.inferred)
     return notes
 
 

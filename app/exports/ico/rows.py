@@ -7,7 +7,7 @@ from collections.abc import Iterable
 
 from app.exports.common import NOT_STATED, Export
 from app.exports.content import DATA_COLLECTION, PURPOSE, Activity, RegisterView, State
-from app.exports.ico.notes import Notes, cell_notes, controller_rows, row_note
+from app.exports.ico.notes import Notes, RowFact, cell_notes, controller_rows, row_facts, row_note
 from app.exports.ico.template import (
     COLUMNS,
     CONTACT_COLUMNS,
@@ -118,7 +118,7 @@ class Rows:
             return NOT_APPLICABLE
         return NOT_STATED
 
-    def row(self, activity: Activity) -> list[str]:
+    def row(self, activity: Activity, facts: list[RowFact]) -> list[str]:
         view = self.view
         services = view.names("services", activity.services)
         purposes = view.names("purposes", activity.purposes)
@@ -175,14 +175,18 @@ class Rows:
             NOT_STATED,
         ]
         assert len(cells) == len(COLUMNS)
-        return [str(displayed(cell)) for cell in (*cells, row_note(self.view, activity))]
+        return [str(displayed(cell)) for cell in (*cells, row_note(facts))]
 
     def table(self) -> list[list[str]]:
-        return [[*COLUMNS, NOTE_COLUMN], *(self.row(a) for a in self.view.activities())]
+        return [row for row, _notes in self.noted_table()]
 
-    def table_notes(self) -> list[Notes]:
-        """The cell notes of each row of the table (the column names' first)."""
-        return [{}, *(cell_notes(self.view, a) for a in self.view.activities())]
+    def noted_table(self) -> list[tuple[list[str], Notes]]:
+        """The table (column names first), each row with its cell notes."""
+        noted: list[tuple[list[str], Notes]] = [([*COLUMNS, NOTE_COLUMN], {})]
+        for activity in self.view.activities():
+            facts = row_facts(self.view, activity)
+            noted.append((self.row(activity, facts), cell_notes(facts)))
+        return noted
 
 
 def sheet(export: Export) -> tuple[list[list[str]], list[list[str]]]:

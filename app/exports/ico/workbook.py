@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import io
-from typing import Any
+import re
+from datetime import datetime
 
-from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.comments import Comment
-from openpyxl.styles import Alignment, Font
+import xlsxwriter
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -20,44 +18,46 @@ from app.exports.ico.template import COLUMNS, TITLE
 XLSX = ExportFormat(
     "ico-xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"
 )
+SHEET = "Record of processing"
+AUTHOR = "Data Sharing Register"
+# The control characters XML 1.0 forbids (tab, line feed and carriage return are allowed).
+_ILLEGAL_IN_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_NOTE_SIZE = {"author": AUTHOR, "width": 400, "height": 200}
 
 
 def _cell_text(text: str) -> str:
-    """Text a workbook can hold: control characters XML 1.0 forbids are shown
-    as U+FFFD (openpyxl refuses them)."""
-    return ILLEGAL_CHARACTERS_RE.sub("\ufffd", text)
+    """Text a workbook can hold: control characters XML 1.0 forbids are shown as U+FFFD."""
+    return _ILLEGAL_IN_XML.sub("\ufffd", text)
 
 
 def render_xlsx(export: Export) -> bytes:
     rows = Rows(RegisterView(export.snapshot.content))
-    header, table, notes = rows.header_block(export), rows.table(), rows.table_notes()
-    workbook = Workbook()
-    ws: Any = workbook.active
-    ws.title = "Record of processing"
-    for row in header:
-        ws.append([_cell_text(cell) for cell in row])
-    ws.cell(row=1, column=1).font = Font(bold=True, size=14)
-    first = len(header) + 1
-    for row, row_notes in zip(table, notes, strict=True):
-        ws.append([_cell_text(cell) for cell in row])
-        for column, lines in row_notes.items():
-            comment = Comment(_cell_text("\n".join(lines)), "Data Sharing Register")
-            comment.width, comment.height = 400, 200
-            ws.cell(row=ws.max_row, column=column + 1).comment = comment
-    for row_cells in ws.iter_rows():
-        for cell in row_cells:
-            if cell.data_type == "f":  # text is never a formula here
-                cell.data_type = "s"
-    for cell in ws[first]:
-        cell.font = Font(bold=True)
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-    ws.freeze_panes = ws.cell(row=first + 1, column=2)
-    for index in range(1, len(COLUMNS) + 2):
-        ws.column_dimensions[ws.cell(row=first, column=index).column_letter].width = 30
-    workbook.properties.creator = "Data Sharing Register"
-    workbook.properties.title = TITLE
+    header, table = rows.header_block(export), rows.noted_table()
     out = io.BytesIO()
-    workbook.save(out)
+    # Every cell is written as text: nothing in a register is a formula, a
+    # number or a link to follow.
+    workbook = xlsxwriter.Workbook(
+        out, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
+    )
+    # The file's creation time is the export's "Generated at", not another clock reading.
+    created = datetime.fromisoformat(export.generated_at)
+    workbook.set_properties({"author": AUTHOR, "title": TITLE, "created": created})
+    sheet = workbook.add_worksheet(SHEET)
+    title = workbook.add_format({"bold": True, "font_size": 14})
+    names = workbook.add_format({"bold": True, "text_wrap": True, "valign": "top"})
+    for r, row in enumerate(header):
+        for c, cell in enumerate(row):
+            sheet.write_string(r, c, _cell_text(cell), title if (r, c) == (0, 0) else None)
+    first = len(header)
+    for r, (row, row_notes) in enumerate(table, start=first):
+        style = names if r == first else None
+        for c, cell in enumerate(row):
+            sheet.write_string(r, c, _cell_text(cell), style)
+        for c, lines in row_notes.items():
+            sheet.write_comment(r, c, _cell_text("\n".join(lines)), _NOTE_SIZE)
+    sheet.freeze_panes(first + 1, 1)
+    sheet.set_column(0, len(COLUMNS), 30)
+    workbook.close()
     return out.getvalue()
 
 
