@@ -24,7 +24,13 @@ class _Reader:
         params: dict[str, Any],
         targets: Mapping[str, Sequence[str]] | None = None,
     ) -> None:
-        self.session = session
+        # Statements go to the session's connection as Core: the ORM's
+        # execution layer (entities, identity map) serves nothing here and
+        # cost ~8% of a cold register build. Pending ORM changes are flushed
+        # first, as the session's own execute would (autoflush).
+        if session.autoflush:
+            session.flush()
+        self.connection = session.connection()
         self.params = params
         self.slugs: dict[str, dict[int, str]] = defaultdict(dict)
         self.rows: dict[int, list[Row[Any]]] = {}
@@ -33,7 +39,7 @@ class _Reader:
             self._read(plan)
         self.lists: dict[int, dict[int, list[int]]] = defaultdict(lambda: defaultdict(list))
         if plans.lists is not None:
-            for branch, owner_id, target_id in session.execute(plans.lists, self.params):
+            for branch, owner_id, target_id in self.connection.execute(plans.lists, self.params):
                 self.lists[branch][owner_id].append(target_id)
         if targets is None:
             self._resolve_missing(plans)
@@ -41,7 +47,7 @@ class _Reader:
             self._read_targets(plans, targets)
 
     def _read(self, plan: _Plan) -> None:
-        rows = list(self.session.execute(plan.query, self.params).all())
+        rows = list(self.connection.execute(plan.query, self.params).all())
         self.rows[id(plan)] = rows
         if "slug" in plan.shape.schema.model_fields:
             self.slugs[plan.table].update((r.id, r.slug) for r in rows)
@@ -74,7 +80,7 @@ class _Reader:
             if missing:
                 table = Base.metadata.tables[table_name]
                 query = select(table.c.id, table.c.slug).where(table.c.id.in_(sorted(missing)))
-                self.slugs[table_name].update(self.session.execute(query).all())
+                self.slugs[table_name].update(self.connection.execute(query).all())
 
     def _read_targets(self, plans: _Plans, extra: Mapping[str, Sequence[str]]) -> None:
         """Every referenced table's rows, one statement per table the type
@@ -86,7 +92,7 @@ class _Reader:
             columns = [table.c.id, table.c.slug, table.c.name]
             columns += [table.c[name] for name in extra.get(table_name, ())]
             query = select(*columns).where(table.c.id.in_(sorted(referenced[table_name])))
-            rows = self.session.execute(query.order_by(table.c.slug, table.c.id)).all()
+            rows = self.connection.execute(query.order_by(table.c.slug, table.c.id)).all()
             self.targets[table_name] = {row.id: row for row in rows}
             self.slugs[table_name].update((row.id, row.slug) for row in rows)
 
