@@ -43,8 +43,8 @@ from app import workers
 from app.audit.reconcile import compare
 from app.audit.verification import Checked, Report, Span, consistent_view, now_iso
 from app.history.replay import Replay, replay
-from app.trail.chain import GENESIS_HASH, Verification, Walk, check_head, walk
-from app.trail.models import AuditEvent, ChainHead
+from app.trail.chain import Verification, Walk, check_head, hash_at, walk
+from app.trail.models import ChainHead
 
 
 @dataclass(frozen=True)
@@ -59,12 +59,6 @@ class Point:
     """``time.monotonic()`` of the last full pass."""
     full_at_iso: str
     sweep_next: int = 1
-
-
-def _stored_hash(session: Session, seq: int) -> str | None:
-    if seq == 0:
-        return GENESIS_HASH
-    return session.scalar(select(AuditEvent.hash).where(AuditEvent.seq == seq))
 
 
 def _head_seq(session: Session) -> int:
@@ -82,7 +76,7 @@ def still_holds(session: Session, point: Point, last_seq: int) -> Verification |
             f"the log holds {last_seq} events, fewer than the {point.seq} verified before: "
             "it was truncated",
         )
-    if _stored_hash(session, point.seq) != point.hash:
+    if hash_at(session, point.seq) != point.hash:
         return Verification(
             False,
             point.seq - 1,
@@ -166,7 +160,7 @@ class IncrementalVerifier:
     def _swept(session: Session, sweep: Span) -> Walk:
         """The window recomputed, linked to the stored event before it (whose
         own hash the previous window checked)."""
-        prev = _stored_hash(session, sweep.first - 1)
+        prev = hash_at(session, sweep.first - 1)
         if prev is None:
             return Walk(sweep.first - 1, "", sweep.first - 1, "missing event")
         return walk(session, after_seq=sweep.first - 1, prev_hash=prev, upto_seq=sweep.last)

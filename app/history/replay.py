@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from app import workers
 from app.register import entities as e
 from app.register.document import section_key, sort_states
+from app.trail.chain import hash_at
 from app.trail.models import AuditEvent
 
 States = dict[str, dict[str, dict[str, Any]]]
@@ -142,7 +143,7 @@ class ReplayCache:
 
     def content(self, session: Session, controller: str, seq: int) -> dict[str, Any] | None:
         """The controller's content after event ``seq`` (``None``: it did not exist)."""
-        event_hash = session.scalar(select(AuditEvent.hash).where(AuditEvent.seq == seq)) or ""
+        event_hash = hash_at(session, seq) or ""
         engine = session.get_bind()
         assert isinstance(engine, Engine)
         key = (controller, seq, event_hash)

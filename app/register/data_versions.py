@@ -30,6 +30,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from app.register import entities as e
+from app.trail.chain import hash_at
 from app.trail.models import AuditEvent, ChainHead
 
 
@@ -91,7 +92,7 @@ def sees(session: Session, seq: int, event_hash: str) -> bool:
     built at that event (a kept snapshot or index) belongs to the history the
     session reads (a database restored from a backup may reach the same
     number with another hash), and the session reads at least that far."""
-    return session.scalar(select(AuditEvent.hash).where(AuditEvent.seq == seq)) == event_hash
+    return hash_at(session, seq) == event_hash
 
 
 def controller_version(session: Session, controller: str) -> Head:

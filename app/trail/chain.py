@@ -59,6 +59,16 @@ def hashed_fields(event: AuditEvent) -> dict[str, Any]:
     }
 
 
+def hash_at(session: Session, seq: int) -> str | None:
+    """The hash of event ``seq`` as ``session`` reads it: the genesis hash
+    for 0 (before any event), ``None`` when the session sees no such event.
+    Whatever is kept as of an event (a snapshot, a verified point, a tree)
+    still belongs to the history read when this hash is the one it kept."""
+    if seq == 0:
+        return GENESIS_HASH
+    return session.scalar(select(AuditEvent.hash).where(AuditEvent.seq == seq))
+
+
 def begin_write(session: Session) -> None:
     """Take the writers' lock before reading anything a write depends on.
 

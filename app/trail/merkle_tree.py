@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from app.trail.chain import as_utc, canonical_json, hashed_fields
+from app.trail.chain import as_utc, canonical_json, hash_at, hashed_fields
 from app.trail.models import AuditEvent, ChainHead
 from app.trail.verifier import leaf_hash, node_hash, root_of
 
@@ -139,10 +139,12 @@ class TreeCache:
             if found is not None:
                 return found
             tree = Tree()
-            if cached is not None and 0 < cached.size < seq:
-                last = session.scalar(select(AuditEvent.hash).where(AuditEvent.seq == cached.size))
-                if last == cached.chain_hashes[-1]:
-                    tree = cached
+            if (
+                cached is not None
+                and 0 < cached.size < seq
+                and hash_at(session, cached.size) == cached.chain_hashes[-1]
+            ):
+                tree = cached
             self._extend(session, tree, seq)
             self._trees[engine] = tree
             return View(tree, tree.size)
