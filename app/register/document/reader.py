@@ -13,6 +13,10 @@ from sqlalchemy.orm import Session
 from app.db import Base
 from app.register.document.plans import _OWNER, _Plan, _Plans, _target_tables
 
+_COLUMN, _REF, _LIST, _CHILDREN = 0, 1, 2, 3
+"""How a state's field is read from its row: the column itself, the slug of
+the row it references, the slugs of a reference list, the child states."""
+
 
 class _Reader:
     """Rows and slugs of one controller's register, or of a list page."""
@@ -98,31 +102,42 @@ class _Reader:
 
     def states(self, plan: _Plan) -> list[dict[str, Any]]:
         rows = self.rows[id(plan)]
+        if not rows:
+            return []
         children: dict[str, dict[int, list[dict[str, Any]]]] = {}
         for name, child in plan.children.items():
             grouped: dict[int, list[dict[str, Any]]] = defaultdict(list)
             for row, child_state in zip(self.rows[id(child)], self.states(child), strict=True):
                 grouped[getattr(row, _OWNER)].append(child_state)
             children[name] = grouped
-        fields = plan.shape.fields
-        refs = {name: self.slugs[table] for name, table in plan.refs.items()}
-        lists = {
-            name: (self.lists[branch], self.slugs[table])
-            for name, (branch, table) in plan.lists.items()
-        }
+        # Each field's reading, decided once for all rows; columns by position
+        # (a row's attribute lookup by name costs several times more).
+        position = {name: index for index, name in enumerate(rows[0]._fields)}
+        id_at = position["id"]
+        readings: list[tuple[str, int, int, Any]] = []
+        for name in plan.shape.fields:
+            if name in plan.refs:
+                readings.append((name, _REF, position[name], self.slugs[plan.refs[name]]))
+            elif name in plan.lists:
+                branch, table = plan.lists[name]
+                readings.append((name, _LIST, id_at, (self.lists[branch], self.slugs[table])))
+            elif name in children:
+                readings.append((name, _CHILDREN, id_at, children[name]))
+            else:
+                readings.append((name, _COLUMN, position[name], None))
         states = []
         for row in rows:
             state: dict[str, Any] = {}
-            for name in fields:
-                if name in refs:
-                    target = getattr(row, name)
-                    state[name] = None if target is None else refs[name][target]
-                elif name in lists:
-                    ids, slugs = lists[name]
-                    state[name] = sorted(slugs[i] for i in ids.get(row.id, ()))
-                elif name in children:
-                    state[name] = children[name].get(row.id, [])
+            for name, reading, index, source in readings:
+                value = row[index]
+                if reading == _COLUMN:
+                    state[name] = value
+                elif reading == _REF:
+                    state[name] = None if value is None else source[value]
+                elif reading == _LIST:
+                    ids, slugs = source
+                    state[name] = sorted(slugs[i] for i in ids.get(value, ()))
                 else:
-                    state[name] = getattr(row, name)
+                    state[name] = source.get(value, [])
             states.append(state)
         return states
